@@ -1,0 +1,57 @@
+// rssviz-cli: the headless front end. Argument parsing and wiring only; the protocols
+// live in core/experiment and are shared with the GUI.
+#include <algorithm>
+#include <iostream>
+#include <stdexcept>
+
+#include "app/cli/command.hpp"
+#include "core/common/progress.hpp"
+
+namespace rssviz::cli {
+
+std::vector<std::pair<std::string, CommandFactory>>& registry() {
+  static std::vector<std::pair<std::string, CommandFactory>> r;
+  return r;
+}
+
+Registrar::Registrar(std::string name, CommandFactory factory) { registry().emplace_back(std::move(name), std::move(factory)); }
+
+}  // namespace rssviz::cli
+
+int main(int argc, char** argv) {
+  using namespace rssviz::cli;
+  CLI::App app{"rssviz-cli: Echo State Networks and LSTMs on the Cross-Situational Learning task, "
+               "their metrics and UMAP maps of their state space, without a window",
+               "rssviz-cli"};
+  app.set_version_flag("--version", std::string("rssviz-cli ") + RSSVIZ_VERSION);
+  app.require_subcommand(1);
+  auto& reg = registry();
+  std::sort(reg.begin(), reg.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [name, factory] : reg) factory(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "rssviz-cli: error: " << e.what() << " (see --help)\n";
+    return 2;
+  } catch (const UsageError& e) {
+    std::cerr << "rssviz-cli: error: " << e.what() << " (see --help)\n";
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "rssviz-cli: error: " << e.what() << "\n";
+    return 2;
+  } catch (const rssviz::Cancelled&) {
+    std::cerr << "rssviz-cli: cancelled\n";
+    return 130;
+  } catch (const std::exception& e) {
+    std::cerr << "rssviz-cli: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

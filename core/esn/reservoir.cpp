@@ -8,6 +8,7 @@
 #include <Spectra/MatOp/DenseGenMatProd.h>
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -78,21 +79,32 @@ Reservoir::Reservoir(const ReservoirOptions& options, int vocabulary_size) : opt
   check_range("vocabulary_size", vocabulary_size, 1, 1000000);
   const int n = options_.units;
 
+  // One 64-bit draw per entry (the build is on the GUI's critical path): the upper 32
+  // bits decide whether the entry is nonzero, the lower 32 give its value.
   Rng rw(options_.seed, "reservoir.W");
-  Eigen::MatrixXd w0 = Eigen::MatrixXd::Zero(n, n);
-  for (Eigen::Index j = 0; j < n; ++j)
-    for (Eigen::Index i = 0; i < n; ++i)
-      if (rw.uniform() < options_.density) w0(i, j) = rw.uniform(-1.0, 1.0);
-
+  const auto threshold = static_cast<std::uint64_t>(std::ldexp(options_.density, 32));
+  const auto draw = [&](auto&& set) {
+    for (Eigen::Index j = 0; j < n; ++j)
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const std::uint64_t bits = rw.next();
+        if ((bits >> 32) < threshold) set(i, j, static_cast<double>(bits & 0xFFFFFFFFULL) * 0x1.0p-31 - 1.0);
+      }
+  };
   if (options_.weight_init == WeightInit::kExact) {
+    Eigen::MatrixXd w0 = Eigen::MatrixXd::Zero(n, n);
+    draw([&](Eigen::Index i, Eigen::Index j, double v) { w0(i, j) = v; });
     raw_radius_ = spectral_radius(w0);
+    // A W0 with every eigenvalue 0 (e.g. 1 unit, no self-connection) cannot be scaled to
+    // a radius; it is kept as drawn (its radius is, and stays, 0).
+    const double inv = raw_radius_ > 0.0 ? 1.0 / raw_radius_ : 1.0;
+    w_ = std::make_shared<const Eigen::MatrixXf>((w0 * inv).cast<float>());
   } else {
     raw_radius_ = std::sqrt(static_cast<double>(n) * options_.density / 3.0);
+    const double inv = 1.0 / raw_radius_;
+    auto w = std::make_shared<Eigen::MatrixXf>(Eigen::MatrixXf::Zero(n, n));
+    draw([&](Eigen::Index i, Eigen::Index j, double v) { (*w)(i, j) = static_cast<float>(v * inv); });
+    w_ = std::move(w);
   }
-  // A W0 with no eigenvalue away from 0 (e.g. 1 unit with no self-connection) cannot be
-  // scaled to a radius; keep it as drawn (its radius is, and stays, 0).
-  const double inv = raw_radius_ > 0.0 ? 1.0 / raw_radius_ : 1.0;
-  w_ = std::make_shared<const Eigen::MatrixXf>((w0 * inv).cast<float>());
 
   Rng rin(options_.seed, "reservoir.Win");
   win_ = sign_matrix(rin, n, vocabulary_size, options_.input_connectivity);
@@ -165,7 +177,10 @@ Eigen::MatrixXd Reservoir::win() const {
 
 namespace {
 
-constexpr int kBlock = 64;  // columns per GEMM: one shape for every call (bitwise reproducibility)
+// GEMM widths are multiples of this: Eigen's float GEMM then gives every column the same
+// bits whatever the width (kernel columns come in groups of 4; one column would be a
+// GEMV with another summation order), so states do not depend on the batch or threads.
+constexpr int kGroup = 8;
 
 struct Level {
   std::vector<int> parent;  // node index in the previous level (-1 at level 0: the zero state)
@@ -206,9 +221,8 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
   const Eigen::MatrixXf& w1 = r.unit_w();
   const Eigen::MatrixXf& drive = r.drive();
 
-  // Per-thread GEMM buffers, allocated outside the parallel region (no throw inside).
-  std::vector<Eigen::MatrixXf> pbuf(static_cast<size_t>(threads), Eigen::MatrixXf(n, kBlock));
-  std::vector<Eigen::MatrixXf> qbuf(static_cast<size_t>(threads), Eigen::MatrixXf(n, kBlock));
+  // Per-thread GEMM buffers, grown outside the parallel region (no throw inside).
+  std::vector<Eigen::MatrixXf> pbuf(static_cast<size_t>(threads)), qbuf(static_cast<size_t>(threads));
 
   std::vector<int> node(static_cast<size_t>(count), -1);  // node of each sentence at the current level
   Eigen::MatrixXf prev, cur;
@@ -234,32 +248,53 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
     const int width = static_cast<int>(lv.parent.size());
     out.unique_steps += width;
     cur.resize(n, width);
-    const int blocks = (width + kBlock - 1) / kBlock;
-
-#pragma omp parallel num_threads(threads)
-    {
-      Eigen::MatrixXf& p = pbuf[static_cast<size_t>(omp_get_thread_num())];
-      Eigen::MatrixXf& q = qbuf[static_cast<size_t>(omp_get_thread_num())];
-#pragma omp for schedule(static)
-      for (int b = 0; b < blocks; ++b) {
-        const int c0 = b * kBlock;
-        const int nc = std::min(kBlock, width - c0);
-        if (t == 0) {
-          // x(-1) = 0: W x vanishes exactly, so the product is skipped.
-          for (int c = 0; c < nc; ++c)
-            cur.col(c0 + c) = a * drive.col(lv.token[static_cast<size_t>(c0 + c)]).array().tanh();
-          continue;
-        }
-        for (int c = 0; c < nc; ++c) p.col(c) = prev.col(lv.parent[static_cast<size_t>(c0 + c)]);
-        if (nc < kBlock) p.rightCols(kBlock - nc).setZero();
-        q.noalias() = w1 * p;  // Eigen runs it single-threaded inside this parallel region
-        for (int c = 0; c < nc; ++c) {
-          const auto tk = lv.token[static_cast<size_t>(c0 + c)];
-          cur.col(c0 + c) = (1.0f - a) * p.col(c).array() +
-                            a * (rho * q.col(c).array() + drive.col(tk).array()).tanh();
+    // One contiguous slice of the level per thread, so W is packed once per thread and level.
+    const int groups = (width + kGroup - 1) / kGroup;
+    std::vector<int> start(static_cast<size_t>(threads) + 1);
+    for (int i = 0; i <= threads; ++i)
+      start[static_cast<size_t>(i)] = std::min(width, static_cast<int>(static_cast<long long>(groups) * i / threads) * kGroup);
+    if (t > 0)
+      for (int i = 0; i < threads; ++i) {
+        const int cols = (start[static_cast<size_t>(i) + 1] - start[static_cast<size_t>(i)] + kGroup - 1) / kGroup * kGroup;
+        if (pbuf[static_cast<size_t>(i)].cols() < cols) {
+          pbuf[static_cast<size_t>(i)].resize(n, cols);
+          qbuf[static_cast<size_t>(i)].resize(n, cols);
         }
       }
+
+    // Advances slice i of this level: gather the parents, one GEMM, equations (1)-(2).
+    const auto advance = [&](int i) {
+      const int c0 = start[static_cast<size_t>(i)];
+      const int nc = start[static_cast<size_t>(i) + 1] - c0;
+      if (nc == 0) return;
+      if (t == 0) {
+        // x(-1) = 0: W x vanishes exactly, so the product is skipped.
+        for (int c = 0; c < nc; ++c)
+          cur.col(c0 + c) = a * drive.col(lv.token[static_cast<size_t>(c0 + c)]).array().tanh();
+        return;
+      }
+      const int padded = (nc + kGroup - 1) / kGroup * kGroup;
+      auto p = pbuf[static_cast<size_t>(i)].leftCols(padded);
+      auto q = qbuf[static_cast<size_t>(i)].leftCols(padded);
+      for (int c = 0; c < nc; ++c) p.col(c) = prev.col(lv.parent[static_cast<size_t>(c0 + c)]);
+      if (padded > nc) p.rightCols(padded - nc).setZero();
+      q.noalias() = w1 * p;  // single-threaded inside the parallel region
+      for (int c = 0; c < nc; ++c) {
+        const auto tk = lv.token[static_cast<size_t>(c0 + c)];
+        cur.col(c0 + c) = (1.0f - a) * p.col(c).array() + a * (rho * q.col(c).array() + drive.col(tk).array()).tanh();
+      }
+    };
+    std::exception_ptr error;  // Eigen's GEMM may allocate: nothing may escape the region
+#pragma omp parallel for num_threads(threads) schedule(static, 1)
+    for (int i = 0; i < threads; ++i) {
+      try {
+        advance(i);
+      } catch (...) {
+#pragma omp critical(rssviz_esn_harvest)
+        if (!error) error = std::current_exception();
+      }
     }
+    if (error) std::rethrow_exception(error);
 
     // Hand the level's states to the sentences that need them.
     for (int s = 0; s < count; ++s) {

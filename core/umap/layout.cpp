@@ -40,6 +40,47 @@ inline float fast_exp2(float y) {
   return p * std::bit_cast<float>(bits);
 }
 
+constexpr int kLanes = 8;
+
+// Eight lanes with GCC's vector extensions (lowered to AVX or SSE as available): the
+// same formulas as fast_log2/fast_exp2, branch-free.
+typedef float v8f __attribute__((vector_size(32)));
+typedef std::int32_t v8i __attribute__((vector_size(32)));
+
+inline v8f splat(float x) { return v8f{x, x, x, x, x, x, x, x}; }
+
+inline v8f floor_v(v8f y) {
+  const v8f t = __builtin_convertvector(__builtin_convertvector(y, v8i), v8f);  // toward zero
+  return t > y ? t - 1.0f : t;
+}
+
+inline v8f pow_v(v8f x, float yexp) {
+  const v8i bits = (v8i)x;
+  const v8i e = ((bits >> 23) & 0xFF) - 127;
+  const v8i mb = (bits & 0x007FFFFF) | 0x3F800000;
+  v8f m = (v8f)mb;
+  const auto big = m > 1.41421356f;
+  m = big ? m * 0.5f : m;
+  const v8f ef = __builtin_convertvector(e, v8f) + (big ? splat(1.0f) : splat(0.0f));
+  const v8f t = (m - 1.0f) / (m + 1.0f);
+  const v8f t2 = t * t;
+  const v8f sum = t * (2.0f + t2 * (0.6666667f + t2 * (0.4f + t2 * 0.2857143f)));
+  v8f y = yexp * (ef + sum * 1.44269504f);
+  y = y < -126.0f ? splat(-126.0f) : y;
+  y = y > 126.0f ? splat(126.0f) : y;
+  const v8f fl = floor_v(y);
+  const v8f f = (y - fl) * 0.69314718f;
+  const v8f poly =
+      1.0f + f * (1.0f + f * (0.5f + f * (0.16666667f + f * (0.041666668f + f * (0.008333334f + f * (0.0013888889f + f * 0.00019841270f))))));
+  const v8i pb = (__builtin_convertvector(fl, v8i) + 127) << 23;
+  return poly * (v8f)pb;
+}
+
+inline v8f clip_v(v8f v) {
+  v = v > 4.0f ? splat(4.0f) : v;
+  return v < -4.0f ? splat(-4.0f) : v;
+}
+
 inline float clip4(float v) { return std::clamp(v, -4.0f, 4.0f); }
 
 inline float pow_inline(float x, float y) { return fast_exp2(y * fast_log2(x)); }
@@ -113,6 +154,45 @@ void epoch_kernel(int epoch, float alpha, const SgdParams& p, RowMatrixXf& head,
       const int n_neg = static_cast<int>((ep - next_neg[ue]) / eps_neg[ue]);
       if (n_neg <= 0) continue;
       next_neg[ue] += n_neg * eps_neg[ue];
+      if constexpr (D == 2) {
+        // Lanes of 8 samples: indices drawn in order, then one branch-free vector pass.
+        float acc0 = 0.0f, acc1 = 0.0f;
+        for (int s0 = 0; s0 < n_neg; s0 += kLanes) {
+          alignas(32) float dx[kLanes], dy[kLanes], live[kLanes], c0[kLanes], c1[kLanes];
+          for (int l = 0; l < kLanes; ++l) {
+            if (s0 + l < n_neg) {
+              const std::uint64_t r = splitmix64(rs);
+              const auto k = static_cast<int>(((r >> 32) * n_tail) >> 32);
+              const float* q = tail.row(k).data();
+              dx[l] = y[0] - q[0];
+              dy[l] = y[1] - q[1];
+              live[l] = (p.exclude_self && k == v) ? 0.0f : 1.0f;
+            } else {
+              dx[l] = 1.0f;
+              dy[l] = 0.0f;
+              live[l] = 0.0f;
+            }
+          }
+          v8f vx, vy, vl;
+          std::memcpy(&vx, dx, sizeof vx);
+          std::memcpy(&vy, dy, sizeof vy);
+          std::memcpy(&vl, live, sizeof vl);
+          const v8f dq = vx * vx + vy * vy;
+          const auto pos = dq > 0.0f;
+          const v8f safe = pos ? dq : splat(1.0f);
+          const v8f g = (pos ? vl : splat(0.0f)) * rep_num / ((0.001f + safe) * (a * pow_v(safe, b) + 1.0f));
+          const v8f vc0 = clip_v(g * vx), vc1 = clip_v(g * vy);
+          std::memcpy(c0, &vc0, sizeof vc0);
+          std::memcpy(c1, &vc1, sizeof vc1);
+          for (int l = 0; l < kLanes; ++l) {
+            acc0 += c0[l];
+            acc1 += c1[l];
+          }
+        }
+        y[0] += acc0 * alpha;
+        y[1] += acc1 * alpha;
+        continue;
+      }
       float acc[D > 0 ? D : 8] = {};
       for (int s = 0; s < n_neg; ++s) {
         const std::uint64_t r = splitmix64(rs);

@@ -1,5 +1,6 @@
 // rssviz-cli umap: UMAP of a .npy matrix (rows = points) into a .npy embedding, and
 // `rssviz-cli bench umap`: fit and warm-start timings on such a matrix.
+#include <algorithm>
 #include <chrono>
 #include <iomanip>
 #include <iostream>
@@ -10,6 +11,8 @@
 #include "app/cli/command.hpp"
 #include "core/common/parallel.hpp"
 #include "core/common/rng.hpp"
+#include "core/corpus/dataset.hpp"
+#include "core/esn/reservoir.hpp"
 #include "core/io/npy.hpp"
 #include "core/umap/stability.hpp"
 #include "core/umap/umap.hpp"
@@ -93,26 +96,70 @@ void add(CLI::App& app) {
 
 const Registrar reg("umap", add);
 
+// The paper's map input: extended states [1; x] after every token of `sentences` test
+// sentences of the basic corpus (seed 1), every (1000 / sentences)-th one so that both
+// one- and two-object sentences are in (the test set lists its 300 one-object sentences
+// first), through the paper's reservoir (seed 1); duplicate states dropped.
+Eigen::MatrixXf esn_map_states(int sentences) {
+  rssviz::corpus::CorpusOptions co;
+  co.objects = 4;
+  co.seed = 1;
+  const auto corpus = rssviz::corpus::make_corpus(co);
+  rssviz::esn::ReservoirOptions ro;
+  const rssviz::esn::Reservoir res(ro, corpus.grammar.vocabulary_size());
+  std::vector<std::vector<int>> chosen;
+  const int total = corpus.test.size();
+  sentences = std::clamp(sentences, 1, total);
+  for (int i = 0; i < sentences; ++i)
+    chosen.push_back(corpus.test.sentences[static_cast<std::size_t>(static_cast<long long>(i) * total / sentences)].tokens);
+  const auto st = rssviz::esn::harvest(res, chosen, rssviz::esn::Keep::kEveryStep);
+  std::vector<int> first_of(static_cast<std::size_t>(st.x.cols()), -1);
+  std::vector<Eigen::Index> keep;
+  std::vector<char> seen(static_cast<std::size_t>(st.x.cols()) + 1, 0);
+  for (Eigen::Index c = 0; c < st.x.cols(); ++c) {
+    const int id = st.prefix_id[static_cast<std::size_t>(c)];
+    if (id >= static_cast<int>(seen.size())) seen.resize(static_cast<std::size_t>(id) + 1, 0);
+    if (!seen[static_cast<std::size_t>(id)]) {
+      seen[static_cast<std::size_t>(id)] = 1;
+      keep.push_back(c);
+    }
+  }
+  Eigen::MatrixXf X(static_cast<Eigen::Index>(keep.size()), st.x.rows() + 1);
+  for (std::size_t r = 0; r < keep.size(); ++r) {
+    X(static_cast<Eigen::Index>(r), 0) = 1.0f;
+    X.row(static_cast<Eigen::Index>(r)).tail(st.x.rows()) = st.x.col(keep[r]).transpose();
+  }
+  return X;
+}
+
 // bench umap: median fit time and trustworthiness; then the warm start after a small
 // change (every coordinate of a random 5 % of the points moved by 1 % of the data's
 // per-column standard deviation), timed from the changed matrix to the refined layout.
 void add_bench(CLI::App& bench) {
   struct Args {
-    std::string in;
+    std::string in, save;
+    int esn = 0;
     int runs = 5;
     int warm_points = 2000;
     um::UmapOptions opt;
   };
   auto a = std::make_shared<Args>();
   auto* cmd = bench.add_subcommand("umap", "Time UMAP on a .npy matrix: full fit, then warm-start refinement");
-  cmd->add_option("--in,-i", a->in, "Input .npy, one point per row")->required();
+  auto* in = cmd->add_option("--in,-i", a->in, "Input .npy, one point per row");
+  auto* esn = cmd->add_option("--esn", a->esn,
+                              "Instead of --in: reservoir states of this many test sentences (paper's ESN and corpus)")
+                  ->check(CLI::Range(1, 1000));
+  in->excludes(esn);
+  cmd->add_option("--save", a->save, "Also save the input matrix as .npy (to compare with other tools)");
   cmd->add_option("--runs", a->runs, "Timed runs")->check(CLI::Range(1, 1000))->default_val(5);
   cmd->add_option("--warm-points", a->warm_points, "Points (first rows) of the warm-start benchmark; 0 = skip")
       ->check(CLI::Range(0, 10000000))
       ->default_val(2000);
   add_common(cmd, a->opt);
   cmd->callback([a] {
-    const Eigen::MatrixXf X = rssviz::io::read_npy_f(a->in);
+    if (a->in.empty() && a->esn == 0) throw UsageError("bench umap: give --in FILE or --esn SENTENCES");
+    const Eigen::MatrixXf X = a->esn > 0 ? esn_map_states(a->esn) : rssviz::io::read_npy_f(a->in);
+    if (!a->save.empty()) rssviz::io::write_npy(a->save, X);
     std::vector<double> t, tw;
     Eigen::MatrixXf Y;
     um::UmapDiagnostics d;

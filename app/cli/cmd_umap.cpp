@@ -193,7 +193,7 @@ void add_bench(CLI::App& bench) {
       if (rng.bernoulli(0.05))
         for (Eigen::Index c = 0; c < Xc.cols(); ++c) Xc(i, c) += 0.01f * sd(c) * static_cast<float>(rng.normal());
     Eigen::MatrixXf Yr;
-    double knn = 0.0, layout = 0.0;
+    double knn = 0.0, layout = 0.0, graph = 0.0;
     for (int r = 0; r < a->runs; ++r) {
       um::UmapOptions o = a->opt;
       o.init = um::Init::given;
@@ -205,10 +205,11 @@ void add_bench(CLI::App& bench) {
       tw.push_back(seconds_since(t0));
       knn = u.diagnostics().knn_seconds;
       layout = u.diagnostics().layout_seconds;
+      graph = u.diagnostics().graph_seconds;
     }
     const auto st = um::frame_stability(Yw, Yr, 15);
     std::cout << "warm start: " << m << " points, median " << median(tw) << " s (last run: knn " << knn
-              << " s, layout " << layout << " s), neighbour preservation " << st.neighbour_preservation
+              << " s, graph " << graph << " s, layout " << layout << " s), neighbour preservation " << st.neighbour_preservation
               << ", relative displacement " << st.relative_displacement << "\n";
   });
 }

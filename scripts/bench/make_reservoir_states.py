@@ -8,7 +8,7 @@ from `rssviz-cli corpus`. The extended state [1; x] after every token is collect
 duplicate rows are dropped, then saved as float32 .npy. Outputs are regenerated, never
 committed.
 
-usage: make_reservoir_states.py CLI OUT.npy [--objects 4] [--seed 1] [--sentences 200]
+usage: make_reservoir_states.py CLI OUT.npy [--objects 4] [--seed 1 [2 ...]] [--sentences 200]
        [--split test|all] [--reservoir-seed 1234] [--pick spread|first]
 """
 import argparse
@@ -22,7 +22,8 @@ def main():
     ap.add_argument("cli")
     ap.add_argument("out")
     ap.add_argument("--objects", type=int, default=4)
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seed", type=int, nargs="+", default=[1],
+                    help="corpus seed(s); several seeds pool their sentences (for inputs of ~20 000 states)")
     ap.add_argument("--sentences", type=int, default=200)
     ap.add_argument("--split", default="test", choices=["test", "all"])
     ap.add_argument("--reservoir-seed", type=int, default=1234)
@@ -31,9 +32,11 @@ def main():
                          "its 300 one-object sentences first, so 'first' gets no two-object ones)")
     a = ap.parse_args()
 
-    tsv = subprocess.run([a.cli, "corpus", "--objects", str(a.objects), "--seed", str(a.seed), "--validation"],
-                         check=True, capture_output=True, text=True).stdout
-    rows = [line.split("\t") for line in tsv.strip().split("\n")[1:]]
+    rows = []
+    for seed in a.seed:
+        tsv = subprocess.run([a.cli, "corpus", "--objects", str(a.objects), "--seed", str(seed), "--validation"],
+                             check=True, capture_output=True, text=True).stdout
+        rows += [line.split("\t") for line in tsv.strip().split("\n")[1:]]
     all_sentences = [r[1].split() for r in rows]
     pool = [r[1].split() for r in rows if a.split == "all" or r[0] == "test"]
     if a.pick == "first" or a.sentences >= len(pool):

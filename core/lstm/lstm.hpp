@@ -191,6 +191,7 @@ class BasicLstm {
 };
 
 using LstmParams = BasicLstmParams<double>;
+using LstmParamsF = BasicLstmParams<float>;
 using SentenceWork = BasicSentenceWork<double>;
 using Lstm = BasicLstm<double>;
 

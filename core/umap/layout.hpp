@@ -17,6 +17,9 @@
 // result is therefore identical for any thread count. Because a point moves only
 // itself, the attraction of a symmetric edge is applied with factor 2 at its head,
 // which matches umap-learn's move of both ends per directed edge.
+// The negative samples of one edge are evaluated at the same head position, eight at a
+// time in vector lanes, and their clipped steps summed in order (umap-learn applies them
+// one after another; the difference is within one step of size alpha).
 // The powers use fast float log2/exp2 (relative error below 1e-5).
 #pragma once
 #include <Eigen/Core>

@@ -40,7 +40,7 @@ void run(const Args& a) {
   co.seed = a.seed;
   const corpus::Corpus c = corpus::make_corpus(co);
 
-  std::vector<double> total, build, harvest, fit, evaluate, gflops;
+  std::vector<double> total, build, harvest, fit, evaluate, gflops, cpu, cpu_harvest;
   ex::EsnRun last;
   for (int i = 0; i < a.runs; ++i) {
     last = ex::run_esn_protocol(c, o.reservoir, o.readout);
@@ -50,6 +50,8 @@ void run(const Args& a) {
     fit.push_back(last.timings.fit);
     evaluate.push_back(last.timings.evaluate);
     gflops.push_back(last.harvest_flops / last.timings.harvest * 1e-9);
+    cpu.push_back(last.timings.cpu_total);
+    cpu_harvest.push_back(last.timings.cpu_harvest);
   }
   const double rss_protocol = peak_rss_mib();
 
@@ -80,6 +82,9 @@ void run(const Args& a) {
                         {"median_fit_seconds", median(fit)},
                         {"median_evaluate_seconds", median(evaluate)},
                         {"harvest_gflops", median(gflops)},
+                        {"median_cpu_seconds", median(cpu)},
+                        {"median_harvest_cpu_seconds", median(cpu_harvest)},
+                        {"harvest_gflops_per_cpu_second", last.harvest_flops / median(cpu_harvest) * 1e-9},
                         {"tokens", last.harvested_steps},
                         {"unique_prefixes", last.unique_steps},
                         {"live_median_seconds", median(live)},
@@ -95,6 +100,9 @@ void run(const Args& a) {
             << "  median total " << median(total) * 1e3 << " ms: build " << median(build) * 1e3 << ", harvest "
             << median(harvest) * 1e3 << ", fit " << median(fit) * 1e3 << ", evaluate " << median(evaluate) * 1e3
             << " ms (min total " << *std::min_element(total.begin(), total.end()) * 1e3 << " ms)\n"
+            << "  processor time (all threads): median " << median(cpu) * 1e3 << " ms, harvest "
+            << median(cpu_harvest) * 1e3 << " ms = " << last.harvest_flops / median(cpu_harvest) * 1e-9
+            << " GFLOP per processor-second\n"
             << "  harvest: " << static_cast<long long>(tokens) << " tokens, " << static_cast<long long>(unique)
             << " distinct prefixes computed (" << 100.0 * unique / tokens << " %); " << median(gflops)
             << " GFLOP/s achieved (" << median(gflops) * tokens / unique

@@ -2,6 +2,8 @@
 
 #include <Eigen/Cholesky>
 #include <Eigen/Dense>
+#include <algorithm>
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -32,8 +34,23 @@ Eigen::MatrixXd fit_ridge(const Eigen::MatrixXf& end_states, const Eigen::Matrix
   check_shapes(end_states, targets, ridge, "fit_ridge");
   const Eigen::MatrixXd x = features(end_states, end_states.cols());
   const Eigen::Index m = x.cols();
-  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(m, m);
-  gram.selfadjointView<Eigen::Lower>().rankUpdate(x.transpose());
+  // Lower triangle of X^T X by fixed column blocks (the same sums whatever the thread
+  // count), spread over the threads; Eigen's rank update would run on one core.
+  Eigen::MatrixXd gram(m, m);
+  constexpr Eigen::Index kCols = 128;
+  const auto blocks = static_cast<long>((m + kCols - 1) / kCols);
+  std::exception_ptr error;  // Eigen's GEMM may allocate: nothing may escape the region
+#pragma omp parallel for schedule(dynamic, 1)
+  for (long b = 0; b < blocks; ++b) {
+    try {
+      const Eigen::Index j0 = b * kCols, nc = std::min(kCols, m - j0);
+      gram.block(j0, j0, m - j0, nc).noalias() = x.rightCols(m - j0).transpose() * x.middleCols(j0, nc);
+    } catch (...) {
+#pragma omp critical(rssviz_esn_ridge)
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
   gram.diagonal().array() += ridge;
   const Eigen::MatrixXd rhs = x.transpose() * targets;
   Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> llt(gram);
@@ -112,9 +129,27 @@ Eigen::MatrixXd predict(const Eigen::MatrixXd& wout, const Eigen::MatrixXf& stat
   if (wout.cols() != states.rows() + 1)
     throw std::invalid_argument("predict: Wout has " + std::to_string(wout.cols()) + " columns, states have " +
                                 std::to_string(states.rows()) + " units (+1 for the bias expected)");
-  Eigen::MatrixXd y = states.transpose().cast<double>() * wout.rightCols(states.rows()).transpose();
-  y.rowwise() += wout.col(0).transpose();
-  return y;
+  // y^T = Wout_x S + bias, by column blocks: Eigen's own threading splits the few output
+  // rows badly (10x slower than one thread here); one block per iteration is bandwidth-bound.
+  const Eigen::Index cols = states.cols(), units = states.rows();
+  const Eigen::MatrixXd sd = states.cast<double>();
+  Eigen::MatrixXd yt(wout.rows(), cols);
+  constexpr Eigen::Index kCols = 256;
+  const auto blocks = static_cast<long>((cols + kCols - 1) / kCols);
+  std::exception_ptr error;  // Eigen's GEMM may allocate: nothing may escape the region
+#pragma omp parallel for schedule(static)
+  for (long b = 0; b < blocks; ++b) {
+    try {
+      const Eigen::Index c0 = b * kCols, nc = std::min(kCols, cols - c0);
+      yt.middleCols(c0, nc).noalias() = wout.rightCols(units) * sd.middleCols(c0, nc);
+      yt.middleCols(c0, nc).colwise() += wout.col(0);
+    } catch (...) {
+#pragma omp critical(rssviz_esn_predict)
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
+  return yt.transpose();
 }
 
 }  // namespace rssviz::esn

@@ -11,8 +11,9 @@
 // s_in = s_b = 1 this is the paper's x(t) = (1-a) x(t-1) + a tanh(Win [1; u(t)] + W x(t-1)).
 //
 // Weights (each from its own seeded stream, so changing one never shifts another):
-//   W0   "reservoir.W":   entry (i, j), column-major, nonzero with probability `density`,
-//                         then uniform in [-1, 1);
+//   W0   "reservoir.W":   one 64-bit draw per entry (i, j), column-major: nonzero when its
+//                         upper 32 bits / 2^32 < `density`, value (lower 32 bits) / 2^31 - 1,
+//                         uniform in [-1, 1);
 //   Win1 "reservoir.Win": entry nonzero with probability `input_connectivity`, then +-1;
 //   b    "reservoir.bias": same law as Win1.
 //   W1 = W0 / r0, where r0 is either the expected spectral radius of W0 (circular law:
@@ -135,13 +136,15 @@ struct States {
 
 // Runs many sentences at once. Identical prefixes give identical states, so the token
 // sequences are merged into a prefix trie and each distinct prefix is advanced once;
-// the trie is walked level by level (step t of every sentence together), the recurrent
-// product of a level being float GEMMs over fixed blocks of 64 columns split among the
-// threads. Every GEMM has the same shape, so a sentence's states are bitwise identical
-// whatever the other sentences in the batch and the thread count. The state is 0 before
-// each sentence's first token. Tokens must lie in [0, vocabulary_size) (else
-// std::invalid_argument naming the sentence and step). Checks `stop` between trie levels
-// (throws Cancelled).
+// the trie is walked level by level (step t of every sentence together). The recurrent
+// product of a level is computed in chunks of 64 prefixes shared among the threads: a
+// hand-written AVX-512 float GEMM with W packed once per harvest (Eigen's GEMM on builds
+// without AVX-512), followed by the fused tanh/leak update. Every column is computed by
+// the same instruction sequence whatever its chunk, so a sentence's states are bitwise
+// identical whatever the other sentences in the batch and the thread count (tested).
+// The state is 0 before each sentence's first token. Tokens must lie in
+// [0, vocabulary_size) (else std::invalid_argument naming the sentence and step). Uses
+// options().threads threads. Checks `stop` between trie levels (throws Cancelled).
 States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& sentences, Keep keep,
                const StopFlag* stop = nullptr);
 States harvest(const Reservoir& r, const std::vector<std::vector<int>>& sentences, Keep keep,

@@ -1,8 +1,11 @@
 #include "core/experiment/esn_protocol.hpp"
 
+#include <time.h>
+
 #include <chrono>
 #include <stdexcept>
 
+#include "core/common/parallel.hpp"
 #include "core/io/model_file.hpp"
 
 namespace rssviz::experiment {
@@ -19,6 +22,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
 
 void check_stop(const StopFlag* stop) {
   if (stop_requested(stop)) throw Cancelled();
@@ -50,6 +59,8 @@ EsnRun run_esn_protocol(const corpus::Corpus& c, const esn::ReservoirOptions& re
   if (readout == EsnReadout::kRls && !(reservoir.ridge > 0.0))
     throw std::invalid_argument("ridge = 0 is out of range (0, 1e12] for the RLS readout (P(0) = I / ridge)");
   EsnRun run;
+  ThreadScope threads(reservoir.threads);  // the fit and the prediction too, not only the harvest
+  const double cpu0 = cpu_seconds();
   auto t = Clock::now();
   esn::Reservoir res(reservoir, c.grammar.vocabulary_size());
   run.timings.build = since(t);
@@ -57,12 +68,14 @@ EsnRun run_esn_protocol(const corpus::Corpus& c, const esn::ReservoirOptions& re
 
   // Train and test in one harvest: more shared prefixes, wider GEMMs.
   t = Clock::now();
+  const double cpu_h = cpu_seconds();
   std::vector<const std::vector<int>*> seqs;
   seqs.reserve(static_cast<size_t>(c.train.size() + c.test.size()));
   for (const auto& s : c.train.sentences) seqs.push_back(&s.tokens);
   for (const auto& s : c.test.sentences) seqs.push_back(&s.tokens);
   const esn::States st = esn::harvest(res, seqs, esn::Keep::kEnd, stop);
   run.timings.harvest = since(t);
+  run.timings.cpu_harvest = cpu_seconds() - cpu_h;
   run.harvested_steps = st.total_steps;
   run.unique_steps = st.unique_steps;
   // Each computed state past the first token costs one N x N matrix-vector product.
@@ -90,6 +103,7 @@ EsnRun run_esn_protocol(const corpus::Corpus& c, const esn::ReservoirOptions& re
   const Eigen::MatrixXd out_test = esn::predict(run.model.wout, st.x.rightCols(c.test.size()));
   run.test = metrics::evaluate(c.grammar, c.test, out_test);
   run.timings.evaluate = since(t);
+  run.timings.cpu_total = cpu_seconds() - cpu0;
   run.train = metrics::evaluate(c.grammar, c.train, esn::predict(run.model.wout, train_states));
 
   run.model.reservoir = std::move(res);
@@ -109,6 +123,7 @@ EsnEvaluation evaluate_esn(const EsnModel& model, const corpus::Grammar& grammar
   if (model.wout.rows() != grammar.output_size())
     throw std::invalid_argument("the model has " + std::to_string(model.wout.rows()) + " outputs, the corpus " +
                                 std::to_string(grammar.output_size()));
+  ThreadScope threads(model.reservoir.options().threads);
   const esn::States st = esn::harvest(model.reservoir, data.sentences, esn::Keep::kEnd, stop);
   EsnEvaluation e;
   e.outputs = esn::predict(model.wout, st.x);

@@ -37,6 +37,10 @@ struct EsnTimings {
   double evaluate = 0.0;  // prediction and scores on the test set
   // Time to train and test the model: build + harvest + fit + evaluate (the corpus excluded).
   double total() const { return build + harvest + fit + evaluate; }
+  // Processor time of the process (all threads) over the same stages, and of the harvest:
+  // unlike wall time, not inflated when other processes share the cores.
+  double cpu_total = 0.0;
+  double cpu_harvest = 0.0;
 };
 
 struct EsnModel {

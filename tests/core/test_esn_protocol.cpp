@@ -17,29 +17,41 @@ std::filesystem::path temp_file(const std::string& name) {
   return std::filesystem::temp_directory_path() / ("rssviz-esn-" + std::to_string(::getpid()) + "-" + name);
 }
 
-const ex::EsnRun& paper_run() {
-  static const ex::EsnRun run = [] {
-    ex::EsnExperimentOptions o;  // paper settings: 1000 units, n = 4
-    o.reservoir.seed = 1;
-    return ex::run_esn_protocol(o);
+// The paper's settings (1000 units) on the basic corpus (n = 4), seeds 1-5.
+const std::vector<ex::EsnRun>& paper_runs() {
+  static const std::vector<ex::EsnRun> runs = [] {
+    std::vector<ex::EsnRun> r;
+    for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+      ex::EsnExperimentOptions o;
+      o.reservoir.seed = seed;
+      r.push_back(ex::run_esn_protocol(o));
+    }
+    return r;
   }();
-  return run;
+  return runs;
 }
+const ex::EsnRun& paper_run() { return paper_runs().front(); }
 
 }  // namespace
 
-// The headline: the paper's settings on the basic corpus reach its accuracy
-// (paper: ~0.6 % valid, ~6.5 % exact; docs/REPRODUCTION.md has the five-seed table).
+// The headline, as the issue states it: the mean over seeds 1-5 has a valid error at
+// most 1 % and an exact error at most 7 % (paper: ~0.6 % and ~6.5 %; the five-seed table
+// is in docs/REPRODUCTION.md).
 TEST(EsnProtocol, PaperSettingsReachThePapersErrors) {
-  const auto& run = paper_run();
-  EXPECT_EQ(run.test.sentences, 1000);
-  EXPECT_LE(run.test.valid_error, 0.01);
-  EXPECT_LE(run.test.exact_error, 0.07);
-  EXPECT_GT(run.test.exact_error, 0.0);  // the task's ambiguity: never perfect
-  EXPECT_LE(run.train.exact_error, run.test.exact_error + 0.02);
-  EXPECT_LT(run.unique_steps, run.harvested_steps);
-  EXPECT_EQ(run.model.wout.rows(), 22);
-  EXPECT_EQ(run.model.wout.cols(), 1001);
+  double valid = 0.0, exact = 0.0;
+  for (const auto& run : paper_runs()) {
+    EXPECT_EQ(run.test.sentences, 1000);
+    EXPECT_LE(run.test.valid_error, 0.015);  // every seed close to the paper
+    EXPECT_LE(run.test.exact_error, 0.09);
+    EXPECT_GT(run.test.exact_error, 0.0);  // the task's ambiguity: never perfect
+    EXPECT_LT(run.unique_steps, run.harvested_steps);
+    EXPECT_EQ(run.model.wout.rows(), 22);
+    EXPECT_EQ(run.model.wout.cols(), 1001);
+    valid += run.test.valid_error / 5.0;
+    exact += run.test.exact_error / 5.0;
+  }
+  EXPECT_LE(valid, 0.01);
+  EXPECT_LE(exact, 0.07);
 }
 
 TEST(EsnProtocol, SameSeedSameResultAndThreadsDoNotMatter) {

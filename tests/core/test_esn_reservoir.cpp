@@ -271,3 +271,24 @@ TEST(EsnReservoir, BadTokensAndCancellation) {
   EXPECT_EQ(none.sentences(), 0);
   EXPECT_EQ(none.x.cols(), 0);
 }
+
+TEST(EsnReservoir, BiasOffAndBiasScaling) {
+  auto o = small(30, 6);
+  const Reservoir on(o, 4);
+  o.bias = false;
+  const Reservoir off(o, 4);
+  EXPECT_EQ(off.unit_bias(), on.unit_bias());  // drawn either way: the stream does not shift
+  EXPECT_TRUE(off.win().col(0).isZero());
+  EXPECT_EQ(off.drive(), on.unit_win());  // input scaling 1, no bias term
+  EXPECT_FALSE(on.unit_bias().isZero());
+  o.bias = true;
+  o.bias_scaling = 0.5;
+  const Reservoir half(o, 4);
+  EXPECT_EQ(half.win().col(0), 0.5 * on.win().col(0));
+  const std::vector<int> tokens = {0, 3, 1};
+  EXPECT_LT((esn::run_sentence(half, tokens) -
+             esn::harvest(half, std::vector<std::vector<int>>{tokens}, Keep::kEveryStep).x.cast<double>())
+                .cwiseAbs()
+                .maxCoeff(),
+            1e-6);
+}

@@ -1,0 +1,116 @@
+// rssviz-cli train --model lstm / evaluate of an LSTM model file.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "app/cli/train.hpp"
+#include "core/experiment/lstm_protocol.hpp"
+#include "core/lstm/inspect.hpp"
+#include "core/lstm/lstm_file.hpp"
+
+namespace rssviz::cli {
+namespace {
+
+struct LstmArgs {
+  int hidden = 20;
+  int epochs = 35;
+  int batch_size = 2;
+  double learning_rate = 1e-3;
+  double clip = 0.0;
+  bool shuffle = false;
+};
+
+std::shared_ptr<LstmArgs> args() {
+  static auto a = std::make_shared<LstmArgs>();
+  return a;
+}
+
+std::vector<CLI::Option*> add_options(CLI::App& train) {
+  auto a = args();
+  return {
+      train.add_option("--hidden", a->hidden, "LSTM: hidden units (paper: 20)")->check(CLI::Range(1, 4096))->default_val(20),
+      train.add_option("--epochs", a->epochs, "LSTM: training epochs (paper: 35)")->check(CLI::Range(1, 100000))->default_val(35),
+      train.add_option("--batch-size", a->batch_size, "LSTM: sentences per Adam update (paper: 2)")
+          ->check(CLI::Range(1, 1000))
+          ->default_val(2),
+      train.add_option("--learning-rate", a->learning_rate, "LSTM: Adam learning rate (paper: 1e-3)")
+          ->check(CLI::Range(1e-12, 10.0))
+          ->default_val(1e-3),
+      train.add_option("--clip", a->clip, "LSTM: clip the batch gradient to this L2 norm, 0 = off (paper: off)")
+          ->check(CLI::Range(0.0, 1e12))
+          ->default_val(0.0),
+      train.add_flag("--shuffle", a->shuffle, "LSTM: reshuffle the training set every epoch (paper: off)"),
+  };
+}
+
+void print_scores_text(const char* what, const metrics::Scores& s) {
+  std::printf("%s: valid error %.2f %%, exact error %.2f %%, RMSE %.4f (%d sentences)\n", what, 100 * s.valid_error,
+              100 * s.exact_error, s.rmse, s.sentences);
+}
+
+void train(const TrainArgs& t) {
+  auto a = args();
+  auto o = experiment::lstm_paper_options(t.objects, t.seed);
+  o.model.hidden = a->hidden;
+  o.trainer.epochs = a->epochs;
+  o.trainer.batch_size = a->batch_size;
+  o.trainer.learning_rate = a->learning_rate;
+  o.trainer.clip_norm = a->clip;
+  o.trainer.shuffle = a->shuffle;
+  if (t.threads > 0) o.trainer.threads = t.threads;
+  const bool json = t.json;
+  if (!json)
+    std::printf("LSTM: n = %d objects, seed %llu, %d hidden units, %d epochs, batch %d, learning rate %g\n",
+                t.objects, static_cast<unsigned long long>(t.seed), a->hidden, a->epochs, a->batch_size,
+                a->learning_rate);
+  const auto res = experiment::run_lstm_protocol(o, nullptr, [json](const lstm::EpochReport& r) {
+    if (json) return;
+    std::printf("epoch %3d  loss %.5f  validation: MSE %.5f, valid error %5.2f %%, exact error %5.2f %%  (%.3f s)\n",
+                r.epoch, r.train_loss, r.validation_mse, 100 * r.validation_valid_error,
+                100 * r.validation_exact_error, r.seconds);
+    std::fflush(stdout);
+  });
+  if (!t.save.empty()) lstm::save_lstm(t.save, res.model, o.corpus, o.trainer, res.history);
+  if (json) {
+    std::cout << experiment::lstm_result_json(o, res).dump() << "\n";
+  } else {
+    std::printf("trained in %.3f s\n", res.train_seconds);
+    print_scores_text("test", res.test);
+    if (!t.save.empty()) std::printf("saved %s\n", t.save.c_str());
+  }
+}
+
+void evaluate(const TrainArgs& t) {
+  const auto loaded = lstm::load_lstm(t.model_file);
+  corpus::CorpusOptions co;
+  co.objects = t.objects;
+  co.seed = t.seed;
+  const auto corpus = corpus::make_corpus(co);
+  if (loaded.model.inputs() != corpus.grammar.vocabulary_size() ||
+      loaded.model.outputs() != corpus.grammar.output_size())
+    throw std::runtime_error(t.model_file + ": the model was trained on n = " + std::to_string(loaded.corpus.objects) +
+                             " objects (" + std::to_string(loaded.model.inputs()) + " inputs, " +
+                             std::to_string(loaded.model.outputs()) + " outputs), not n = " +
+                             std::to_string(t.objects));
+  const auto s = lstm::evaluate(loaded.model, corpus.grammar, corpus.test, t.threads > 0 ? t.threads : 1);
+  if (t.json) {
+    nlohmann::json j = {{"model", "lstm"},
+                        {"objects", t.objects},
+                        {"seed", t.seed},
+                        {"valid_error", s.valid_error},
+                        {"exact_error", s.exact_error},
+                        {"rmse", s.rmse},
+                        {"test_sentences", s.sentences},
+                        {"model_file", t.model_file}};
+    std::cout << j.dump() << "\n";
+  } else {
+    std::printf("LSTM %s (trained on n = %d, seed %llu)\n", t.model_file.c_str(), loaded.corpus.objects,
+                static_cast<unsigned long long>(loaded.corpus.seed));
+    print_scores_text("test", s);
+  }
+}
+
+const ModelRegistrar reg(ModelCommand{"lstm", add_options, train, evaluate});
+
+}  // namespace
+}  // namespace rssviz::cli

@@ -1,0 +1,140 @@
+#include "core/esn/readout.hpp"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Dense>
+#include <algorithm>
+#include <exception>
+#include <stdexcept>
+#include <string>
+
+#include "core/common/check.hpp"
+
+namespace rssviz::esn {
+
+namespace {
+
+void check_shapes(const Eigen::MatrixXf& states, const Eigen::MatrixXd& targets, double ridge, const char* what) {
+  if (states.cols() != targets.rows())
+    throw std::invalid_argument(std::string(what) + ": " + std::to_string(states.cols()) + " states but " +
+                                std::to_string(targets.rows()) + " target rows");
+  check_range("ridge", ridge, 0.0, 1e12);
+}
+
+// Rows [1, x^T] for every column x of the states.
+Eigen::MatrixXd features(const Eigen::MatrixXf& states, Eigen::Index count) {
+  Eigen::MatrixXd x(count, states.rows() + 1);
+  x.col(0).setOnes();
+  x.rightCols(states.rows()) = states.leftCols(count).transpose().cast<double>();
+  return x;
+}
+
+}  // namespace
+
+Eigen::MatrixXd fit_ridge(const Eigen::MatrixXf& end_states, const Eigen::MatrixXd& targets, double ridge) {
+  check_shapes(end_states, targets, ridge, "fit_ridge");
+  const Eigen::MatrixXd x = features(end_states, end_states.cols());
+  const Eigen::Index m = x.cols();
+  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(m, m);
+  gram.selfadjointView<Eigen::Lower>().rankUpdate(x.transpose());
+  gram.diagonal().array() += ridge;
+  const Eigen::MatrixXd rhs = x.transpose() * targets;
+  Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> llt(gram);
+  if (llt.info() == Eigen::Success) return llt.solve(rhs).transpose();
+  const Eigen::MatrixXd full = gram.selfadjointView<Eigen::Lower>();
+  Eigen::LDLT<Eigen::MatrixXd> ldlt(full);
+  return ldlt.solve(rhs).transpose();
+}
+
+std::vector<Eigen::MatrixXd> readout_checkpoints(const Eigen::MatrixXf& end_states, const Eigen::MatrixXd& targets,
+                                                 double ridge, const std::vector<int>& checkpoints) {
+  check_shapes(end_states, targets, ridge, "readout_checkpoints");
+  if (!(ridge > 0.0)) throw std::invalid_argument("readout_checkpoints: ridge = 0 is out of range (0, 1e12]");
+  const Eigen::Index s = end_states.cols();
+  for (int k : checkpoints)
+    if (k < 0 || k > s)
+      throw std::invalid_argument("readout_checkpoints: checkpoint " + std::to_string(k) + " is out of range [0, " +
+                                  std::to_string(s) + "]");
+  const Eigen::MatrixXd x = features(end_states, s);
+  Eigen::MatrixXd kernel = Eigen::MatrixXd::Zero(s, s);
+  kernel.selfadjointView<Eigen::Lower>().rankUpdate(x);
+  kernel.diagonal().array() += ridge;
+  Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> llt(kernel);
+  if (llt.info() != Eigen::Success) throw std::runtime_error("readout_checkpoints: the kernel is not positive definite");
+  const Eigen::MatrixXd l = llt.matrixL();
+  std::vector<Eigen::MatrixXd> out;
+  out.reserve(checkpoints.size());
+  for (int k : checkpoints) {
+    if (k == 0) {
+      out.push_back(Eigen::MatrixXd::Zero(targets.cols(), x.cols()));
+      continue;
+    }
+    const auto lk = l.topLeftCorner(k, k).triangularView<Eigen::Lower>();
+    Eigen::MatrixXd alpha = lk.solve(targets.topRows(k));
+    lk.transpose().solveInPlace(alpha);
+    out.push_back((x.topRows(k).transpose() * alpha).transpose());
+  }
+  return out;
+}
+
+RlsReadout::RlsReadout(int units, int outputs, double ridge) {
+  check_range("units", units, 1, 100000);
+  check_range("outputs", outputs, 1, 100000);
+  check_range_open_low("ridge", ridge, 0.0, 1e12);
+  wout_ = Eigen::MatrixXd::Zero(outputs, units + 1);
+  p_ = Eigen::MatrixXd::Identity(units + 1, units + 1) / ridge;
+  x_.resize(units + 1);
+  px_.resize(units + 1);
+}
+
+void RlsReadout::update(const Eigen::Ref<const Eigen::VectorXf>& state, const Eigen::Ref<const Eigen::VectorXd>& target) {
+  if (state.size() + 1 != x_.size() || target.size() != wout_.rows())
+    throw std::invalid_argument("RlsReadout::update: got " + std::to_string(state.size()) + " units and " +
+                                std::to_string(target.size()) + " targets, expected " +
+                                std::to_string(x_.size() - 1) + " and " + std::to_string(wout_.rows()));
+  x_(0) = 1.0;
+  x_.tail(state.size()) = state.cast<double>();
+  // P is symmetric: P x computed from the lower triangle keeps it so under rounding.
+  px_.noalias() = p_.selfadjointView<Eigen::Lower>() * x_;
+  const double denom = 1.0 + x_.dot(px_);
+  const Eigen::VectorXd k = px_ / denom;
+  const Eigen::VectorXd err = target - wout_ * x_;
+  wout_.noalias() += err * k.transpose();
+  p_.selfadjointView<Eigen::Lower>().rankUpdate(px_, -1.0 / denom);
+  ++samples_;
+}
+
+Eigen::MatrixXd fit_rls(const Eigen::MatrixXf& end_states, const Eigen::MatrixXd& targets, double ridge) {
+  check_shapes(end_states, targets, ridge, "fit_rls");
+  RlsReadout rls(static_cast<int>(end_states.rows()), static_cast<int>(targets.cols()), ridge);
+  for (Eigen::Index s = 0; s < end_states.cols(); ++s) rls.update(end_states.col(s), targets.row(s).transpose());
+  return rls.weights();
+}
+
+Eigen::MatrixXd predict(const Eigen::MatrixXd& wout, const Eigen::MatrixXf& states) {
+  if (wout.cols() != states.rows() + 1)
+    throw std::invalid_argument("predict: Wout has " + std::to_string(wout.cols()) + " columns, states have " +
+                                std::to_string(states.rows()) + " units (+1 for the bias expected)");
+  // y^T = Wout_x S + bias, by column blocks: Eigen's own threading splits the few output
+  // rows badly (10x slower than one thread here); one block per iteration is bandwidth-bound.
+  const Eigen::Index cols = states.cols(), units = states.rows();
+  const Eigen::MatrixXd sd = states.cast<double>();
+  Eigen::MatrixXd yt(wout.rows(), cols);
+  constexpr Eigen::Index kCols = 256;
+  const auto blocks = static_cast<long>((cols + kCols - 1) / kCols);
+  std::exception_ptr error;  // Eigen's GEMM may allocate: nothing may escape the region
+#pragma omp parallel for schedule(static)
+  for (long b = 0; b < blocks; ++b) {
+    try {
+      const Eigen::Index c0 = b * kCols, nc = std::min(kCols, cols - c0);
+      yt.middleCols(c0, nc).noalias() = wout.rightCols(units) * sd.middleCols(c0, nc);
+      yt.middleCols(c0, nc).colwise() += wout.col(0);
+    } catch (...) {
+#pragma omp critical(rssviz_esn_predict)
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
+  return yt.transpose();
+}
+
+}  // namespace rssviz::esn

@@ -1,0 +1,350 @@
+#include "core/esn/reservoir.hpp"
+
+#include <omp.h>
+
+#include <Eigen/Dense>
+#include <Eigen/Eigenvalues>
+#include <Spectra/GenEigsSolver.h>
+#include <Spectra/MatOp/DenseGenMatProd.h>
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+
+#include "core/common/check.hpp"
+#include "core/common/parallel.hpp"
+#include "core/common/rng.hpp"
+
+namespace rssviz::esn {
+
+std::string to_string(WeightInit w) { return w == WeightInit::kExact ? "exact" : "expected"; }
+
+WeightInit weight_init_from_string(const std::string& s) {
+  if (s == "expected") return WeightInit::kExpected;
+  if (s == "exact") return WeightInit::kExact;
+  throw std::invalid_argument("weight_init = \"" + s + "\" is not one of: expected, exact");
+}
+
+void ReservoirOptions::validate() const {
+  check_range("units", units, 1, 100000);
+  check_range("spectral_radius", spectral_radius, 0.0, 1e6);
+  check_range_open_low("leak_rate", leak_rate, 0.0, 1.0);
+  check_range("input_scaling", input_scaling, 0.0, 1e6);
+  check_range_open_low("density", density, 0.0, 1.0);
+  check_range_open_low("input_connectivity", input_connectivity, 0.0, 1.0);
+  check_range("bias_scaling", bias_scaling, 0.0, 1e6);
+  check_range("ridge", ridge, 0.0, 1e6);
+  if (threads < 0)
+    throw std::invalid_argument("threads = " + std::to_string(threads) + " is out of range [0, inf) (0 = all cores)");
+}
+
+namespace {
+
+Eigen::MatrixXf sign_matrix(Rng& rng, int rows, int cols, double connectivity) {
+  Eigen::MatrixXf m = Eigen::MatrixXf::Zero(rows, cols);
+  for (Eigen::Index j = 0; j < cols; ++j)
+    for (Eigen::Index i = 0; i < rows; ++i)
+      if (rng.uniform() < connectivity) m(i, j) = rng.uniform() < 0.5 ? -1.0f : 1.0f;
+  return m;
+}
+
+double full_spectral_radius(const Eigen::MatrixXd& m) {
+  Eigen::EigenSolver<Eigen::MatrixXd> es(m, /*computeEigenvectors=*/false);
+  if (es.info() != Eigen::Success) throw std::runtime_error("spectral_radius: the eigensolver did not converge");
+  return es.eigenvalues().cwiseAbs().maxCoeff();
+}
+
+}  // namespace
+
+double spectral_radius(const Eigen::MatrixXd& m) {
+  if (m.rows() != m.cols()) throw std::invalid_argument("spectral_radius: the matrix is not square");
+  const Eigen::Index n = m.rows();
+  if (n == 0) return 0.0;
+  if (n < 64) return full_spectral_radius(m);
+  Spectra::DenseGenMatProd<double> op(m);
+  // nev = 2 so that a complex pair at the top of the spectrum is caught whole.
+  Spectra::GenEigsSolver<Spectra::DenseGenMatProd<double>> eigs(op, 2, std::min<Eigen::Index>(n, 40));
+  eigs.init();
+  eigs.compute(Spectra::SortRule::LargestMagn, 2000, 1e-10);
+  if (eigs.info() != Spectra::CompInfo::Successful) return full_spectral_radius(m);
+  return eigs.eigenvalues().cwiseAbs().maxCoeff();
+}
+
+Reservoir::Reservoir() : w_(std::make_shared<const Eigen::MatrixXf>()) { options_.units = 0; }
+
+Reservoir::Reservoir(const ReservoirOptions& options, int vocabulary_size) : options_(options) {
+  options_.validate();
+  check_range("vocabulary_size", vocabulary_size, 1, 1000000);
+  const int n = options_.units;
+
+  // One 64-bit draw per entry (the build is on the GUI's critical path): the upper 32
+  // bits decide whether the entry is nonzero, the lower 32 give its value.
+  Rng rw(options_.seed, "reservoir.W");
+  const auto threshold = static_cast<std::uint64_t>(std::ldexp(options_.density, 32));
+  const auto draw = [&](auto&& set) {
+    for (Eigen::Index j = 0; j < n; ++j)
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const std::uint64_t bits = rw.next();
+        if ((bits >> 32) < threshold) set(i, j, static_cast<double>(bits & 0xFFFFFFFFULL) * 0x1.0p-31 - 1.0);
+      }
+  };
+  if (options_.weight_init == WeightInit::kExact) {
+    Eigen::MatrixXd w0 = Eigen::MatrixXd::Zero(n, n);
+    draw([&](Eigen::Index i, Eigen::Index j, double v) { w0(i, j) = v; });
+    raw_radius_ = spectral_radius(w0);
+    // A W0 with every eigenvalue 0 (e.g. 1 unit, no self-connection) cannot be scaled to
+    // a radius; it is kept as drawn (its radius is, and stays, 0).
+    const double inv = raw_radius_ > 0.0 ? 1.0 / raw_radius_ : 1.0;
+    w_ = std::make_shared<const Eigen::MatrixXf>((w0 * inv).cast<float>());
+  } else {
+    raw_radius_ = std::sqrt(static_cast<double>(n) * options_.density / 3.0);
+    const double inv = 1.0 / raw_radius_;
+    auto w = std::make_shared<Eigen::MatrixXf>(Eigen::MatrixXf::Zero(n, n));
+    draw([&](Eigen::Index i, Eigen::Index j, double v) { (*w)(i, j) = static_cast<float>(v * inv); });
+    w_ = std::move(w);
+  }
+
+  Rng rin(options_.seed, "reservoir.Win");
+  win_ = sign_matrix(rin, n, vocabulary_size, options_.input_connectivity);
+  Rng rb(options_.seed, "reservoir.bias");
+  bias_ = sign_matrix(rb, n, 1, options_.input_connectivity).col(0);
+  update_drive();
+}
+
+Reservoir Reservoir::from_weights(const ReservoirOptions& options, Eigen::MatrixXf unit_w, Eigen::MatrixXf unit_win,
+                                  Eigen::VectorXf unit_bias, double raw_radius) {
+  options.validate();
+  const auto n = options.units;
+  if (unit_w.rows() != n || unit_w.cols() != n)
+    throw std::invalid_argument("reservoir: W is " + std::to_string(unit_w.rows()) + "x" +
+                                std::to_string(unit_w.cols()) + ", expected " + std::to_string(n) + "x" +
+                                std::to_string(n));
+  if (unit_win.rows() != n || unit_win.cols() < 1)
+    throw std::invalid_argument("reservoir: Win has " + std::to_string(unit_win.rows()) + " rows, expected " +
+                                std::to_string(n));
+  if (unit_bias.size() != n)
+    throw std::invalid_argument("reservoir: bias has " + std::to_string(unit_bias.size()) + " entries, expected " +
+                                std::to_string(n));
+  if (!unit_w.allFinite() || !unit_win.allFinite() || !unit_bias.allFinite() || !std::isfinite(raw_radius))
+    throw std::invalid_argument("reservoir: the weights contain NaN or infinity");
+  Reservoir r;
+  r.options_ = options;
+  r.w_ = std::make_shared<const Eigen::MatrixXf>(std::move(unit_w));
+  r.win_ = std::move(unit_win);
+  r.bias_ = std::move(unit_bias);
+  r.raw_radius_ = raw_radius;
+  r.update_drive();
+  return r;
+}
+
+Reservoir Reservoir::with_scaling(double spectral_radius, double leak_rate, double input_scaling) const {
+  Reservoir r = *this;
+  r.rescale(spectral_radius, leak_rate, input_scaling, options_.bias_scaling);
+  return r;
+}
+
+void Reservoir::rescale(double spectral_radius, double leak_rate, double input_scaling, double bias_scaling) {
+  ReservoirOptions o = options_;
+  o.spectral_radius = spectral_radius;
+  o.leak_rate = leak_rate;
+  o.input_scaling = input_scaling;
+  o.bias_scaling = bias_scaling;
+  o.validate();
+  options_ = o;
+  update_drive();
+}
+
+void Reservoir::update_drive() {
+  const float s_in = static_cast<float>(options_.input_scaling);
+  const float s_b = options_.bias ? static_cast<float>(options_.bias_scaling) : 0.0f;
+  drive_.resize(win_.rows(), win_.cols());
+  for (Eigen::Index u = 0; u < win_.cols(); ++u) drive_.col(u) = s_in * win_.col(u) + s_b * bias_;
+}
+
+Eigen::MatrixXd Reservoir::w() const { return options_.spectral_radius * w_->cast<double>(); }
+
+Eigen::MatrixXd Reservoir::win() const {
+  Eigen::MatrixXd m(units(), 1 + vocabulary_size());
+  m.col(0) = (options_.bias ? options_.bias_scaling : 0.0) * bias_.cast<double>();
+  m.rightCols(vocabulary_size()) = options_.input_scaling * win_.cast<double>();
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------
+// Harvest
+
+namespace {
+
+// GEMM widths are multiples of this: Eigen's float GEMM then gives every column the same
+// bits whatever the width (kernel columns come in groups of 4; one column would be a
+// GEMV with another summation order), so states do not depend on the batch or threads.
+constexpr int kGroup = 8;
+
+struct Level {
+  std::vector<int> parent;  // node index in the previous level (-1 at level 0: the zero state)
+  std::vector<int> token;
+};
+
+}  // namespace
+
+States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& sentences, Keep keep,
+               const StopFlag* stop) {
+  const int n = r.units();
+  const int vocab = r.vocabulary_size();
+  const auto count = static_cast<int>(sentences.size());
+  States out;
+  out.offsets.assign(static_cast<size_t>(count) + 1, 0);
+  int max_len = 0;
+  for (int s = 0; s < count; ++s) {
+    const auto& tok = *sentences[static_cast<size_t>(s)];
+    for (size_t t = 0; t < tok.size(); ++t)
+      if (tok[t] < 0 || tok[t] >= vocab)
+        throw std::invalid_argument("harvest: sentence " + std::to_string(s) + ", step " + std::to_string(t) +
+                                    ": token " + std::to_string(tok[t]) + " is out of range [0, " +
+                                    std::to_string(vocab) + ")");
+    const auto len = static_cast<long long>(tok.size());
+    out.total_steps += len;
+    max_len = std::max(max_len, static_cast<int>(len));
+    out.offsets[static_cast<size_t>(s) + 1] = out.offsets[static_cast<size_t>(s)] + (keep == Keep::kEnd ? 1 : len);
+  }
+  const long long columns = out.offsets.back();
+  out.x.setZero(n, columns);
+  out.prefix_id.assign(static_cast<size_t>(columns), -1);
+  if (count == 0) return out;
+
+  const int threads = resolve_threads(r.options().threads);
+  ThreadScope scope(threads);
+  const float a = static_cast<float>(r.options().leak_rate);
+  const float rho = static_cast<float>(r.options().spectral_radius);
+  const Eigen::MatrixXf& w1 = r.unit_w();
+  const Eigen::MatrixXf& drive = r.drive();
+
+  // Per-thread GEMM buffers, grown outside the parallel region (no throw inside).
+  std::vector<Eigen::MatrixXf> pbuf(static_cast<size_t>(threads)), qbuf(static_cast<size_t>(threads));
+
+  std::vector<int> node(static_cast<size_t>(count), -1);  // node of each sentence at the current level
+  Eigen::MatrixXf prev, cur;
+  std::unordered_map<std::uint64_t, int> index;
+  int id_base = 0;
+  for (int t = 0; t < max_len; ++t) {
+    if (stop_requested(stop)) throw Cancelled();
+    // Distinct (parent, token) pairs of this level, numbered in sentence order.
+    Level lv;
+    index.clear();
+    for (int s = 0; s < count; ++s) {
+      const auto& tok = *sentences[static_cast<size_t>(s)];
+      if (static_cast<int>(tok.size()) <= t) continue;
+      const int parent = node[static_cast<size_t>(s)];
+      const auto key = (static_cast<std::uint64_t>(parent + 1) << 32) | static_cast<std::uint32_t>(tok[static_cast<size_t>(t)]);
+      auto [it, fresh] = index.try_emplace(key, static_cast<int>(lv.parent.size()));
+      if (fresh) {
+        lv.parent.push_back(parent);
+        lv.token.push_back(tok[static_cast<size_t>(t)]);
+      }
+      node[static_cast<size_t>(s)] = it->second;
+    }
+    const int width = static_cast<int>(lv.parent.size());
+    out.unique_steps += width;
+    cur.resize(n, width);
+    // One contiguous slice of the level per thread, so W is packed once per thread and level.
+    const int groups = (width + kGroup - 1) / kGroup;
+    std::vector<int> start(static_cast<size_t>(threads) + 1);
+    for (int i = 0; i <= threads; ++i)
+      start[static_cast<size_t>(i)] = std::min(width, static_cast<int>(static_cast<long long>(groups) * i / threads) * kGroup);
+    if (t > 0)
+      for (int i = 0; i < threads; ++i) {
+        const int cols = (start[static_cast<size_t>(i) + 1] - start[static_cast<size_t>(i)] + kGroup - 1) / kGroup * kGroup;
+        if (pbuf[static_cast<size_t>(i)].cols() < cols) {
+          pbuf[static_cast<size_t>(i)].resize(n, cols);
+          qbuf[static_cast<size_t>(i)].resize(n, cols);
+        }
+      }
+
+    // Advances slice i of this level: gather the parents, one GEMM, equations (1)-(2).
+    const auto advance = [&](int i) {
+      const int c0 = start[static_cast<size_t>(i)];
+      const int nc = start[static_cast<size_t>(i) + 1] - c0;
+      if (nc == 0) return;
+      if (t == 0) {
+        // x(-1) = 0: W x vanishes exactly, so the product is skipped.
+        for (int c = 0; c < nc; ++c)
+          cur.col(c0 + c) = a * drive.col(lv.token[static_cast<size_t>(c0 + c)]).array().tanh();
+        return;
+      }
+      const int padded = (nc + kGroup - 1) / kGroup * kGroup;
+      auto p = pbuf[static_cast<size_t>(i)].leftCols(padded);
+      auto q = qbuf[static_cast<size_t>(i)].leftCols(padded);
+      for (int c = 0; c < nc; ++c) p.col(c) = prev.col(lv.parent[static_cast<size_t>(c0 + c)]);
+      if (padded > nc) p.rightCols(padded - nc).setZero();
+      q.noalias() = w1 * p;  // single-threaded inside the parallel region
+      for (int c = 0; c < nc; ++c) {
+        const auto tk = lv.token[static_cast<size_t>(c0 + c)];
+        cur.col(c0 + c) = (1.0f - a) * p.col(c).array() + a * (rho * q.col(c).array() + drive.col(tk).array()).tanh();
+      }
+    };
+    std::exception_ptr error;  // Eigen's GEMM may allocate: nothing may escape the region
+#pragma omp parallel for num_threads(threads) schedule(static, 1)
+    for (int i = 0; i < threads; ++i) {
+      try {
+        advance(i);
+      } catch (...) {
+#pragma omp critical(rssviz_esn_harvest)
+        if (!error) error = std::current_exception();
+      }
+    }
+    if (error) std::rethrow_exception(error);
+
+    // Hand the level's states to the sentences that need them.
+    for (int s = 0; s < count; ++s) {
+      const auto len = static_cast<int>(sentences[static_cast<size_t>(s)]->size());
+      if (len <= t) continue;
+      const int nd = node[static_cast<size_t>(s)];
+      long long col = -1;
+      if (keep == Keep::kEveryStep)
+        col = out.offsets[static_cast<size_t>(s)] + t;
+      else if (t == len - 1)
+        col = out.offsets[static_cast<size_t>(s)];
+      if (col < 0) continue;
+      out.x.col(col) = cur.col(nd);
+      out.prefix_id[static_cast<size_t>(col)] = id_base + nd;
+    }
+    id_base += width;
+    std::swap(prev, cur);
+  }
+  return out;
+}
+
+States harvest(const Reservoir& r, const std::vector<std::vector<int>>& sentences, Keep keep, const StopFlag* stop) {
+  std::vector<const std::vector<int>*> p;
+  p.reserve(sentences.size());
+  for (const auto& s : sentences) p.push_back(&s);
+  return harvest(r, p, keep, stop);
+}
+
+States harvest(const Reservoir& r, const std::vector<corpus::Sentence>& sentences, Keep keep, const StopFlag* stop) {
+  std::vector<const std::vector<int>*> p;
+  p.reserve(sentences.size());
+  for (const auto& s : sentences) p.push_back(&s.tokens);
+  return harvest(r, p, keep, stop);
+}
+
+Eigen::MatrixXd run_sentence(const Reservoir& r, const std::vector<int>& tokens) {
+  const Eigen::MatrixXd w = r.w();
+  const Eigen::MatrixXd win = r.win();
+  const double a = r.options().leak_rate;
+  Eigen::MatrixXd states(r.units(), static_cast<Eigen::Index>(tokens.size()));
+  Eigen::VectorXd x = Eigen::VectorXd::Zero(r.units());
+  for (size_t t = 0; t < tokens.size(); ++t) {
+    if (tokens[t] < 0 || tokens[t] >= r.vocabulary_size())
+      throw std::invalid_argument("run_sentence: step " + std::to_string(t) + ": token " + std::to_string(tokens[t]) +
+                                  " is out of range [0, " + std::to_string(r.vocabulary_size()) + ")");
+    const Eigen::VectorXd pre = w * x + win.col(0) + win.col(1 + tokens[t]);
+    x = (1.0 - a) * x + a * pre.array().tanh().matrix();
+    states.col(static_cast<Eigen::Index>(t)) = x;
+  }
+  return states;
+}
+
+}  // namespace rssviz::esn

@@ -1,0 +1,160 @@
+// Echo State Network reservoir: construction, scaling and state harvesting.
+// Specification: shared/paper-notes.md section 3.
+//
+// Update (leaky-integrator tanh units, state reset to 0 before each sentence):
+//   (1)  pre(t) = rho * W1 x(t-1) + s_in * Win1[:, u(t)] + s_b * b
+//   (2)  x(t)   = (1 - a) x(t-1) + a tanh(pre(t)),   x(-1) = 0
+// where u(t) is the index of the token read at step t (the one-hot input is a column
+// gather), rho = spectral_radius, s_in = input_scaling, s_b = bias_scaling (0 when the
+// bias is off), a = leak_rate. W1 is the recurrent matrix scaled to unit spectral radius,
+// Win1 (+-1 entries) and b (+-1 entries) the unscaled input and bias weights. With
+// s_in = s_b = 1 this is the paper's x(t) = (1-a) x(t-1) + a tanh(Win [1; u(t)] + W x(t-1)).
+//
+// Weights (each from its own seeded stream, so changing one never shifts another):
+//   W0   "reservoir.W":   one 64-bit draw per entry (i, j), column-major: nonzero when its
+//                         upper 32 bits / 2^32 < `density`, value (lower 32 bits) / 2^31 - 1,
+//                         uniform in [-1, 1);
+//   Win1 "reservoir.Win": entry nonzero with probability `input_connectivity`, then +-1;
+//   b    "reservoir.bias": same law as Win1.
+//   W1 = W0 / r0, where r0 is either the expected spectral radius of W0 (circular law:
+//   entries have variance density / 3, so r0 = sqrt(units * density / 3); the paper's
+//   scaling, no eigensolver) or its exact spectral radius (Spectra's Arnoldi solver, Eigen's
+//   full solver for small reservoirs).
+// Changing only spectral_radius, input_scaling, leak_rate or bias_scaling keeps W1, Win1
+// and b: `with_scaling()` returns such a reservoir without drawing or solving anything
+// (the GUI's live sliders rely on this), and it equals a fresh build with those options.
+//
+// Precision: the states and the reservoir weights are single precision (float32): the
+// harvest is a float GEMM, twice the throughput of double; the readout is fitted in
+// double (readout.hpp).
+#pragma once
+#include <Eigen/Core>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/common/progress.hpp"
+#include "core/corpus/dataset.hpp"
+
+namespace rssviz::esn {
+
+// How W0 is scaled to unit spectral radius before multiplying by spectral_radius.
+enum class WeightInit {
+  kExpected,  // divide by the circular-law estimate sqrt(units * density / 3): fast, the paper's choice
+  kExact,     // divide by the exact spectral radius (eigensolver): the radius is exactly spectral_radius
+};
+std::string to_string(WeightInit w);              // "expected" | "exact"
+WeightInit weight_init_from_string(const std::string& s);  // throws std::invalid_argument
+
+struct ReservoirOptions {
+  int units = 1000;                   // reservoir size N; more units: richer states, slower (paper: 1000)
+  double spectral_radius = 1.1;       // rho(W); larger: longer memory, towards chaos above ~1 (paper: 1.1)
+  double leak_rate = 0.05;            // a in (0, 1]; smaller: slower, smoother states (paper: 0.05)
+  double input_scaling = 1.0;         // scale of Win; larger: more saturated, input-driven units (paper: 1)
+  double density = 0.85;              // fraction of nonzero W entries, (0, 1] (paper: 0.85)
+  double input_connectivity = 0.1;    // fraction of nonzero Win (and bias) entries, (0, 1] (paper: 0.1)
+  bool bias = true;                   // constant bias input (the paper's Win [1; u]); off: s_b = 0
+  double bias_scaling = 1.0;          // scale of the bias weights b, >= 0 (paper: 1, same as Win)
+  double ridge = 3.1622776601683794e-4;  // readout regularisation lambda, >= 0; larger: smoother Wout (paper: 10^-3.5)
+  WeightInit weight_init = WeightInit::kExpected;  // expected (paper, fast) or exact spectral radius
+  std::uint64_t seed = 1;             // master seed of the W, Win and bias streams
+  int threads = 0;                    // OpenMP threads for harvests and fits; 0 = all cores
+  // Throws std::invalid_argument naming the field, its value and the allowed range.
+  void validate() const;
+};
+
+class Reservoir {
+ public:
+  // An empty placeholder (0 units, vocabulary 0) to assign a real reservoir to.
+  Reservoir();
+  // Draws W0, Win1 and b from options.seed and scales W0 to unit radius.
+  // vocabulary_size: number of distinct input tokens (one-hot input size), >= 1.
+  Reservoir(const ReservoirOptions& options, int vocabulary_size);
+
+  // Rebuilds from stored weights (a model file): W1 (units x units, unit radius),
+  // Win1 (units x vocabulary), b (units x 1), and the radius r0 W0 had before scaling.
+  static Reservoir from_weights(const ReservoirOptions& options, Eigen::MatrixXf unit_w, Eigen::MatrixXf unit_win,
+                                Eigen::VectorXf unit_bias, double raw_radius);
+
+  // Same weights with new scalings: no random draw, no eigensolver, W1 shared (not copied).
+  // Equals Reservoir(options with these values, vocabulary_size). Validates the values.
+  Reservoir with_scaling(double spectral_radius, double leak_rate, double input_scaling) const;
+  // In-place variant of with_scaling (bias_scaling included).
+  void rescale(double spectral_radius, double leak_rate, double input_scaling, double bias_scaling);
+
+  const ReservoirOptions& options() const { return options_; }
+  int units() const { return options_.units; }
+  int vocabulary_size() const { return static_cast<int>(win_.cols()); }
+  // W1: W0 scaled to unit spectral radius (exact or expected, per weight_init).
+  const Eigen::MatrixXf& unit_w() const { return *w_; }
+  // Radius r0 that W0 was divided by (expected or exact).
+  double raw_radius() const { return raw_radius_; }
+  const Eigen::MatrixXf& unit_win() const { return win_; }
+  const Eigen::VectorXf& unit_bias() const { return bias_; }
+  // The effective weights of equation (1), as double for analysis and reference code.
+  Eigen::MatrixXd w() const;    // spectral_radius * W1
+  Eigen::MatrixXd win() const;  // units x (1 + vocabulary): [s_b b, s_in Win1], the paper's Win [1; u]
+  // Input term s_in Win1[:, u] + s_b b for every token u (units x vocabulary).
+  const Eigen::MatrixXf& drive() const { return drive_; }
+
+ private:
+  void update_drive();
+  ReservoirOptions options_;
+  std::shared_ptr<const Eigen::MatrixXf> w_;  // shared between rescaled copies
+  Eigen::MatrixXf win_;
+  Eigen::VectorXf bias_;
+  Eigen::MatrixXf drive_;
+  double raw_radius_ = 1.0;
+};
+
+// Spectral radius of a square matrix: Eigen's full solver below 64 rows, else Spectra's
+// Arnoldi iteration (falling back to the full solver if it does not converge).
+double spectral_radius(const Eigen::MatrixXd& m);
+
+// Which states a harvest returns.
+enum class Keep {
+  kEnd,        // one column per sentence: the state after its last token (END)
+  kEveryStep,  // one column per token of every sentence (the maps need these)
+};
+
+// States of a harvest. Column-major float: column c is one state vector x (units values).
+struct States {
+  Eigen::MatrixXf x;  // units x columns
+  // Sentence s owns columns offsets[s] .. offsets[s+1]-1 (its steps in order; for kEnd
+  // exactly one column, so offsets = 0, 1, ..., sentences). offsets.size() = sentences + 1.
+  std::vector<long long> offsets;
+  // Per column: index of the distinct prefix (trie node) it came from; columns with the
+  // same id hold bitwise identical states (identical prefixes), so maps can drop duplicates.
+  std::vector<int> prefix_id;
+  long long total_steps = 0;   // tokens read by all sentences
+  long long unique_steps = 0;  // distinct prefixes actually computed (<= total_steps)
+  int sentences() const { return static_cast<int>(offsets.size()) - 1; }
+  // State of sentence s at step t (t < its length; for kEnd only its END state, t = 0).
+  auto state(int s, int t = 0) const { return x.col(offsets[s] + t); }
+};
+
+// Runs many sentences at once. Identical prefixes give identical states, so the token
+// sequences are merged into a prefix trie and each distinct prefix is advanced once;
+// the trie is walked level by level (step t of every sentence together), the recurrent
+// product of a level being one float GEMM per thread over a contiguous slice of the
+// level (W packed once per thread and level). Slices are padded to multiples of 8
+// columns, for which Eigen's GEMM gives each column the same bits whatever the width: a
+// sentence's states are bitwise identical whatever the other sentences in the batch and
+// the thread count (tested). The state is 0 before
+// each sentence's first token. Tokens must lie in [0, vocabulary_size) (else
+// std::invalid_argument naming the sentence and step). Checks `stop` between trie levels
+// (throws Cancelled).
+States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& sentences, Keep keep,
+               const StopFlag* stop = nullptr);
+States harvest(const Reservoir& r, const std::vector<std::vector<int>>& sentences, Keep keep,
+               const StopFlag* stop = nullptr);
+States harvest(const Reservoir& r, const std::vector<corpus::Sentence>& sentences, Keep keep,
+               const StopFlag* stop = nullptr);
+
+// Reference implementation: one sentence, one step at a time, in double, straight from
+// equations (1)-(2). Returns units x length (the state after each token). For tests and
+// for per-sentence activity plots.
+Eigen::MatrixXd run_sentence(const Reservoir& r, const std::vector<int>& tokens);
+
+}  // namespace rssviz::esn

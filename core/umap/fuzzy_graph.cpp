@@ -1,0 +1,189 @@
+#include "core/umap/fuzzy_graph.hpp"
+
+#include <Eigen/Cholesky>
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "core/common/check.hpp"
+
+namespace rssviz::umap {
+namespace {
+constexpr int kIterations = 64;
+constexpr double kTolerance = 1e-5;
+constexpr double kMinScale = 1e-3;
+}  // namespace
+
+SmoothKnn smooth_knn_dist(const KnnGraph& knn, float local_connectivity, bool skip_first, float bandwidth) {
+  check_range("local_connectivity", local_connectivity, 0.0f, static_cast<float>(knn.k));
+  const int n = knn.n;
+  const int k = knn.k;
+  const int first = skip_first ? 1 : 0;
+  const double target = std::log2(static_cast<double>(k)) * bandwidth;
+  double mean_all = 0.0;
+  for (float d : knn.distance) mean_all += d;
+  mean_all /= std::max<std::size_t>(1, knn.distance.size());
+  SmoothKnn out;
+  out.sigma.assign(static_cast<std::size_t>(n), 1.0f);
+  out.rho.assign(static_cast<std::size_t>(n), 0.0f);
+#pragma omp parallel for schedule(static)
+  for (int i = 0; i < n; ++i) {
+    const float* d = knn.distance.data() + static_cast<std::size_t>(i) * k;
+    // rho: local_connectivity-th non-zero distance, interpolated.
+    std::vector<double> nz;
+    nz.reserve(static_cast<std::size_t>(k));
+    for (int j = first; j < k; ++j)
+      if (d[j] > 0.0f) nz.push_back(d[j]);
+    double rho = 0.0;
+    if (!nz.empty() && static_cast<double>(nz.size()) >= local_connectivity) {
+      const int idx = static_cast<int>(std::floor(local_connectivity));
+      const double interp = local_connectivity - idx;
+      if (idx > 0) {
+        rho = nz[static_cast<std::size_t>(idx - 1)];
+        if (interp > kTolerance && idx < static_cast<int>(nz.size()))
+          rho += interp * (nz[static_cast<std::size_t>(idx)] - nz[static_cast<std::size_t>(idx - 1)]);
+      } else {
+        rho = interp * nz[0];
+      }
+    } else if (!nz.empty()) {
+      rho = *std::max_element(nz.begin(), nz.end());
+    }
+    double lo = 0.0, hi = INFINITY, mid = 1.0;
+    for (int it = 0; it < kIterations; ++it) {
+      double psum = 0.0;
+      for (int j = first; j < k; ++j) {
+        const double dd = d[j] - rho;
+        psum += dd > 0.0 ? std::exp(-dd / mid) : 1.0;
+      }
+      if (std::fabs(psum - target) < kTolerance) break;
+      if (psum > target) {
+        hi = mid;
+        mid = 0.5 * (lo + hi);
+      } else {
+        lo = mid;
+        mid = std::isinf(hi) ? mid * 2.0 : 0.5 * (lo + hi);
+      }
+    }
+    double mean_i = 0.0;
+    for (int j = 0; j < k; ++j) mean_i += d[j];
+    mean_i /= k;
+    if (rho > 0.0)
+      mid = std::max(mid, kMinScale * mean_i);
+    else
+      mid = std::max(mid, kMinScale * mean_all);
+    out.sigma[static_cast<std::size_t>(i)] = static_cast<float>(mid);
+    out.rho[static_cast<std::size_t>(i)] = static_cast<float>(rho);
+  }
+  return out;
+}
+
+SparseGraph membership_strengths(const KnnGraph& knn, const SmoothKnn& s) {
+  std::vector<Eigen::Triplet<float, int>> t;
+  t.reserve(knn.index.size());
+  for (int i = 0; i < knn.n; ++i)
+    for (int j = 0; j < knn.k; ++j) {
+      const int nb = knn.at(i, j);
+      if (nb == i) continue;
+      const float dd = knn.dist(i, j) - s.rho[static_cast<std::size_t>(i)];
+      const float sg = s.sigma[static_cast<std::size_t>(i)];
+      const float w = (dd <= 0.0f || sg == 0.0f) ? 1.0f : std::exp(-dd / sg);
+      if (w > 0.0f) t.emplace_back(i, nb, w);
+    }
+  SparseGraph P(knn.n, knn.n);
+  P.setFromTriplets(t.begin(), t.end());
+  return P;
+}
+
+SparseGraph fuzzy_simplicial_set(const KnnGraph& knn, float local_connectivity, float set_op_mix_ratio) {
+  check_range("set_op_mix_ratio", set_op_mix_ratio, 0.0f, 1.0f);
+  const SmoothKnn s = smooth_knn_dist(knn, local_connectivity, true);
+  const SparseGraph P = membership_strengths(knn, s);
+  const SparseGraph Pt = SparseGraph(P.transpose());
+  const SparseGraph prod = P.cwiseProduct(Pt);
+  SparseGraph W = set_op_mix_ratio * (SparseGraph(P + Pt) - prod) + (1.0f - set_op_mix_ratio) * prod;
+  W.prune(0.0f, 0.0f);
+  W.makeCompressed();
+  return W;
+}
+
+CurveParams find_ab_params(double spread, double min_dist) {
+  check_range_open_low("spread", spread, 0.0, 1e6);
+  check_range("min_dist", min_dist, 0.0, spread);
+  constexpr int kPoints = 300;
+  std::vector<double> x(kPoints), y(kPoints);
+  for (int i = 0; i < kPoints; ++i) {
+    x[static_cast<std::size_t>(i)] = 3.0 * spread * i / (kPoints - 1);
+    const double xv = x[static_cast<std::size_t>(i)];
+    y[static_cast<std::size_t>(i)] = xv < min_dist ? 1.0 : std::exp(-(xv - min_dist) / spread);
+  }
+  auto residual = [&](double a, double b, Eigen::VectorXd* r, Eigen::MatrixXd* J) {
+    double sse = 0.0;
+    for (int i = 0; i < kPoints; ++i) {
+      const double xv = x[static_cast<std::size_t>(i)];
+      const double p = xv > 0.0 ? std::pow(xv, 2.0 * b) : 0.0;
+      const double den = 1.0 + a * p;
+      const double f = 1.0 / den;
+      const double e = f - y[static_cast<std::size_t>(i)];
+      sse += e * e;
+      if (r) (*r)(i) = e;
+      if (J) {
+        (*J)(i, 0) = -p / (den * den);
+        (*J)(i, 1) = xv > 0.0 ? -a * p * 2.0 * std::log(xv) / (den * den) : 0.0;
+      }
+    }
+    return sse;
+  };
+  double a = 1.0, b = 1.0, lambda = 1e-3;
+  Eigen::VectorXd r(kPoints);
+  Eigen::MatrixXd J(kPoints, 2);
+  double sse = residual(a, b, &r, &J);
+  for (int it = 0; it < 500; ++it) {
+    const Eigen::Matrix2d JtJ = J.transpose() * J;
+    const Eigen::Vector2d g = J.transpose() * r;
+    Eigen::Matrix2d A = JtJ;
+    A.diagonal() += lambda * JtJ.diagonal();
+    const Eigen::Vector2d step = A.ldlt().solve(-g);
+    const double na = a + step(0), nb = b + step(1);
+    const double nsse = (na > 0.0 && nb > 0.0) ? residual(na, nb, nullptr, nullptr) : INFINITY;
+    if (nsse < sse) {
+      const bool done = (sse - nsse) < 1e-15 * (1.0 + sse) && step.norm() < 1e-12;
+      a = na;
+      b = nb;
+      sse = residual(a, b, &r, &J);
+      lambda = std::max(lambda * 0.3, 1e-12);
+      if (done) break;
+    } else {
+      lambda *= 10.0;
+      if (lambda > 1e12) break;
+    }
+  }
+  return {a, b};
+}
+
+int connected_components(const SparseGraph& g, std::vector<int>& label) {
+  const int n = static_cast<int>(g.rows());
+  label.assign(static_cast<std::size_t>(n), -1);
+  int count = 0;
+  std::vector<int> stack;
+  for (int s = 0; s < n; ++s) {
+    if (label[static_cast<std::size_t>(s)] >= 0) continue;
+    label[static_cast<std::size_t>(s)] = count;
+    stack.push_back(s);
+    while (!stack.empty()) {
+      const int v = stack.back();
+      stack.pop_back();
+      for (SparseGraph::InnerIterator it(g, v); it; ++it) {
+        const int u = static_cast<int>(it.col());
+        if (label[static_cast<std::size_t>(u)] < 0) {
+          label[static_cast<std::size_t>(u)] = count;
+          stack.push_back(u);
+        }
+      }
+    }
+    ++count;
+  }
+  return count;
+}
+
+}  // namespace rssviz::umap

@@ -1,0 +1,253 @@
+#include "core/umap/knn.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "core/common/check.hpp"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#include <hnswlib/hnswlib.h>
+#pragma GCC diagnostic pop
+
+namespace rssviz::umap {
+namespace {
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+constexpr Eigen::Index kBlock = 256;
+constexpr int kRefineExtra = 8;
+
+float direct_sq(const float* a, const float* b, Eigen::Index d) {
+  float s = 0.0f;
+  for (Eigen::Index t = 0; t < d; ++t) {
+    const float u = a[t] - b[t];
+    s += u * u;
+  }
+  return s;
+}
+
+float to_metric(float sq, Metric m) { return m == Metric::cosine ? 0.5f * sq : std::sqrt(sq); }
+
+void check_k(int k, Eigen::Index n, const char* what) {
+  if (n < 1) throw std::invalid_argument(std::string(what) + ": the input has no points");
+  check_range("n_neighbors", static_cast<long long>(k), 1LL, static_cast<long long>(n));
+}
+
+// Keeps the `cap` smallest (distance, index) pairs seen, sorted; scanning indices in
+// increasing order with a strict comparison keeps the lower index on ties.
+struct TopK {
+  std::vector<float> d;
+  std::vector<int> i;
+  int cap = 0;
+  int size = 0;
+  explicit TopK(int c) : d(static_cast<std::size_t>(c)), i(static_cast<std::size_t>(c)), cap(c) {}
+  void clear() { size = 0; }
+  void push(float dist, int idx) {
+    if (size == cap && !(dist < d[static_cast<std::size_t>(cap - 1)])) return;
+    int p = size < cap ? size++ : cap - 1;
+    while (p > 0 && dist < d[static_cast<std::size_t>(p - 1)]) {
+      d[static_cast<std::size_t>(p)] = d[static_cast<std::size_t>(p - 1)];
+      i[static_cast<std::size_t>(p)] = i[static_cast<std::size_t>(p - 1)];
+      --p;
+    }
+    d[static_cast<std::size_t>(p)] = dist;
+    i[static_cast<std::size_t>(p)] = idx;
+  }
+};
+
+// Re-measures candidates directly, sorts them by (distance, index) and writes the best
+// `want` into row `row` of g starting at column `col0`.
+void finish_row(const RowMatrix& ref, const float* q, std::vector<std::pair<float, int>>& cand, int want,
+                Metric metric, KnnGraph& g, int row, int col0) {
+  const Eigen::Index d = ref.cols();
+  for (auto& c : cand) c.first = direct_sq(q, ref.row(c.second).data(), d);
+  std::sort(cand.begin(), cand.end());
+  for (int j = 0; j < want; ++j) {
+    const std::size_t o = static_cast<std::size_t>(row) * g.k + static_cast<std::size_t>(col0 + j);
+    g.index[o] = cand[static_cast<std::size_t>(j)].second;
+    g.distance[o] = to_metric(cand[static_cast<std::size_t>(j)].first, metric);
+  }
+}
+
+// Shared by exact_knn (self_query: Q is X, own index forced first) and exact_knn_query.
+KnnGraph blocked_knn(const Eigen::MatrixXf& Pref, const Eigen::MatrixXf& Pq, int k, bool self_query, Metric metric,
+                     const StopFlag* stop) {
+  const Eigen::Index n = Pref.rows();
+  const Eigen::Index m = Pq.rows();
+  const RowMatrix ref = Pref;
+  const RowMatrix qrow = Pq;
+  const Eigen::VectorXf ref_sq = Pref.rowwise().squaredNorm();
+  const Eigen::VectorXf q_sq = Pq.rowwise().squaredNorm();
+  KnnGraph g;
+  g.n = static_cast<int>(m);
+  g.k = k;
+  g.index.assign(static_cast<std::size_t>(m) * k, 0);
+  g.distance.assign(static_cast<std::size_t>(m) * k, 0.0f);
+  const int others = self_query ? k - 1 : k;
+  const int pool = static_cast<int>(std::min<Eigen::Index>(others + kRefineExtra, self_query ? n - 1 : n));
+  const Eigen::Index blocks = (m + kBlock - 1) / kBlock;
+  // Blocks in chunks of a few per parallel region so that `stop` is seen between regions.
+  const Eigen::Index chunk = std::max<Eigen::Index>(1, 4 * omp_get_max_threads());
+  for (Eigen::Index b0 = 0; b0 < blocks; b0 += chunk) {
+    if (stop_requested(stop)) throw Cancelled();
+    const Eigen::Index b1 = std::min(blocks, b0 + chunk);
+#pragma omp parallel
+    {
+      Eigen::MatrixXf D;
+      TopK top(std::max(pool, 1));
+      std::vector<std::pair<float, int>> cand;
+#pragma omp for schedule(static)
+      for (Eigen::Index b = b0; b < b1; ++b) {
+        const Eigen::Index r0 = b * kBlock;
+        const Eigen::Index rows = std::min(kBlock, m - r0);
+        block_sq_distances(Pq, q_sq, r0, rows, Pref, ref_sq, D);
+        for (Eigen::Index r = 0; r < rows; ++r) {
+          const int qi = static_cast<int>(r0 + r);
+          const float* col = D.col(r).data();
+          top.clear();
+          for (Eigen::Index j = 0; j < n; ++j) {
+            if (self_query && j == qi) continue;
+            top.push(col[j], static_cast<int>(j));
+          }
+          cand.clear();
+          for (int t = 0; t < top.size; ++t) cand.emplace_back(0.0f, top.i[static_cast<std::size_t>(t)]);
+          int col0 = 0;
+          if (self_query) {
+            g.index[static_cast<std::size_t>(qi) * k] = qi;
+            g.distance[static_cast<std::size_t>(qi) * k] = 0.0f;
+            col0 = 1;
+          }
+          if (others > 0) finish_row(ref, qrow.row(qi).data(), cand, others, metric, g, qi, col0);
+        }
+      }
+    }
+  }
+  return g;
+}
+
+}  // namespace
+
+KnnMethod resolve_knn_method(KnnMethod m, Eigen::Index n, Eigen::Index d) {
+  if (m != KnnMethod::automatic) return m;
+  const double work = static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(d);
+  return (n <= 4096 || work <= 6.4e10) ? KnnMethod::exact : KnnMethod::approximate;
+}
+
+Eigen::MatrixXf prepare_points(const Eigen::MatrixXf& X, Metric metric) {
+  if (!X.allFinite()) {
+    for (Eigen::Index i = 0; i < X.rows(); ++i)
+      if (!X.row(i).allFinite())
+        throw std::invalid_argument("input row " + std::to_string(i) + " contains NaN or infinity");
+  }
+  Eigen::MatrixXf P = X;
+  if (metric == Metric::cosine) {
+    for (Eigen::Index i = 0; i < P.rows(); ++i) {
+      const float nrm = P.row(i).norm();
+      if (nrm > 0.0f) P.row(i) /= nrm;
+    }
+  }
+  return P;
+}
+
+void block_sq_distances(const Eigen::MatrixXf& A, const Eigen::VectorXf& a_sq, Eigen::Index r0, Eigen::Index rows,
+                        const Eigen::MatrixXf& B, const Eigen::VectorXf& b_sq, Eigen::MatrixXf& out) {
+  // out(j, r) = |b_j|² + |a_{r0+r}|² - 2 b_j·a_{r0+r}: column r holds one query's row.
+  out.resize(B.rows(), rows);
+  out.noalias() = B * A.middleRows(r0, rows).transpose();
+  for (Eigen::Index r = 0; r < rows; ++r) {
+    const float qa = a_sq(r0 + r);
+    float* c = out.col(r).data();
+    for (Eigen::Index j = 0; j < B.rows(); ++j) c[j] = std::max(0.0f, b_sq(j) + qa - 2.0f * c[j]);
+  }
+}
+
+KnnGraph exact_knn(const Eigen::MatrixXf& X, int k, Metric metric, const StopFlag* stop) {
+  check_k(k, X.rows(), "exact_knn");
+  Eigen::MatrixXf P = prepare_points(X, metric);
+  const Eigen::RowVectorXf mean = P.colwise().mean();
+  P.rowwise() -= mean;
+  return blocked_knn(P, P, k, true, metric, stop);
+}
+
+KnnGraph exact_knn_query(const Eigen::MatrixXf& X, const Eigen::MatrixXf& Q, int k, Metric metric,
+                         const StopFlag* stop) {
+  check_k(k, X.rows(), "exact_knn_query");
+  if (Q.cols() != X.cols())
+    throw std::invalid_argument("query points have " + std::to_string(Q.cols()) + " columns, the data " +
+                                std::to_string(X.cols()));
+  Eigen::MatrixXf P = prepare_points(X, metric);
+  Eigen::MatrixXf PQ = prepare_points(Q, metric);
+  const Eigen::RowVectorXf mean = P.colwise().mean();
+  P.rowwise() -= mean;
+  PQ.rowwise() -= mean;
+  return blocked_knn(P, PQ, k, false, metric, stop);
+}
+
+KnnGraph approximate_knn(const Eigen::MatrixXf& X, int k, Metric metric, std::uint64_t seed, const StopFlag* stop) {
+  check_k(k, X.rows(), "approximate_knn");
+  const Eigen::Index n = X.rows();
+  const Eigen::Index d = X.cols();
+  const RowMatrix P = prepare_points(X, metric);
+  hnswlib::L2Space space(static_cast<std::size_t>(d));
+  hnswlib::HierarchicalNSW<float> index(&space, static_cast<std::size_t>(n), 16, 200,
+                                        static_cast<std::size_t>(seed % 0x7FFFFFFFULL));
+  // Sequential insertion: parallel insertion would make the graph depend on timing.
+  for (Eigen::Index i = 0; i < n; ++i) {
+    if ((i & 1023) == 0 && stop_requested(stop)) throw Cancelled();
+    index.addPoint(P.row(i).data(), static_cast<hnswlib::labeltype>(i));
+  }
+  index.setEf(static_cast<std::size_t>(std::max(3 * k, 64)));
+  if (stop_requested(stop)) throw Cancelled();
+  KnnGraph g;
+  g.n = static_cast<int>(n);
+  g.k = k;
+  g.index.assign(static_cast<std::size_t>(n) * k, 0);
+  g.distance.assign(static_cast<std::size_t>(n) * k, 0.0f);
+  const int want = std::min<int>(static_cast<int>(n), k + kRefineExtra);
+  std::atomic<bool> failed{false};
+#pragma omp parallel
+  {
+    std::vector<std::pair<float, int>> cand;
+#pragma omp for schedule(static)
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (failed.load(std::memory_order_relaxed)) continue;
+      try {
+        auto pq = index.searchKnn(P.row(i).data(), static_cast<std::size_t>(want));
+        cand.clear();
+        while (!pq.empty()) {
+          const int j = static_cast<int>(pq.top().second);
+          pq.pop();
+          if (j != static_cast<int>(i)) cand.emplace_back(0.0f, j);
+        }
+        const std::size_t o = static_cast<std::size_t>(i) * k;
+        g.index[o] = static_cast<int>(i);
+        g.distance[o] = 0.0f;
+        // HNSW can return fewer than asked on tiny inputs: pad from a brute-force scan.
+        if (static_cast<int>(cand.size()) < k - 1) {
+          cand.clear();
+          for (Eigen::Index j = 0; j < n; ++j)
+            if (j != i) cand.emplace_back(0.0f, static_cast<int>(j));
+        }
+        finish_row(P, P.row(i).data(), cand, k - 1, metric, g, static_cast<int>(i), 1);
+      } catch (...) {
+        failed.store(true);
+      }
+    }
+  }
+  if (failed) throw std::runtime_error("approximate_knn: the HNSW search failed");
+  return g;
+}
+
+KnnGraph nearest_neighbors(const Eigen::MatrixXf& X, int k, Metric metric, KnnMethod method, std::uint64_t seed,
+                           const StopFlag* stop) {
+  return resolve_knn_method(method, X.rows(), X.cols()) == KnnMethod::exact ? exact_knn(X, k, metric, stop)
+                                                                           : approximate_knn(X, k, metric, seed, stop);
+}
+
+}  // namespace rssviz::umap

@@ -1,0 +1,62 @@
+// UMAP's layout optimisation: stochastic gradient descent on the fuzzy cross entropy
+// with negative sampling (McInnes et al. 2018, section 3.3; umap-learn's schedule).
+//
+// Each directed edge (i, j) of weight w is sampled every epochs_per_sample = w_max / w
+// epochs; each time, point i is pulled towards j and pushed away from
+// negative_sample_rate / epochs_per_sample-scheduled random points k. With
+// d² = |y_i - y_j|² and the curve parameters a, b:
+//   attraction  g = -2 a b d^(2(b-1)) / (1 + a d^(2b))                (1)
+//   repulsion   g =  2 gamma b / ((0.001 + d²)(1 + a d^(2b)))         (2)
+//   y_i += alpha clip(g (y_i - y_j), -4, 4) per coordinate             (3)
+//   alpha = learning_rate (1 - epoch / n_epochs)                       (4)
+//
+// Determinism by design (where umap-learn races threads over shared coordinates): in
+// each epoch every point reads the other points from a snapshot taken at the start of
+// the epoch and only writes its own coordinates, processing its own edges in order with
+// its own random stream (seeded from the sampling seed, the epoch and its index). The
+// result is therefore identical for any thread count. Because a point moves only
+// itself, the attraction of a symmetric edge is applied with factor 2 at its head,
+// which matches umap-learn's move of both ends per directed edge.
+// The powers use fast float log2/exp2 (relative error below 1e-5).
+#pragma once
+#include <Eigen/Core>
+#include <cstdint>
+#include <vector>
+
+#include "core/umap/fuzzy_graph.hpp"
+
+namespace rssviz::umap {
+
+using RowMatrixXf = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// x^y for x > 0 with relative error below 1e-5 (bit-level log2, polynomial exp2).
+float fast_pow(float x, float y);
+
+struct SgdParams {
+  float a = 1.577f;
+  float b = 0.895f;
+  float gamma = 1.0f;                // repulsion_strength
+  float negative_sample_rate = 5.0f;
+  float attraction_factor = 2.0f;    // 2 for a symmetric graph (fit), 1 for transform
+  bool exclude_self = true;          // negative samples skip the head's own index (fit)
+};
+
+// Per-edge sampling schedule for a graph whose rows are the moving (head) points.
+class SgdSchedule {
+ public:
+  SgdSchedule() = default;
+  // W: n_head x n_tail, rows = heads; weights below max/n_epochs must be pruned already.
+  SgdSchedule(const SparseGraph& W, float negative_sample_rate);
+  // One epoch (0-based `epoch`): moves the rows of `head`; `tail` is what the heads read
+  // (a snapshot of head for fit, the fitted embedding for transform).
+  void run_epoch(int epoch, float alpha, const SgdParams& p, RowMatrixXf& head, const RowMatrixXf& tail,
+                 std::uint64_t sampling_seed);
+  Eigen::Index edges() const { return static_cast<Eigen::Index>(tail_.size()); }
+
+ private:
+  std::vector<int> ptr_;   // CSR by head
+  std::vector<int> tail_;
+  std::vector<double> eps_, next_, eps_neg_, next_neg_;
+};
+
+}  // namespace rssviz::umap

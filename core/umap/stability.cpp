@@ -1,0 +1,160 @@
+#include "core/umap/stability.hpp"
+
+#include <omp.h>
+
+#include <Eigen/LU>
+#include <Eigen/SVD>
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/common/check.hpp"
+#include "core/umap/knn.hpp"
+
+namespace rssviz::umap {
+namespace {
+
+void check_same_rows(const Eigen::MatrixXf& A, const Eigen::MatrixXf& B, const char* what) {
+  if (A.rows() != B.rows())
+    throw std::invalid_argument(std::string(what) + ": the two matrices have " + std::to_string(A.rows()) + " and " +
+                                std::to_string(B.rows()) + " rows");
+}
+
+}  // namespace
+
+double trustworthiness(const Eigen::MatrixXf& X, const Eigen::MatrixXf& Y, int k, const StopFlag* stop) {
+  check_same_rows(X, Y, "trustworthiness");
+  const Eigen::Index n = X.rows();
+  if (2 * static_cast<long long>(n) - 3 * static_cast<long long>(k) - 1 <= 0 || n < 3)
+    throw std::invalid_argument("trustworthiness: k = " + std::to_string(k) + " needs 2n - 3k - 1 > 0 (n = " +
+                                std::to_string(n) + ")");
+  check_range("k", static_cast<long long>(k), 1LL, static_cast<long long>(n - 1));
+  const KnnGraph emb = exact_knn(Y, k + 1, Metric::euclidean, stop);
+  Eigen::MatrixXf P = X;
+  const Eigen::RowVectorXf mean = P.colwise().mean();
+  P.rowwise() -= mean;
+  const Eigen::VectorXf sq = P.rowwise().squaredNorm();
+  constexpr Eigen::Index kBlock = 128;
+  const Eigen::Index blocks = (n + kBlock - 1) / kBlock;
+  std::vector<long long> penalty(static_cast<std::size_t>(n), 0);
+  const Eigen::Index chunk = std::max<Eigen::Index>(1, 4 * omp_get_max_threads());
+  for (Eigen::Index b0 = 0; b0 < blocks; b0 += chunk) {
+    if (stop_requested(stop)) throw Cancelled();
+    const Eigen::Index b1 = std::min(blocks, b0 + chunk);
+#pragma omp parallel
+    {
+      Eigen::MatrixXf D;
+      std::vector<float> thr(static_cast<std::size_t>(k));
+      std::vector<long long> hist(static_cast<std::size_t>(k + 1));
+#pragma omp for schedule(static)
+      for (Eigen::Index b = b0; b < b1; ++b) {
+        const Eigen::Index r0 = b * kBlock;
+        const Eigen::Index rows = std::min(kBlock, n - r0);
+        block_sq_distances(P, sq, r0, rows, P, sq, D);
+        for (Eigen::Index r = 0; r < rows; ++r) {
+          const auto i = static_cast<int>(r0 + r);
+          const float* col = D.col(r).data();
+          // Embedding neighbours of i other than i (the first entry is i itself).
+          for (int j = 0; j < k; ++j) thr[static_cast<std::size_t>(j)] = col[emb.at(i, j + 1)];
+          std::sort(thr.begin(), thr.end());
+          const float top = thr.back();
+          std::fill(hist.begin(), hist.end(), 0LL);
+          for (Eigen::Index l = 0; l < n; ++l) {
+            const float v = col[l];
+            if (v >= top || l == i) continue;
+            const auto pos = std::upper_bound(thr.begin(), thr.end(), v) - thr.begin();
+            ++hist[static_cast<std::size_t>(pos)];
+          }
+          // rank(t_m) = 1 + #{l : D_l < t_m} = 1 + sum_{pos <= m} hist[pos].
+          long long below = 0, pen = 0;
+          for (int m = 0; m < k; ++m) {
+            below += hist[static_cast<std::size_t>(m)];
+            const long long rank = 1 + below;
+            if (rank > k) pen += rank - k;
+          }
+          penalty[static_cast<std::size_t>(i)] = pen;
+        }
+      }
+    }
+  }
+  long long total = 0;
+  for (long long p : penalty) total += p;
+  const double nd = static_cast<double>(n), kd = static_cast<double>(k);
+  return 1.0 - 2.0 / (nd * kd * (2.0 * nd - 3.0 * kd - 1.0)) * static_cast<double>(total);
+}
+
+Alignment align(const Eigen::MatrixXf& from, const Eigen::MatrixXf& to, bool allow_scale, bool allow_reflection) {
+  if (from.rows() != to.rows() || from.cols() != to.cols())
+    throw std::invalid_argument("align: shapes differ (" + std::to_string(from.rows()) + " x " +
+                                std::to_string(from.cols()) + " vs " + std::to_string(to.rows()) + " x " +
+                                std::to_string(to.cols()) + ")");
+  if (from.rows() == 0) throw std::invalid_argument("align: no points");
+  const Eigen::MatrixXd A = from.cast<double>();
+  const Eigen::MatrixXd B = to.cast<double>();
+  const Eigen::RowVectorXd ma = A.colwise().mean(), mb = B.colwise().mean();
+  const Eigen::MatrixXd Ac = A.rowwise() - ma, Bc = B.rowwise() - mb;
+  const Eigen::MatrixXd C = Ac.transpose() * Bc;
+  Eigen::JacobiSVD<Eigen::MatrixXd> svd(C, Eigen::ComputeFullU | Eigen::ComputeFullV);
+  Eigen::MatrixXd U = svd.matrixU();
+  Eigen::VectorXd S = svd.singularValues();
+  Eigen::MatrixXd R = U * svd.matrixV().transpose();
+  if (!allow_reflection && R.determinant() < 0.0) {
+    U.col(U.cols() - 1) *= -1.0;
+    S(S.size() - 1) *= -1.0;
+    R = U * svd.matrixV().transpose();
+  }
+  double s = 1.0;
+  const double aa = Ac.squaredNorm();
+  if (allow_scale && aa > 0.0) s = S.sum() / aa;
+  Alignment out;
+  const Eigen::MatrixXd moved = (s * (Ac * R)).rowwise() + mb;
+  out.aligned = moved.cast<float>();
+  out.rotation = R.cast<float>();
+  out.scale = static_cast<float>(s);
+  out.translation = (mb - s * ma * R).cast<float>();
+  out.rms = std::sqrt((moved - B).squaredNorm() / static_cast<double>(A.rows()));
+  return out;
+}
+
+double neighbour_preservation(const Eigen::MatrixXf& A, const Eigen::MatrixXf& B, int k) {
+  check_same_rows(A, B, "neighbour_preservation");
+  const Eigen::Index n = A.rows();
+  check_range("k", static_cast<long long>(k), 1LL, static_cast<long long>(n - 1));
+  const KnnGraph ga = exact_knn(A, k + 1);
+  const KnnGraph gb = exact_knn(B, k + 1);
+  std::vector<double> frac(static_cast<std::size_t>(n));
+#pragma omp parallel for schedule(static)
+  for (Eigen::Index i = 0; i < n; ++i) {
+    std::vector<int> a(static_cast<std::size_t>(k)), b(static_cast<std::size_t>(k));
+    for (int j = 0; j < k; ++j) {
+      a[static_cast<std::size_t>(j)] = ga.at(static_cast<int>(i), j + 1);
+      b[static_cast<std::size_t>(j)] = gb.at(static_cast<int>(i), j + 1);
+    }
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    std::vector<int> common;
+    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(common));
+    frac[static_cast<std::size_t>(i)] = static_cast<double>(common.size()) / k;
+  }
+  double s = 0.0;
+  for (double f : frac) s += f;
+  return s / static_cast<double>(n);
+}
+
+FrameStability frame_stability(const Eigen::MatrixXf& before, const Eigen::MatrixXf& after, int k) {
+  FrameStability f;
+  f.neighbour_preservation = neighbour_preservation(before, after, k);
+  const Alignment al = align(after, before, false, true);
+  const Eigen::MatrixXd diff = (al.aligned - before).cast<double>();
+  double disp = 0.0;
+  for (Eigen::Index i = 0; i < diff.rows(); ++i) disp += diff.row(i).norm();
+  f.mean_displacement = disp / static_cast<double>(before.rows());
+  const Eigen::MatrixXd bc = before.cast<double>().rowwise() - before.cast<double>().colwise().mean();
+  const double radius = std::sqrt(bc.squaredNorm() / static_cast<double>(before.rows()));
+  f.relative_displacement = radius > 0.0 ? f.mean_displacement / radius : 0.0;
+  return f;
+}
+
+}  // namespace rssviz::umap

@@ -1,0 +1,210 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <Eigen/QR>
+
+#include "core/common/rng.hpp"
+#include "core/umap/stability.hpp"
+#include "core/umap/umap.hpp"
+
+namespace um = rssviz::umap;
+
+namespace {
+
+// `clusters` Gaussian blobs of `per` points in d dimensions, centres 20 apart
+// (unit standard deviation); label of row i is i / per.
+Eigen::MatrixXf blobs(int clusters, int per, int d, std::uint64_t seed) {
+  rssviz::Rng rng(seed, "test blobs");
+  Eigen::MatrixXf X(clusters * per, d);
+  for (int c = 0; c < clusters; ++c)
+    for (int i = 0; i < per; ++i)
+      for (int j = 0; j < d; ++j)
+        X(c * per + i, j) = (j == c ? 20.0f : 0.0f) + static_cast<float>(rng.normal());
+  return X;
+}
+
+// A Swiss roll (a rolled-up 2-D sheet) rotated into 50 dimensions.
+Eigen::MatrixXf swiss_roll(int n, std::uint64_t seed) {
+  rssviz::Rng rng(seed, "test roll");
+  Eigen::MatrixXf P(n, 3);
+  for (int i = 0; i < n; ++i) {
+    const double t = 1.5 * M_PI * (1.0 + 2.0 * rng.uniform());
+    const double h = 20.0 * rng.uniform();
+    P(i, 0) = static_cast<float>(t * std::cos(t));
+    P(i, 1) = static_cast<float>(h);
+    P(i, 2) = static_cast<float>(t * std::sin(t));
+  }
+  Eigen::MatrixXd G(50, 50);
+  for (int i = 0; i < 50; ++i)
+    for (int j = 0; j < 50; ++j) G(i, j) = rng.normal();
+  const Eigen::MatrixXd Q = Eigen::HouseholderQR<Eigen::MatrixXd>(G).householderQ();
+  return P * Q.leftCols(3).transpose().cast<float>();
+}
+
+// Fraction of each point's k nearest embedded neighbours that share its label.
+double knn_purity(const Eigen::MatrixXf& Y, int per, int k) {
+  const auto g = um::exact_knn(Y, k + 1);
+  long long same = 0;
+  for (int i = 0; i < g.n; ++i)
+    for (int j = 1; j <= k; ++j) same += g.at(i, j) / per == i / per;
+  return static_cast<double>(same) / (static_cast<double>(g.n) * k);
+}
+
+um::UmapOptions quick(int epochs = 200) {
+  um::UmapOptions o;
+  o.n_epochs = epochs;
+  return o;
+}
+
+}  // namespace
+
+TEST(Umap, SeparatedClustersStaySeparated) {
+  const Eigen::MatrixXf X = blobs(3, 100, 10, 1);
+  um::Umap u(X, quick());
+  u.run();
+  const Eigen::MatrixXf Y = u.embedding();
+  EXPECT_EQ(u.diagnostics().components, 3);  // exercises the multi-component init
+  EXPECT_EQ(knn_purity(Y, 100, 15), 1.0);
+  // Gaps between clusters: centroid distances exceed 3 x the mean intra-cluster radius.
+  std::vector<Eigen::RowVector2f> c(3);
+  double radius = 0.0;
+  for (int k = 0; k < 3; ++k) {
+    c[static_cast<std::size_t>(k)] = Y.middleRows(100 * k, 100).colwise().mean();
+    radius += (Y.middleRows(100 * k, 100).rowwise() - c[static_cast<std::size_t>(k)]).rowwise().norm().mean() / 3.0;
+  }
+  for (int a = 0; a < 3; ++a)
+    for (int b = a + 1; b < 3; ++b)
+      EXPECT_GT((c[static_cast<std::size_t>(a)] - c[static_cast<std::size_t>(b)]).norm(), 3.0 * radius);
+}
+
+TEST(Umap, SwissRollIsTrustworthy) {
+  const Eigen::MatrixXf X = swiss_roll(1000, 2);
+  const Eigen::MatrixXf Y = um::fit(X, quick(300));
+  EXPECT_GT(um::trustworthiness(X, Y, 15), 0.95);
+}
+
+TEST(Umap, SameSeedSameEmbeddingForAnyThreadCount) {
+  const Eigen::MatrixXf X = swiss_roll(600, 3);
+  um::UmapOptions o = quick(100);
+  o.threads = 1;
+  const Eigen::MatrixXf a = um::fit(X, o);
+  const Eigen::MatrixXf b = um::fit(X, o);
+  o.threads = 2;
+  const Eigen::MatrixXf c = um::fit(X, o);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a, c);
+  o.seed = 43;
+  EXPECT_NE(um::fit(X, o), a);
+  // Approximate neighbours and random init are seeded too.
+  o.knn = um::KnnMethod::approximate;
+  o.init = um::Init::random;
+  EXPECT_EQ(um::fit(X, o), um::fit(X, o));
+}
+
+TEST(Umap, StepwiseRunEqualsOneRunAndStops) {
+  const Eigen::MatrixXf X = blobs(2, 60, 5, 4);
+  um::Umap whole(X, quick(60));
+  EXPECT_EQ(whole.total_epochs(), 60);
+  EXPECT_TRUE(whole.run());
+  rssviz::StopFlag stop;
+  um::Umap steps(X, quick(60), nullptr, &stop);
+  EXPECT_FALSE(steps.run(25));
+  EXPECT_EQ(steps.epoch(), 25);
+  stop.request();
+  EXPECT_FALSE(steps.run(10));  // stopped: nothing done, still consistent
+  EXPECT_EQ(steps.epoch(), 25);
+  stop.reset();
+  EXPECT_FALSE(steps.run(25));
+  EXPECT_TRUE(steps.run(100));
+  EXPECT_EQ(steps.epoch(), 60);
+  EXPECT_TRUE(steps.finished());
+  EXPECT_EQ(steps.embedding(), whole.embedding());
+  stop.request();
+  EXPECT_THROW(um::Umap(X, quick(60), nullptr, &stop), rssviz::Cancelled);
+}
+
+TEST(Umap, WarmStartFromAFinishedEmbeddingMovesLittle) {
+  const Eigen::MatrixXf X = swiss_roll(800, 5);
+  const Eigen::MatrixXf Y = um::fit(X, quick(300));
+  // Small change to the input: 5 % of the points nudged by 1 % of the data's scale.
+  Eigen::MatrixXf X2 = X;
+  rssviz::Rng rng(9, "test nudge");
+  const float scale = std::sqrt((X.rowwise() - X.colwise().mean()).squaredNorm() / X.rows());
+  for (int i = 0; i < X.rows(); i += 20)
+    for (int j = 0; j < X.cols(); ++j) X2(i, j) += 0.01f * scale * static_cast<float>(rng.normal()) / 7.0f;
+  const Eigen::MatrixXf R = um::refine(X2, Y, quick(300));
+  const auto st = um::frame_stability(Y, R, 15);
+  EXPECT_GT(st.neighbour_preservation, 0.8);
+  EXPECT_LT(st.relative_displacement, 0.05);
+  // A fresh run from another seed is a different picture: the warm start is the stable one.
+  um::UmapOptions other = quick(300);
+  other.seed = 7;
+  const auto fresh = um::frame_stability(Y, um::fit(X2, other), 15);
+  EXPECT_GT(fresh.relative_displacement, 3.0 * st.relative_displacement);
+}
+
+TEST(Umap, TransformPlacesNewPointsWithTheirCluster) {
+  const Eigen::MatrixXf X = blobs(3, 110, 8, 6);
+  Eigen::MatrixXf fitted(300, 8), fresh(30, 8);
+  for (int c = 0; c < 3; ++c) {
+    fitted.middleRows(100 * c, 100) = X.middleRows(110 * c, 100);
+    fresh.middleRows(10 * c, 10) = X.middleRows(110 * c + 100, 10);
+  }
+  um::Umap u(fitted, quick());
+  u.run();
+  const Eigen::MatrixXf Y = u.embedding();
+  const Eigen::MatrixXf Z = u.transform(fresh);
+  ASSERT_EQ(Z.rows(), 30);
+  ASSERT_TRUE(Z.allFinite());
+  for (int i = 0; i < 30; ++i) {
+    Eigen::Index nearest;
+    (Y.rowwise() - Z.row(i)).rowwise().squaredNorm().minCoeff(&nearest);
+    EXPECT_EQ(nearest / 100, i / 10) << "new point " << i;
+  }
+  EXPECT_THROW(u.transform(Eigen::MatrixXf::Zero(2, 7)), std::invalid_argument);
+}
+
+TEST(Umap, DuplicateRowsDoNotBreakIt) {
+  Eigen::MatrixXf X = blobs(2, 50, 6, 8);
+  Eigen::MatrixXf D(X.rows() + 40, 6);
+  D.topRows(X.rows()) = X;
+  for (int r = 0; r < 40; ++r) D.row(X.rows() + r) = X.row(r % 2 == 0 ? 3 : 70);  // 21 copies each
+  for (um::Init init : {um::Init::spectral, um::Init::random}) {
+    um::UmapOptions o = quick(150);
+    o.init = init;
+    const Eigen::MatrixXf Y = um::fit(D, o);
+    ASSERT_TRUE(Y.allFinite());
+    // Copies land together, and by their cluster.
+    EXPECT_LT((Y.row(100) - Y.row(3)).norm(), 1.0f);
+    EXPECT_GE(knn_purity(Y.topRows(100), 50, 10), 0.95);
+  }
+}
+
+TEST(Umap, OptionsAndShapesAreChecked) {
+  const Eigen::MatrixXf X = blobs(2, 20, 3, 9);
+  um::UmapOptions o;
+  o.n_neighbors = 1;
+  EXPECT_THROW(um::Umap(X, o), std::invalid_argument);
+  o = {};
+  o.min_dist = 2.0f;
+  try {
+    um::Umap u(X, o);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("min_dist"), std::string::npos);
+  }
+  o = {};
+  o.init = um::Init::given;
+  EXPECT_THROW(um::Umap(X, o), std::invalid_argument);
+  const Eigen::MatrixXf wrong = Eigen::MatrixXf::Zero(39, 2);
+  EXPECT_THROW(um::Umap(X, o, &wrong), std::invalid_argument);
+  // Fewer points than neighbours: n_neighbors is clamped, not an error.
+  o = quick(50);
+  o.n_neighbors = 100;
+  um::Umap small(X.topRows(12), o);
+  EXPECT_EQ(small.diagnostics().n_neighbors, 12);
+  small.run();
+  EXPECT_TRUE(small.embedding().allFinite());
+  EXPECT_EQ(um::default_epochs(10000), 500);
+  EXPECT_EQ(um::default_epochs(10001), 200);
+}

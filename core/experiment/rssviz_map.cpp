@@ -181,11 +181,12 @@ std::vector<int> sentence_error_codes(const corpus::Grammar& g, const corpus::Da
   return codes;
 }
 
-std::vector<int> first_sentences(const corpus::Dataset& data, int count) {
+std::vector<int> spread_sentences(const corpus::Dataset& data, int count) {
   if (count < 1) throw std::invalid_argument("sentence count = " + std::to_string(count) + " must be at least 1");
   const int n = std::min(count, data.size());
   std::vector<int> v(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) v[static_cast<size_t>(i)] = i;
+  for (int i = 0; i < n; ++i)
+    v[static_cast<size_t>(i)] = static_cast<int>(static_cast<long long>(i) * data.size() / n);
   return v;
 }
 

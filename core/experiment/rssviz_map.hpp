@@ -86,9 +86,11 @@ std::vector<int> point_error_codes(const corpus::Grammar& g, const corpus::Datas
 std::vector<int> sentence_error_codes(const corpus::Grammar& g, const corpus::Dataset& data, const MapPoints& points,
                                       int s, const Eigen::MatrixXf& outputs);
 
-// The first `count` sentences of a data set (the test set is already shuffled by the
-// split, so these are a seeded sample); count is clamped to the data size.
-std::vector<int> first_sentences(const corpus::Dataset& data, int count);
+// `count` sentences spread evenly over a data set: indices floor(i * size / count). The
+// test set lists its one-object sentences before its two-object ones (each group already
+// shuffled by the split), so this keeps their proportion (30 % / 70 %) on the map, where
+// the first `count` would all be one-object sentences. count is clamped to the data size.
+std::vector<int> spread_sentences(const corpus::Dataset& data, int count);
 
 // Label names for legends.
 std::string clause_part_name(corpus::ClausePart p);

@@ -48,7 +48,7 @@ struct Fixture {
     o.seed = 7;
     return corpus::make_corpus(o);
   }();
-  std::vector<int> chosen = first_sentences(c.test, 60);
+  std::vector<int> chosen = spread_sentences(c.test, 60);
   std::vector<Trajectory> traj(bool zero_first, bool outputs) const {
     std::vector<Trajectory> v;
     for (int i : chosen) v.push_back(toy(c.grammar, c.test.sentences[static_cast<size_t>(i)], zero_first, outputs));
@@ -155,7 +155,7 @@ TEST(RssvizMap, RejectsMismatchedInputs) {
   auto chosen = f.chosen;
   chosen[0] = 5000;
   EXPECT_THROW(collect_map_points(f.c.grammar, f.c.test, chosen, f.traj(false, true)), std::invalid_argument);
-  EXPECT_THROW(first_sentences(f.c.test, 0), std::invalid_argument);
+  EXPECT_THROW(spread_sentences(f.c.test, 0), std::invalid_argument);
   const auto p = collect_map_points(f.c.grammar, f.c.test, f.chosen, f.traj(false, true), {.unit_offset = 1});
   EXPECT_THROW(p.unit_activation(p.units()), std::invalid_argument);
   EXPECT_THROW(point_error_codes(f.c.grammar, f.c.test, p, Eigen::MatrixXf::Zero(3, 22)), std::invalid_argument);
@@ -166,4 +166,17 @@ TEST(RssvizMap, LabelNames) {
   EXPECT_EQ(error_code_name(1), "slot1 valid, slot2 wrong");
   EXPECT_EQ(error_code_name(-1), "no readout");
   EXPECT_EQ(clause_part_name(corpus::ClausePart::kAnd), "and");
+}
+
+TEST(RssvizMap, SpreadSentencesKeepsTheOneTwoObjectMix) {
+  Fixture f;
+  const auto v = spread_sentences(f.c.test, 200);
+  ASSERT_EQ(v.size(), 200u);
+  int two = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) EXPECT_LT(v[i - 1], v[i]);
+    two += f.c.test.sentences[static_cast<size_t>(v[i])].two_objects();
+  }
+  EXPECT_EQ(two, 140);  // 700 of the 1000 test sentences have two objects
+  EXPECT_EQ(spread_sentences(f.c.test, 5000).size(), static_cast<size_t>(f.c.test.size()));
 }

@@ -1,5 +1,11 @@
 #include "ui/job_runner.hpp"
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace rssviz::ui {
 
 JobRunner::JobRunner(QObject* parent) : QObject(parent) {
@@ -8,6 +14,16 @@ JobRunner::JobRunner(QObject* parent) : QObject(parent) {
 }
 
 JobRunner::~JobRunner() { cancelAndWait(); }
+
+void JobRunner::lowerThreadPriority() {
+#ifdef __linux__
+  thread_local bool lowered = false;
+  if (lowered) return;
+  lowered = true;
+  // Per-thread nice value (Linux); failure only costs responsiveness, so it is ignored.
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 5);
+#endif
+}
 
 void JobRunner::begin(const QString& name, const std::shared_ptr<JobContext>& ctx) {
   ctx_ = ctx;

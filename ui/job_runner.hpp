@@ -82,6 +82,10 @@ class JobRunner : public QObject {
   static void body(QPromise<R>& promise, std::shared_ptr<JobContext> ctx, std::function<R(const JobContext&)> work,
                    quint64 gen, std::shared_ptr<std::atomic<quint64>> newest, std::shared_ptr<QString> error);
   void begin(const QString& name, const std::shared_ptr<JobContext>& ctx);
+  // Gives the job thread a lower scheduling priority than the GUI thread (Linux: nice +5
+  // for this thread only; threads it spawns, e.g. OpenMP's, inherit it), so that when
+  // both want the CPU the window's event loop wins.
+  static void lowerThreadPriority();
   void end();
 
   QThreadPool pool_;
@@ -97,6 +101,7 @@ void JobRunner::body(QPromise<R>& promise, std::shared_ptr<JobContext> ctx, std:
                      quint64 gen, std::shared_ptr<std::atomic<quint64>> newest, std::shared_ptr<QString> error) {
   // A queued job superseded before it even started returns at once.
   if (newest->load() != gen || ctx->cancelled()) return;
+  lowerThreadPriority();
   try {
     promise.addResult(work(*ctx));
   } catch (const Cancelled&) {

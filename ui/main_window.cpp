@@ -21,6 +21,7 @@
 #include <Eigen/Core>
 #include <qcustomplot.h>
 
+#include "core/common/parallel.hpp"
 #include "core/experiment/explore.hpp"
 #include "core/experiment/workbench.hpp"
 #include "ui/heatmap_view.hpp"
@@ -39,8 +40,13 @@ using experiment::MapSession;
 
 namespace {
 
+// Threads for a job: all cores but one, which stays with the GUI thread so the window
+// keeps painting (on this project's 2-core machine: one job thread).
+int job_threads() { return std::max(1, rssviz::default_threads() - 1); }
+
 esn::ReservoirOptions reservoir_of(const ModelSettings& s) {
   esn::ReservoirOptions r;
+  r.threads = job_threads();
   r.units = s.units;
   r.spectral_radius = s.spectral_radius;
   r.leak_rate = s.leak_rate;
@@ -339,6 +345,7 @@ void MainWindow::train() {
     o.objects = s.objects;
     o.reservoir = reservoir_of(s);
     o.map_sentences = s.map_sentences;
+    o.umap.threads = job_threads();
     try {
       o.reservoir.validate();
     } catch (const std::exception& e) {
@@ -366,6 +373,7 @@ void MainWindow::train() {
   o.trainer.batch_size = s.batch;
   o.trainer.learning_rate = s.learning_rate;
   o.map_sentences = s.map_sentences;
+  o.umap.threads = job_threads();
   try {
     o.model.validate();
     o.trainer.validate();
@@ -403,6 +411,7 @@ void MainWindow::explore() {
   o.objects = s.objects;
   o.reservoir = reservoir_of(s);
   o.map_sentences = s.map_sentences;
+  o.umap.threads = job_threads();
   auto previous = ws_.session();
   // The explorer (corpus + drawn weights) lives in a slot only the job thread touches
   // (the pool has one thread, so jobs never overlap); a cancelled job still leaves it

@@ -40,8 +40,7 @@ std::shared_ptr<MapSession> Explorer::update(double spectral_radius, double leak
   timings_.rescale = since(t);
   t = std::chrono::steady_clock::now();
   auto points = std::make_shared<MapPoints>(esn_map_points(*corpus_, r, options_.map_sentences, {}, stop));
-  timings_.points = 0.0;
-  timings_.harvest = since(t);  // harvest and point gathering together
+  timings_.harvest = since(t);
   t = std::chrono::steady_clock::now();
   Eigen::MatrixXf init;
   if (previous && previous->points && previous->model == ModelKind::esn)
@@ -52,9 +51,17 @@ std::shared_ptr<MapSession> Explorer::update(double spectral_radius, double leak
     wo.init = umap::Init::given;
     wo.warm_start = true;
     wo.warm_start_epochs = options_.warm_start_epochs;
-    s->layout = umap::refine(points->X, init, wo, stop);
+    umap::Umap u(points->X, wo, &init, stop);
+    if (!u.run()) throw Cancelled();
+    s->layout = u.embedding();
+    timings_.knn = u.diagnostics().knn_seconds;
+    timings_.layout = u.diagnostics().layout_seconds;
   } else {
-    s->layout = umap::fit(points->X, options_.umap, nullptr, stop);
+    umap::Umap u(points->X, options_.umap, nullptr, stop);
+    if (!u.run()) throw Cancelled();
+    s->layout = u.embedding();
+    timings_.knn = u.diagnostics().knn_seconds;
+    timings_.layout = u.diagnostics().layout_seconds;
   }
   timings_.umap = since(t);
   s->model = ModelKind::esn;

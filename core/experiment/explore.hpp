@@ -30,10 +30,11 @@ struct ExploreOptions {
 
 struct ExploreTimings {
   double rescale = 0.0;  // seconds for the reservoir rescale
-  double harvest = 0.0;  // seconds for the states
-  double points = 0.0;   // seconds for gathering the points (duplicates dropped)
-  double umap = 0.0;     // seconds for the projection
-  double total() const { return rescale + harvest + points + umap; }
+  double harvest = 0.0;  // seconds for the states and gathering the points (duplicates dropped)
+  double umap = 0.0;     // seconds for the projection, of which:
+  double knn = 0.0;      //   the nearest-neighbour search
+  double layout = 0.0;   //   the SGD epochs
+  double total() const { return rescale + harvest + umap; }
 };
 
 class Explorer {

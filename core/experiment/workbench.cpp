@@ -1,5 +1,6 @@
 #include "core/experiment/workbench.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <string>
@@ -51,19 +52,52 @@ MapPoints esn_map_points(const corpus::Corpus& corpus, const esn::Reservoir& res
   for (int i : chosen) tokens.push_back(&corpus.test.sentences[static_cast<size_t>(i)].tokens);
   const esn::States st = esn::harvest(reservoir, tokens, esn::Keep::kEveryStep, stop);
   check(stop);
-  const bool with_out = wout.size() > 0;
-  std::vector<Trajectory> traj(chosen.size());
-  const int n = reservoir.units();
+  // The harvest already knows which columns share a prefix (bitwise identical states),
+  // so duplicates are dropped by prefix id, without hashing the states; this gives the
+  // points collect_map_points would (tested), several times faster: the live sliders
+  // redo it for every value.
+  MapPoints p;
+  p.unit_offset = 1;
+  p.dataset_index = chosen;
+  p.point_of.resize(chosen.size());
+  p.rows_total = st.total_steps;
+  int max_id = 0;
+  for (int id : st.prefix_id) max_id = std::max(max_id, id);
+  std::vector<int> point_of_prefix(static_cast<size_t>(max_id) + 1, -1);
+  std::vector<Eigen::Index> columns;
   for (size_t s = 0; s < chosen.size(); ++s) {
-    const auto c0 = st.offsets[s];
-    const auto len = st.offsets[s + 1] - c0;
-    auto& t = traj[s];
-    t.states.resize(len, n + 1);
-    t.states.col(0).setOnes();
-    t.states.rightCols(n) = st.x.middleCols(c0, len).transpose().cast<double>();
-    if (with_out) t.outputs = esn::predict(wout, st.x.middleCols(c0, len));
+    const auto& sent = corpus.test.sentences[static_cast<size_t>(chosen[s])];
+    const auto parts = sent.parts();
+    auto& map = p.point_of[s];
+    map.resize(static_cast<size_t>(sent.length()));
+    for (int t = 0; t < sent.length(); ++t) {
+      const auto c = st.offsets[s] + t;
+      int& pt = point_of_prefix[static_cast<size_t>(st.prefix_id[static_cast<size_t>(c)])];
+      if (pt < 0) {
+        pt = static_cast<int>(columns.size());
+        columns.push_back(c);
+        p.sentence.push_back(static_cast<int>(s));
+        p.step.push_back(t);
+        p.word.push_back(sent.tokens[static_cast<size_t>(t)]);
+        p.part.push_back(parts[static_cast<size_t>(t)]);
+      }
+      map[static_cast<size_t>(t)] = pt;
+    }
   }
-  return collect_map_points(corpus.grammar, corpus.test, chosen, traj, {.unit_offset = 1});
+  const auto n = static_cast<Eigen::Index>(columns.size());
+  const int units = reservoir.units();
+  Eigen::MatrixXf x(units, n);
+  for (Eigen::Index i = 0; i < n; ++i) x.col(i) = st.x.col(columns[static_cast<size_t>(i)]);
+  p.X.resize(n, units + 1);
+  p.X.col(0).setOnes();
+  p.X.rightCols(units) = x.transpose();
+  if (wout.size() > 0) {
+    p.outputs = esn::predict(wout, x).cast<float>();
+    p.error_code = point_error_codes(corpus.grammar, corpus.test, p, p.outputs);
+  } else {
+    p.error_code.assign(static_cast<size_t>(n), kNoCode);
+  }
+  return p;
 }
 
 Eigen::MatrixXf carry_layout(const MapPoints& points, const MapPoints& previous, const Eigen::MatrixXf& previous_layout) {

@@ -12,6 +12,7 @@
 #include <QTest>
 #include <QTimer>
 #include <QToolBar>
+#include <cstdio>
 
 #include "ui/heatmap_view.hpp"
 #include "ui/main_window.hpp"
@@ -242,6 +243,7 @@ TEST(MainWindow, EventLoopNeverStallsWhileTrainingOrExploring) {
     StallMeter m;
     w.startSession(ModelSettings{});  // the paper's 1000-unit ESN: several seconds of work
     ASSERT_TRUE(waitSession(w, 120000));
+    std::printf("longest event-loop gap while training: %lld ms\n", static_cast<long long>(m.worst()));
     EXPECT_LT(m.worst(), 50) << "event loop stalled while training";
   }
   {
@@ -255,6 +257,7 @@ TEST(MainWindow, EventLoopNeverStallsWhileTrainingOrExploring) {
     t.start();
     while (w.jobs()->busy() && t.elapsed() < 60000) QTest::qWait(10);
     QTest::qWait(100);
+    std::printf("longest event-loop gap during the slider burst: %lld ms\n", static_cast<long long>(m.worst()));
     EXPECT_LT(m.worst(), 50) << "event loop stalled during the slider burst";
     EXPECT_FALSE(w.workspace()->session()->trained);
   }
@@ -272,4 +275,34 @@ TEST(MainWindow, ClosingDuringAJobCancelsIt) {
   EXPECT_FALSE(w->jobs()->busy() && t.elapsed() > 10000);
   delete w;
   EXPECT_LT(t.elapsed(), 10000);
+}
+
+TEST(MainWindow, LstmTrainsLiveAndItsStagesMoveTheMap) {
+  MainWindow w(nullptr, false);
+  w.show();
+  ModelSettings s;
+  s.model = rssviz::experiment::ModelKind::lstm;
+  s.hidden = 8;
+  s.epochs = 3;
+  s.map_sentences = 40;
+  QSignalSpy shown(&w, &MainWindow::sessionShown);
+  w.startSession(s);
+  QElapsedTimer t;
+  t.start();
+  while (w.jobs()->busy() && t.elapsed() < 60000) QTest::qWait(20);
+  QTest::qWait(160);
+  ASSERT_FALSE(w.jobs()->busy());
+  EXPECT_GE(shown.count(), 2);  // live frames while training, then the final session
+  const auto& session = w.workspace()->session();
+  ASSERT_TRUE(session);
+  EXPECT_EQ(session->model, rssviz::experiment::ModelKind::lstm);
+  ASSERT_EQ(session->stages.size(), 4u);  // initial weights + 3 epochs
+  EXPECT_EQ(w.trainingView()->pointCount(), 3);
+  // Moving the timeline to the initial weights shows that frame's own points and layout.
+  w.timelineView()->slider()->setValue(0);
+  QTest::qWait(120);
+  const auto& first = session->stages[0];
+  ASSERT_EQ(w.mapView()->scatter()->points().size(), first.points->size());
+  EXPECT_FLOAT_EQ(static_cast<float>(w.mapView()->scatter()->points()[5].x()), first.layout(5, 0));
+  EXPECT_EQ(w.heatmapView()->rows(), std::min(60, 8));
 }

@@ -40,33 +40,34 @@ std::string percent(double f) {
   return os.str();
 }
 
+// The bound variables start at the core's defaults; capture_default_str only shows them
+// (default_val would round-trip them through 6-digit text: ridge 10^-3.5 -> 0.000316228).
 std::vector<CLI::Option*> add_options(CLI::App& train, const std::shared_ptr<EsnArgs>& a) {
-  const esn::ReservoirOptions d;
   auto& r = a->reservoir;
   return {
-      train.add_option("--units", r.units, "ESN: reservoir size N, >= 1")->default_val(d.units),
+      train.add_option("--units", r.units, "ESN: reservoir size N, >= 1")->capture_default_str(),
       train.add_option("--spectral-radius", r.spectral_radius, "ESN: spectral radius of W, >= 0")
-          ->default_val(d.spectral_radius),
-      train.add_option("--leak-rate", r.leak_rate, "ESN: leak rate, in (0, 1]")->default_val(d.leak_rate),
+          ->capture_default_str(),
+      train.add_option("--leak-rate", r.leak_rate, "ESN: leak rate, in (0, 1]")->capture_default_str(),
       train.add_option("--input-scaling", r.input_scaling, "ESN: input weight scaling, >= 0")
-          ->default_val(d.input_scaling),
+          ->capture_default_str(),
       train.add_option("--density", r.density, "ESN: fraction of nonzero recurrent weights, in (0, 1]")
-          ->default_val(d.density),
+          ->capture_default_str(),
       train.add_option("--input-connectivity", r.input_connectivity,
                        "ESN: fraction of nonzero input and bias weights, in (0, 1]")
-          ->default_val(d.input_connectivity),
+          ->capture_default_str(),
       train.add_option("--bias-scaling", r.bias_scaling, "ESN: bias weight scaling, >= 0")
-          ->default_val(d.bias_scaling),
+          ->capture_default_str(),
       train.add_flag("--no-bias", a->no_bias, "ESN: no constant bias input"),
       train.add_option("--ridge", r.ridge, "ESN: ridge regularisation lambda, >= 0 (> 0 for rls; paper 10^-3.5)")
-          ->default_val(d.ridge),
+          ->capture_default_str(),
       train.add_option("--readout", a->readout, "ESN: readout training, ridge (closed form) or rls (online)")
           ->check(CLI::IsMember({"ridge", "rls"}))
-          ->default_val("ridge"),
+          ->capture_default_str(),
       train.add_option("--weight-init", a->weight_init,
                        "ESN: scale W by its expected (paper, fast) or exact (eigensolver) spectral radius")
           ->check(CLI::IsMember({"expected", "exact"}))
-          ->default_val("expected"),
+          ->capture_default_str(),
   };
 }
 

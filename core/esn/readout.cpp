@@ -34,8 +34,23 @@ Eigen::MatrixXd fit_ridge(const Eigen::MatrixXf& end_states, const Eigen::Matrix
   check_shapes(end_states, targets, ridge, "fit_ridge");
   const Eigen::MatrixXd x = features(end_states, end_states.cols());
   const Eigen::Index m = x.cols();
-  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(m, m);
-  gram.selfadjointView<Eigen::Lower>().rankUpdate(x.transpose());
+  // Lower triangle of X^T X by fixed column blocks (the same sums whatever the thread
+  // count), spread over the threads; Eigen's rank update would run on one core.
+  Eigen::MatrixXd gram(m, m);
+  constexpr Eigen::Index kCols = 128;
+  const auto blocks = static_cast<long>((m + kCols - 1) / kCols);
+  std::exception_ptr error;  // Eigen's GEMM may allocate: nothing may escape the region
+#pragma omp parallel for schedule(dynamic, 1)
+  for (long b = 0; b < blocks; ++b) {
+    try {
+      const Eigen::Index j0 = b * kCols, nc = std::min(kCols, m - j0);
+      gram.block(j0, j0, m - j0, nc).noalias() = x.rightCols(m - j0).transpose() * x.middleCols(j0, nc);
+    } catch (...) {
+#pragma omp critical(rssviz_esn_ridge)
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
   gram.diagonal().array() += ridge;
   const Eigen::MatrixXd rhs = x.transpose() * targets;
   Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> llt(gram);

@@ -1,6 +1,9 @@
 #include "core/esn/reservoir.hpp"
 
 #include <omp.h>
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 #include <Eigen/Dense>
 #include <Eigen/Eigenvalues>
@@ -177,10 +180,116 @@ Eigen::MatrixXd Reservoir::win() const {
 
 namespace {
 
-// GEMM widths are multiples of this: Eigen's float GEMM then gives every column the same
-// bits whatever the width (kernel columns come in groups of 4; one column would be a
-// GEMV with another summation order), so states do not depend on the batch or threads.
-constexpr int kGroup = 8;
+// The recurrent product of one chunk of a trie level: Q = W1 P, where column c of P is the
+// parent state of prefix c. Every chunk has kChunk columns (zero-padded), and each column
+// is computed by the same instruction sequence whatever the chunk, the level or the
+// thread: the states are bitwise independent of the batch and of the thread count.
+constexpr int kChunk = 64;
+
+#if defined(__AVX512F__)
+// Hand-written AVX-512 float GEMM with W1 packed once per harvest (Eigen repacks its left
+// operand at every call, 15 % of the harvest in a profile). Register tile: 48 rows
+// (3 zmm) x 8 columns = 24 accumulators; k is blocked by 256 so that a 48 x 256 panel of
+// W (48 KB) stays in L1/L2 while it meets the 8 column panels of the chunk.
+constexpr int kMr = 48, kNr = 8, kKc = 256;
+
+class ChunkProduct {
+ public:
+  explicit ChunkProduct(const Eigen::MatrixXf& w)
+      : n_(static_cast<int>(w.rows())), panels_((n_ + kMr - 1) / kMr), ld_(panels_ * kMr) {
+    // Panel p holds rows 48p..48p+47 (zero past n), k-major: 48 floats per k.
+    packed_.assign(static_cast<size_t>(panels_) * static_cast<size_t>(n_) * kMr, 0.0f);
+    for (int p = 0; p < panels_; ++p)
+      for (int k = 0; k < n_; ++k)
+        for (int r = 0; r < kMr && p * kMr + r < n_; ++r)
+          packed_[(static_cast<size_t>(p) * n_ + k) * kMr + r] = w(p * kMr + r, k);
+  }
+  int ld() const { return ld_; }  // rows of the Q buffer (n rounded up to 48)
+  size_t p_size() const { return static_cast<size_t>(n_) * kChunk; }
+  size_t q_size() const { return static_cast<size_t>(ld_) * kChunk; }
+
+  // pp: buffer of p_size() floats; q: buffer of q_size() floats, column c at q + c ld().
+  template <class Column>
+  void run(int nc, Column&& column, float* pp, float* q) const {
+    // Pack the chunk's parent states as column panels of 8, k-major.
+    for (int j = 0; j < kChunk / kNr; ++j)
+      for (int l = 0; l < kNr; ++l) {
+        float* dst = pp + static_cast<size_t>(j) * n_ * kNr + l;
+        const int c = j * kNr + l;
+        if (c < nc) {
+          const float* src = column(c);
+          for (int k = 0; k < n_; ++k) dst[static_cast<size_t>(k) * kNr] = src[k];
+        } else {
+          for (int k = 0; k < n_; ++k) dst[static_cast<size_t>(k) * kNr] = 0.0f;
+        }
+      }
+    const int micro = (nc + kNr - 1) / kNr;  // all-zero column panels are skipped
+    for (int k0 = 0; k0 < n_; k0 += kKc) {
+      const int kc = std::min(kKc, n_ - k0);
+      for (int p = 0; p < panels_; ++p) {
+        const float* a = packed_.data() + (static_cast<size_t>(p) * n_ + k0) * kMr;
+        for (int j = 0; j < micro; ++j)
+          tile(a, pp + (static_cast<size_t>(j) * n_ + k0) * kNr, kc,
+               q + static_cast<size_t>(j) * kNr * ld_ + static_cast<size_t>(p) * kMr, k0 == 0);
+      }
+    }
+  }
+
+ private:
+  // c[48 x 8] (+)= a[48 x kc] b[kc x 8]: one FMA chain per entry, k in order.
+  void tile(const float* a, const float* b, int kc, float* c, bool first) const {
+    __m512 acc[3][kNr];
+#pragma GCC unroll 8
+    for (int l = 0; l < kNr; ++l)
+#pragma GCC unroll 3
+      for (int r = 0; r < 3; ++r)
+        acc[r][l] = first ? _mm512_setzero_ps() : _mm512_loadu_ps(c + static_cast<size_t>(l) * ld_ + 16 * r);
+    for (int k = 0; k < kc; ++k) {
+      const __m512 a0 = _mm512_loadu_ps(a + k * kMr);
+      const __m512 a1 = _mm512_loadu_ps(a + k * kMr + 16);
+      const __m512 a2 = _mm512_loadu_ps(a + k * kMr + 32);
+#pragma GCC unroll 8
+      for (int l = 0; l < kNr; ++l) {
+        const __m512 bl = _mm512_set1_ps(b[k * kNr + l]);
+        acc[0][l] = _mm512_fmadd_ps(a0, bl, acc[0][l]);
+        acc[1][l] = _mm512_fmadd_ps(a1, bl, acc[1][l]);
+        acc[2][l] = _mm512_fmadd_ps(a2, bl, acc[2][l]);
+      }
+    }
+#pragma GCC unroll 8
+    for (int l = 0; l < kNr; ++l)
+#pragma GCC unroll 3
+      for (int r = 0; r < 3; ++r) _mm512_storeu_ps(c + static_cast<size_t>(l) * ld_ + 16 * r, acc[r][l]);
+  }
+
+  int n_, panels_, ld_;
+  std::vector<float> packed_;
+};
+#else
+// Portable path: Eigen's GEMM on a fixed n x 64 shape (same bits for a column whatever
+// the chunk, as every call has the same shape).
+class ChunkProduct {
+ public:
+  explicit ChunkProduct(const Eigen::MatrixXf& w) : w_(w) {}
+  int ld() const { return static_cast<int>(w_.rows()); }
+  size_t p_size() const { return static_cast<size_t>(w_.rows()) * kChunk; }
+  size_t q_size() const { return p_size(); }
+  template <class Column>
+  void run(int nc, Column&& column, float* pp, float* q) const {
+    const Eigen::Index n = w_.rows();
+    Eigen::Map<Eigen::MatrixXf> p(pp, n, kChunk), out(q, n, kChunk);
+    for (int c = 0; c < kChunk; ++c)
+      if (c < nc)
+        p.col(c) = Eigen::Map<const Eigen::VectorXf>(column(c), n);
+      else
+        p.col(c).setZero();
+    out.noalias() = w_ * p;  // single-threaded inside the parallel region
+  }
+
+ private:
+  const Eigen::MatrixXf& w_;
+};
+#endif
 
 struct Level {
   std::vector<int> parent;  // node index in the previous level (-1 at level 0: the zero state)
@@ -218,11 +327,11 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
   ThreadScope scope(threads);
   const float a = static_cast<float>(r.options().leak_rate);
   const float rho = static_cast<float>(r.options().spectral_radius);
-  const Eigen::MatrixXf& w1 = r.unit_w();
   const Eigen::MatrixXf& drive = r.drive();
-
-  // Per-thread GEMM buffers, grown outside the parallel region (no throw inside).
-  std::vector<Eigen::MatrixXf> pbuf(static_cast<size_t>(threads)), qbuf(static_cast<size_t>(threads));
+  const ChunkProduct product(r.unit_w());
+  // Per-thread buffers, allocated outside the parallel region (no throw inside).
+  std::vector<std::vector<float>> pbuf(static_cast<size_t>(threads), std::vector<float>(product.p_size()));
+  std::vector<std::vector<float>> qbuf(static_cast<size_t>(threads), std::vector<float>(product.q_size()));
 
   std::vector<int> node(static_cast<size_t>(count), -1);  // node of each sentence at the current level
   Eigen::MatrixXf prev, cur;
@@ -237,7 +346,8 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
       const auto& tok = *sentences[static_cast<size_t>(s)];
       if (static_cast<int>(tok.size()) <= t) continue;
       const int parent = node[static_cast<size_t>(s)];
-      const auto key = (static_cast<std::uint64_t>(parent + 1) << 32) | static_cast<std::uint32_t>(tok[static_cast<size_t>(t)]);
+      const auto key =
+          (static_cast<std::uint64_t>(parent + 1) << 32) | static_cast<std::uint32_t>(tok[static_cast<size_t>(t)]);
       auto [it, fresh] = index.try_emplace(key, static_cast<int>(lv.parent.size()));
       if (fresh) {
         lv.parent.push_back(parent);
@@ -248,45 +358,33 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
     const int width = static_cast<int>(lv.parent.size());
     out.unique_steps += width;
     cur.resize(n, width);
-    // One contiguous slice of the level per thread, so W is packed once per thread and level.
-    const int groups = (width + kGroup - 1) / kGroup;
-    std::vector<int> start(static_cast<size_t>(threads) + 1);
-    for (int i = 0; i <= threads; ++i)
-      start[static_cast<size_t>(i)] = std::min(width, static_cast<int>(static_cast<long long>(groups) * i / threads) * kGroup);
-    if (t > 0)
-      for (int i = 0; i < threads; ++i) {
-        const int cols = (start[static_cast<size_t>(i) + 1] - start[static_cast<size_t>(i)] + kGroup - 1) / kGroup * kGroup;
-        if (pbuf[static_cast<size_t>(i)].cols() < cols) {
-          pbuf[static_cast<size_t>(i)].resize(n, cols);
-          qbuf[static_cast<size_t>(i)].resize(n, cols);
-        }
-      }
+    const int chunks = (width + kChunk - 1) / kChunk;
 
-    // Advances slice i of this level: gather the parents, one GEMM, equations (1)-(2).
+    // Advances chunk i of this level: gather the parents, W1 P, equations (1)-(2).
     const auto advance = [&](int i) {
-      const int c0 = start[static_cast<size_t>(i)];
-      const int nc = start[static_cast<size_t>(i) + 1] - c0;
-      if (nc == 0) return;
+      const int c0 = i * kChunk;
+      const int nc = std::min(kChunk, width - c0);
+      const auto parent = [&](int c) { return lv.parent[static_cast<size_t>(c0 + c)]; };
+      const auto token = [&](int c) { return lv.token[static_cast<size_t>(c0 + c)]; };
       if (t == 0) {
         // x(-1) = 0: W x vanishes exactly, so the product is skipped.
-        for (int c = 0; c < nc; ++c)
-          cur.col(c0 + c) = a * drive.col(lv.token[static_cast<size_t>(c0 + c)]).array().tanh();
+        for (int c = 0; c < nc; ++c) cur.col(c0 + c) = a * drive.col(token(c)).array().tanh();
         return;
       }
-      const int padded = (nc + kGroup - 1) / kGroup * kGroup;
-      auto p = pbuf[static_cast<size_t>(i)].leftCols(padded);
-      auto q = qbuf[static_cast<size_t>(i)].leftCols(padded);
-      for (int c = 0; c < nc; ++c) p.col(c) = prev.col(lv.parent[static_cast<size_t>(c0 + c)]);
-      if (padded > nc) p.rightCols(padded - nc).setZero();
-      q.noalias() = w1 * p;  // single-threaded inside the parallel region
+      const int me = omp_get_thread_num();
+      float* q = qbuf[static_cast<size_t>(me)].data();
+      product.run(nc, [&](int c) { return prev.col(parent(c)).data(); }, pbuf[static_cast<size_t>(me)].data(), q);
       for (int c = 0; c < nc; ++c) {
-        const auto tk = lv.token[static_cast<size_t>(c0 + c)];
-        cur.col(c0 + c) = (1.0f - a) * p.col(c).array() + a * (rho * q.col(c).array() + drive.col(tk).array()).tanh();
+        const Eigen::Map<const Eigen::VectorXf> wx(q + static_cast<size_t>(c) * static_cast<size_t>(product.ld()), n);
+        cur.col(c0 + c) = (1.0f - a) * prev.col(parent(c)).array() +
+                          a * (rho * wx.array() + drive.col(token(c)).array()).tanh();
       }
     };
-    std::exception_ptr error;  // Eigen's GEMM may allocate: nothing may escape the region
-#pragma omp parallel for num_threads(threads) schedule(static, 1)
-    for (int i = 0; i < threads; ++i) {
+    // Dynamic: a chunk's bits do not depend on the thread that computes it, and a core
+    // taken by another process then delays the level by one chunk, not by half of it.
+    std::exception_ptr error;  // nothing may escape the parallel region
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    for (int i = 0; i < chunks; ++i) {
       try {
         advance(i);
       } catch (...) {

@@ -136,15 +136,15 @@ struct States {
 
 // Runs many sentences at once. Identical prefixes give identical states, so the token
 // sequences are merged into a prefix trie and each distinct prefix is advanced once;
-// the trie is walked level by level (step t of every sentence together), the recurrent
-// product of a level being one float GEMM per thread over a contiguous slice of the
-// level (W packed once per thread and level). Slices are padded to multiples of 8
-// columns, for which Eigen's GEMM gives each column the same bits whatever the width: a
-// sentence's states are bitwise identical whatever the other sentences in the batch and
-// the thread count (tested). The state is 0 before
-// each sentence's first token. Tokens must lie in [0, vocabulary_size) (else
-// std::invalid_argument naming the sentence and step). Checks `stop` between trie levels
-// (throws Cancelled).
+// the trie is walked level by level (step t of every sentence together). The recurrent
+// product of a level is computed in chunks of 64 prefixes shared among the threads: a
+// hand-written AVX-512 float GEMM with W packed once per harvest (Eigen's GEMM on builds
+// without AVX-512), followed by the fused tanh/leak update. Every column is computed by
+// the same instruction sequence whatever its chunk, so a sentence's states are bitwise
+// identical whatever the other sentences in the batch and the thread count (tested).
+// The state is 0 before each sentence's first token. Tokens must lie in
+// [0, vocabulary_size) (else std::invalid_argument naming the sentence and step). Uses
+// options().threads threads. Checks `stop` between trie levels (throws Cancelled).
 States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& sentences, Keep keep,
                const StopFlag* stop = nullptr);
 States harvest(const Reservoir& r, const std::vector<std::vector<int>>& sentences, Keep keep,

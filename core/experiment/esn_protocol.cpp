@@ -5,6 +5,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "core/common/parallel.hpp"
 #include "core/io/model_file.hpp"
 
 namespace rssviz::experiment {
@@ -58,6 +59,7 @@ EsnRun run_esn_protocol(const corpus::Corpus& c, const esn::ReservoirOptions& re
   if (readout == EsnReadout::kRls && !(reservoir.ridge > 0.0))
     throw std::invalid_argument("ridge = 0 is out of range (0, 1e12] for the RLS readout (P(0) = I / ridge)");
   EsnRun run;
+  ThreadScope threads(reservoir.threads);  // the fit and the prediction too, not only the harvest
   const double cpu0 = cpu_seconds();
   auto t = Clock::now();
   esn::Reservoir res(reservoir, c.grammar.vocabulary_size());
@@ -121,6 +123,7 @@ EsnEvaluation evaluate_esn(const EsnModel& model, const corpus::Grammar& grammar
   if (model.wout.rows() != grammar.output_size())
     throw std::invalid_argument("the model has " + std::to_string(model.wout.rows()) + " outputs, the corpus " +
                                 std::to_string(grammar.output_size()));
+  ThreadScope threads(model.reservoir.options().threads);
   const esn::States st = esn::harvest(model.reservoir, data.sentences, esn::Keep::kEnd, stop);
   EsnEvaluation e;
   e.outputs = esn::predict(model.wout, st.x);

@@ -22,6 +22,8 @@ namespace {
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 constexpr Eigen::Index kBlock = 256;
 constexpr int kRefineExtra = 8;
+constexpr std::size_t kHnswM = 12;
+constexpr std::size_t kHnswEfConstruction = 64;
 
 float direct_sq(const float* a, const float* b, Eigen::Index d) {
   float s = 0.0f;
@@ -195,7 +197,7 @@ KnnGraph approximate_knn(const Eigen::MatrixXf& X, int k, Metric metric, std::ui
   const Eigen::Index d = X.cols();
   const RowMatrix P = prepare_points(X, metric);
   hnswlib::L2Space space(static_cast<std::size_t>(d));
-  hnswlib::HierarchicalNSW<float> index(&space, static_cast<std::size_t>(n), 16, 200,
+  hnswlib::HierarchicalNSW<float> index(&space, static_cast<std::size_t>(n), kHnswM, kHnswEfConstruction,
                                         static_cast<std::size_t>(seed % 0x7FFFFFFFULL));
   // Sequential insertion: parallel insertion would make the graph depend on timing.
   for (Eigen::Index i = 0; i < n; ++i) {

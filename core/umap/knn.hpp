@@ -8,7 +8,8 @@
 // ranks candidates through one matrix product per block of rows; the k + 8 best are
 // then re-measured directly as |x_i - x_j|, so reported distances carry no
 // cancellation error and duplicates are exactly 0 apart.
-// Approximate: an HNSW index (M = 16, ef_construction = 200) built by sequential
+// Approximate: an HNSW index (M = 12, ef_construction = 64: recall of the 14 nearest
+// others 0.998 on the test's 20 000 clustered 8-D points, 1.000 on reservoir states) built by sequential
 // insertion with a seeded level generator (deterministic), queried in parallel with
 // ef = max(3k, 64); distances re-measured directly as above.
 // Cosine: rows are scaled to unit length (zero rows stay zero) and the distance is

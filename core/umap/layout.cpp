@@ -220,12 +220,13 @@ void epoch_kernel(int epoch, float alpha, const SgdParams& p, RowMatrixXf& head,
 }  // namespace
 
 void SgdSchedule::run_epoch(int epoch, float alpha, const SgdParams& p, RowMatrixXf& head, const RowMatrixXf& tail,
-                            std::uint64_t sampling_seed) {
+                            std::uint64_t sampling_seed, int threads) {
   const std::uint64_t epoch_seed =
       derive_seed(sampling_seed, "epoch") ^ (0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(epoch + 1));
   // The result does not depend on the thread count, so small graphs use one thread:
-  // a parallel region per epoch costs more than it saves below ~50 000 edges.
-  const int threads = std::clamp(static_cast<int>(tail_.size() / 50000), 1, omp_get_max_threads());
+  // a parallel region per epoch costs more than it saves below ~200 000 edges, and on a
+  // busy machine far more (a spinning thread waits for a descheduled one at every epoch).
+  if (threads <= 0) threads = std::clamp(static_cast<int>(tail_.size() / 200000), 1, omp_get_max_threads());
   switch (head.cols()) {
     case 2:
       epoch_kernel<2>(epoch, alpha, p, head, tail, epoch_seed, ptr_, tail_, eps_, next_, eps_neg_, next_neg_, threads);

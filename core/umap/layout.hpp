@@ -49,8 +49,11 @@ class SgdSchedule {
   SgdSchedule(const SparseGraph& W, float negative_sample_rate);
   // One epoch (0-based `epoch`): moves the rows of `head`; `tail` is what the heads read
   // (a snapshot of head for fit, the fitted embedding for transform).
+  // `threads`: 0 = automatic (one thread below 200 000 edges, where a parallel region per
+  // epoch costs more than it saves; at most the OpenMP maximum); > 0 forces that many.
+  // The result is the same for any value.
   void run_epoch(int epoch, float alpha, const SgdParams& p, RowMatrixXf& head, const RowMatrixXf& tail,
-                 std::uint64_t sampling_seed);
+                 std::uint64_t sampling_seed, int threads = 0);
   Eigen::Index edges() const { return static_cast<Eigen::Index>(tail_.size()); }
 
  private:

@@ -24,6 +24,8 @@
 //
 // Determinism: the same X, options (seed included) give a bit-identical embedding for
 // any thread count (see layout.hpp for how the parallel SGD achieves it).
+// Threads: one Umap is driven by one thread at a time (run() and embedding() must not
+// overlap); the GUI's job thread calls run(k) and hands embedding() copies to the view.
 #pragma once
 #include <Eigen/Core>
 #include <cstdint>

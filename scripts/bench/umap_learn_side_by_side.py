@@ -10,6 +10,7 @@ usage: umap_learn_side_by_side.py CLI X.npy [X2.npy ...] [--runs 3]
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import tempfile
@@ -32,23 +33,29 @@ def main():
         if not a.skip_umap_learn:
             import umap
             for call in ("first", "second"):
+                c0 = time.process_time()
                 t0 = time.perf_counter()
                 Y = umap.UMAP(n_neighbors=15, min_dist=0.1, random_state=42).fit_transform(X)
                 dt = time.perf_counter() - t0
+                dc = time.process_time() - c0
                 print(f"umap-learn {umap.__version__ if hasattr(umap, '__version__') else ''} {call} call: "
-                      f"{dt:.2f} s, trustworthiness {trustworthiness(X, Y, n_neighbors=15):.4f}")
+                      f"{dt:.2f} s (CPU {dc:.2f} s), trustworthiness {trustworthiness(X, Y, n_neighbors=15):.4f}")
         with tempfile.TemporaryDirectory() as d:
             out = os.path.join(d, "y.npy")
-            walls, report = [], None
+            walls, cpus, report = [], [], None
             for _ in range(a.runs):
+                c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
                 t0 = time.perf_counter()
                 r = subprocess.run([a.cli, "umap", "--in", path, "--out", out, "--json"], check=True,
                                    capture_output=True, text=True)
                 walls.append(time.perf_counter() - t0)
+                c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpus.append(c1.ru_utime - c0.ru_utime + c1.ru_stime - c0.ru_stime)
                 report = json.loads(r.stdout)
             Y = np.load(out)
             print(f"rssviz-cli: whole process median {statistics.median(walls):.3f} s of {a.runs} "
-                  f"(runs {', '.join(f'{w:.3f}' for w in walls)}), its own seconds {report['seconds']:.3f}, "
+                  f"(runs {', '.join(f'{w:.3f}' for w in walls)}), CPU time median {statistics.median(cpus):.3f} s, "
+                  f"load average {os.getloadavg()[0]:.1f}, its own seconds {report['seconds']:.3f}, "
                   f"trustworthiness {report['trustworthiness']} (sklearn: {trustworthiness(X, Y, n_neighbors=15):.4f})")
 
 

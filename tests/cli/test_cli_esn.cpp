@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/experiment/esn_protocol.hpp"
 #include "tests/cli/run_cli.hpp"
 
 using rssviz::test::run_cli;
@@ -91,4 +92,18 @@ TEST(CliEsn, BenchPrintsTimesAndThroughput) {
   EXPECT_GT(j["harvest_gflops"].get<double>(), 0.0);
   EXPECT_GT(j["peak_rss_mib"].get<double>(), 0.0);
   EXPECT_LT(j["unique_prefixes"].get<long long>(), j["tokens"].get<long long>());
+}
+
+// Regression: CLI11's default_val round-tripped the defaults through 6-digit text, so the
+// CLI trained with ridge 0.000316228 instead of the core's 10^-3.5.
+TEST(CliEsn, DefaultsAreExactlyTheCoresDefaults) {
+  auto r = run_cli("train --model esn --objects 4 --seed 2 --units 200 --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  rssviz::experiment::EsnExperimentOptions o;
+  o.reservoir.units = 200;
+  o.reservoir.seed = 2;
+  const auto run = rssviz::experiment::run_esn_protocol(o);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["rmse"].get<double>(), run.test.rmse);
+  EXPECT_EQ(j["exact_error"].get<double>(), run.test.exact_error);
 }

@@ -205,6 +205,14 @@ TEST(Umap, OptionsAndShapesAreChecked) {
   EXPECT_EQ(small.diagnostics().n_neighbors, 12);
   small.run();
   EXPECT_TRUE(small.embedding().allFinite());
+  // Degenerate sizes run and stay finite (one point, two, three identical ones).
+  for (int n : {1, 2, 3}) {
+    um::UmapOptions tiny = quick(20);
+    const Eigen::MatrixXf T = n == 3 ? Eigen::MatrixXf(Eigen::MatrixXf::Ones(3, 3)) : Eigen::MatrixXf(X.topRows(n));
+    const Eigen::MatrixXf Y = um::fit(T, tiny);
+    EXPECT_EQ(Y.rows(), n);
+    EXPECT_TRUE(Y.allFinite()) << n;
+  }
   EXPECT_EQ(um::default_epochs(10000), 500);
   EXPECT_EQ(um::default_epochs(10001), 200);
 }

@@ -116,6 +116,7 @@ TEST(UmapKnn, ApproximateRecallOn20000Points) {
   }
   const double recall = static_cast<double>(hit) / (static_cast<double>(n) * (k - 1));
   EXPECT_GE(recall, 0.95);
+  RecordProperty("recall", std::to_string(recall));
   // Deterministic: a second build with the same seed gives the same lists.
   const um::KnnGraph again = um::approximate_knn(X.topRows(3000), k, um::Metric::euclidean, 11);
   const um::KnnGraph again2 = um::approximate_knn(X.topRows(3000), k, um::Metric::euclidean, 11);

@@ -38,8 +38,9 @@ ModelSettings small() {
 bool waitSession(MainWindow& w, int ms = 60000) {
   QSignalSpy spy(&w, &MainWindow::sessionShown);
   if (!spy.wait(ms)) return false;
-  QTest::qWait(160);  // the redraw timer rebuilds one plot per 33 ms tick
-  return true;
+  // The redraw timer rebuilds one plot per 33 ms tick: wait until all are drawn.
+  return QTest::qWaitFor(
+      [&] { return !w.mapView()->dirty() && !w.heatmapView()->dirty() && !w.trainingView()->dirty(); }, 10000);
 }
 
 // Measures the longest gap between 5 ms timer ticks while `run` is pending.

@@ -43,8 +43,8 @@ SparseGraph membership_strengths(const KnnGraph& knn, const SmoothKnn& s);
 SparseGraph fuzzy_simplicial_set(const KnnGraph& knn, float local_connectivity = 1.0f,
                                  float set_op_mix_ratio = 1.0f);
 
-// Equation (4). Throws std::invalid_argument unless 0 <= min_dist < spread... as
-// umap-learn requires min_dist <= spread and spread > 0.
+// Equation (4). Throws std::invalid_argument unless spread > 0 and
+// 0 <= min_dist <= spread (umap-learn's requirement).
 struct CurveParams {
   double a = 0.0;
   double b = 0.0;

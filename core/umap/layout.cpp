@@ -224,9 +224,9 @@ void SgdSchedule::run_epoch(int epoch, float alpha, const SgdParams& p, RowMatri
   const std::uint64_t epoch_seed =
       derive_seed(sampling_seed, "epoch") ^ (0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(epoch + 1));
   // The result does not depend on the thread count, so small graphs use one thread:
-  // a parallel region per epoch costs more than it saves below ~200 000 edges, and on a
+  // a parallel region per epoch costs more than it saves below ~60 000 edges, and on a
   // busy machine far more (a spinning thread waits for a descheduled one at every epoch).
-  if (threads <= 0) threads = std::clamp(static_cast<int>(tail_.size() / 200000), 1, omp_get_max_threads());
+  if (threads <= 0) threads = std::clamp(static_cast<int>(tail_.size() / 60000), 1, omp_get_max_threads());
   switch (head.cols()) {
     case 2:
       epoch_kernel<2>(epoch, alpha, p, head, tail, epoch_seed, ptr_, tail_, eps_, next_, eps_neg_, next_neg_, threads);

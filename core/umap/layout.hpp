@@ -17,6 +17,9 @@
 // result is therefore identical for any thread count. Because a point moves only
 // itself, the attraction of a symmetric edge is applied with factor 2 at its head,
 // which matches umap-learn's move of both ends per directed edge.
+// The negative samples of one edge are evaluated at the same head position, eight at a
+// time in vector lanes, and their clipped steps summed in order (umap-learn applies them
+// one after another; the difference is within one step of size alpha).
 // The powers use fast float log2/exp2 (relative error below 1e-5).
 #pragma once
 #include <Eigen/Core>
@@ -49,7 +52,7 @@ class SgdSchedule {
   SgdSchedule(const SparseGraph& W, float negative_sample_rate);
   // One epoch (0-based `epoch`): moves the rows of `head`; `tail` is what the heads read
   // (a snapshot of head for fit, the fitted embedding for transform).
-  // `threads`: 0 = automatic (one thread below 200 000 edges, where a parallel region per
+  // `threads`: 0 = automatic (one thread per 60 000 edges, as a parallel region per
   // epoch costs more than it saves; at most the OpenMP maximum); > 0 forces that many.
   // The result is the same for any value.
   void run_epoch(int epoch, float alpha, const SgdParams& p, RowMatrixXf& head, const RowMatrixXf& tail,

@@ -38,8 +38,9 @@ ModelSettings small() {
 bool waitSession(MainWindow& w, int ms = 60000) {
   QSignalSpy spy(&w, &MainWindow::sessionShown);
   if (!spy.wait(ms)) return false;
-  QTest::qWait(160);  // the redraw timer rebuilds one plot per 33 ms tick
-  return true;
+  // The redraw timer rebuilds one plot per 33 ms tick: wait until all are drawn.
+  return QTest::qWaitFor(
+      [&] { return !w.mapView()->dirty() && !w.heatmapView()->dirty() && !w.trainingView()->dirty(); }, 10000);
 }
 
 // Measures the longest gap between 5 ms timer ticks while `run` is pending.
@@ -188,6 +189,15 @@ TEST(MainWindow, SelectionInOneViewShowsInTheOthers) {
   const int under = w.mapView()->pointAt(px);
   EXPECT_EQ(picked, s->points->dataset_index[static_cast<size_t>(s->points->sentence[static_cast<size_t>(under)])]);
   EXPECT_EQ(w.sentencesView()->selectedInTable(), picked);
+  // The hover text names the sentence with the current word highlighted, the step and
+  // the decoded output at that step.
+  const QString tip = w.mapView()->describePoint(under);
+  const auto& sent = s->corpus->test.sentences[static_cast<size_t>(picked)];
+  const int step = s->points->step[static_cast<size_t>(under)];
+  const QString word = QString::fromStdString(s->corpus->grammar.vocabulary()[static_cast<size_t>(sent.tokens[static_cast<size_t>(step)])]);
+  EXPECT_TRUE(tip.contains("[" + word + "]")) << tip.toStdString();
+  EXPECT_TRUE(tip.contains(QString("step %1").arg(step))) << tip.toStdString();
+  EXPECT_TRUE(tip.contains("Decoded")) << tip.toStdString();
   QTest::qWait(80);
   EXPECT_EQ(w.heatmapView()->columns(), s->corpus->test.sentences[static_cast<size_t>(picked)].length());
   // Heatmap row click -> the map is coloured by that unit.

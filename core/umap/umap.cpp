@@ -107,7 +107,7 @@ Umap::Umap(const Eigen::MatrixXf& X, const UmapOptions& options, const Eigen::Ma
   diag_.b = params_.b;
   params_.gamma = opt_.repulsion_strength;
   params_.negative_sample_rate = static_cast<float>(opt_.negative_sample_rate);
-  params_.attraction_pulls = 2;
+  params_.attraction_pulls = opt_.move_both_ends ? 2 : 1;
   params_.exclude_self = true;
   // A rate of 0 becomes a negligible one: the schedule then never draws a sample.
   schedule_ = SgdSchedule(graph_, std::max(params_.negative_sample_rate, 1e-9f));

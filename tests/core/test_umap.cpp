@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <Eigen/QR>
 
@@ -174,8 +175,13 @@ TEST(Umap, DuplicateRowsDoNotBreakIt) {
     o.init = init;
     const Eigen::MatrixXf Y = um::fit(D, o);
     ASSERT_TRUE(Y.allFinite());
-    // Copies land together, and by their cluster.
-    EXPECT_LT((Y.row(100) - Y.row(3)).norm(), 1.0f);
+    // Copies land together (closer than the original's typical cluster mate), and by
+    // their cluster.
+    std::vector<float> mates;
+    for (int j = 0; j < 50; ++j)
+      if (j != 3) mates.push_back((Y.row(j) - Y.row(3)).norm());
+    std::nth_element(mates.begin(), mates.begin() + 24, mates.end());
+    for (int r = 100; r < 140; r += 2) EXPECT_LT((Y.row(r) - Y.row(3)).norm(), mates[24]) << "copy " << r;
     EXPECT_GE(knn_purity(Y.topRows(100), 50, 10), 0.95);
   }
 }

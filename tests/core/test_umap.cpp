@@ -222,3 +222,22 @@ TEST(Umap, OptionsAndShapesAreChecked) {
   EXPECT_EQ(um::default_epochs(10000), 500);
   EXPECT_EQ(um::default_epochs(10001), 200);
 }
+
+TEST(Umap, MovingBothEndsPullsNeighboursCloser) {
+  // umap-learn's variant doubles the attraction: embedded neighbours end up closer
+  // relative to the map's size.
+  const Eigen::MatrixXf X = swiss_roll(500, 12);
+  auto spread_of_neighbours = [](const Eigen::MatrixXf& Y) {
+    const auto g = um::exact_knn(Y, 6);
+    double s = 0.0;
+    for (int i = 0; i < g.n; ++i) s += g.dist(i, 5);
+    const Eigen::MatrixXf c = Y.rowwise() - Y.colwise().mean();
+    return s / g.n / std::sqrt(c.squaredNorm() / Y.rows());
+  };
+  um::UmapOptions o = quick(200);
+  const Eigen::MatrixXf head_only = um::fit(X, o);
+  o.move_both_ends = true;
+  const Eigen::MatrixXf both = um::fit(X, o);
+  ASSERT_TRUE(both.allFinite());
+  EXPECT_LT(spread_of_neighbours(both), 0.9 * spread_of_neighbours(head_only));
+}

@@ -1,20 +1,107 @@
-// The main window: dockable views around the RSSviz map.
+// The main window: the RSSviz map in the centre, dockable Model, Sentences, Heatmap,
+// Training and Timeline views around it, menus, toolbar and a status bar with the
+// running job's progress and a cancel button. It owns the job runner: every computation
+// runs there (one at a time, newest wins) and comes back by value.
 #pragma once
 #include <QMainWindow>
+#include <memory>
+
+#include "core/experiment/map_session.hpp"
+#include "ui/job_runner.hpp"
+#include "ui/mailbox.hpp"
+#include "ui/model_panel.hpp"
+#include "ui/workspace.hpp"
 
 class QCustomPlot;
+class QProgressBar;
+class QToolButton;
+class QLabel;
+class QComboBox;
+class QSpinBox;
+class QTimer;
+class QAction;
+
+namespace rssviz::experiment {
+class Explorer;
+}
 
 namespace rssviz::ui {
+
+class MapView;
+class HeatmapView;
+class SentencesView;
+class TrainingView;
+class TimelineView;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
-  explicit MainWindow(QWidget* parent = nullptr);
+  // With `start_default`, the embedded default session (a trained ESN on the basic
+  // corpus) starts training as soon as the event loop runs.
+  explicit MainWindow(QWidget* parent = nullptr, bool start_default = true);
+  ~MainWindow() override;
 
-  QCustomPlot* mapPlot() const { return map_; }
+  QCustomPlot* mapPlot() const;
+  MapView* mapView() const { return map_; }
+  HeatmapView* heatmapView() const { return heatmap_; }
+  SentencesView* sentencesView() const { return sentences_; }
+  TrainingView* trainingView() const { return training_; }
+  TimelineView* timelineView() const { return timeline_; }
+  ModelPanel* modelPanel() const { return panel_; }
+  Workspace* workspace() { return &ws_; }
+  JobRunner* jobs() { return &jobs_; }
+  QComboBox* colourBox() const { return colour_box_; }
+
+  // Starts jobs with the panel's settings (also wired to the panel's buttons).
+  void train();
+  void explore();
+  void stop();
+  // Applies `s` to the panel and trains it.
+  void startSession(const ModelSettings& s);
+
+ signals:
+  void sessionShown();  // a new session reached the views
+
+ protected:
+  void closeEvent(QCloseEvent* e) override;
 
  private:
-  QCustomPlot* map_ = nullptr;
+  void buildMenus();
+  void buildDocks();
+  void tick();
+  void showSession(std::shared_ptr<const experiment::MapSession> s);
+  void jobFailed(const QString& name, const QString& message);
+  void syncColourControls();
+  void exportMap();
+  void exportSentences();
+  void about();
+  void resetLayout();
+
+  Workspace ws_;
+  JobRunner jobs_;
+  Mailbox<experiment::MapSession> live_;
+  std::shared_ptr<std::shared_ptr<experiment::Explorer>> explorer_ =
+      std::make_shared<std::shared_ptr<experiment::Explorer>>();
+  MapView* map_ = nullptr;
+  HeatmapView* heatmap_ = nullptr;
+  SentencesView* sentences_ = nullptr;
+  TrainingView* training_ = nullptr;
+  TimelineView* timeline_ = nullptr;
+  ModelPanel* panel_ = nullptr;
+  QComboBox* colour_box_ = nullptr;
+  QComboBox* output_box_ = nullptr;
+  QSpinBox* unit_box_ = nullptr;
+  QAction* mark_ends_ = nullptr;
+  QAction* output_action_ = nullptr;
+  QAction* unit_action_ = nullptr;
+  QAction* stop_action_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QToolButton* cancel_ = nullptr;
+  QLabel* message_ = nullptr;
+  QLabel* session_label_ = nullptr;
+  QTimer* redraw_ = nullptr;
+  QByteArray default_state_;
+  QMenu* view_menu_ = nullptr;
 };
 
 }  // namespace rssviz::ui

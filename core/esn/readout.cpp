@@ -40,7 +40,8 @@ Eigen::MatrixXd fit_ridge(const Eigen::MatrixXf& end_states, const Eigen::Matrix
   constexpr Eigen::Index kCols = 128;
   const auto blocks = static_cast<long>((m + kCols - 1) / kCols);
   std::exception_ptr error;  // Eigen's GEMM may allocate: nothing may escape the region
-#pragma omp parallel for schedule(dynamic, 1)
+  // Small problems stay on the calling thread: waking the others costs more.
+#pragma omp parallel for schedule(dynamic, 1) if (static_cast<double>(m) * m * x.rows() >= 2e7)
   for (long b = 0; b < blocks; ++b) {
     try {
       const Eigen::Index j0 = b * kCols, nc = std::min(kCols, m - j0);
@@ -137,7 +138,7 @@ Eigen::MatrixXd predict(const Eigen::MatrixXd& wout, const Eigen::MatrixXf& stat
   constexpr Eigen::Index kCols = 256;
   const auto blocks = static_cast<long>((cols + kCols - 1) / kCols);
   std::exception_ptr error;  // Eigen's GEMM may allocate: nothing may escape the region
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (static_cast<double>(units) * cols * wout.rows() >= 2e7)
   for (long b = 0; b < blocks; ++b) {
     try {
       const Eigen::Index c0 = b * kCols, nc = std::min(kCols, cols - c0);

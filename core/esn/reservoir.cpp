@@ -382,8 +382,11 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
     };
     // Dynamic: a chunk's bits do not depend on the thread that computes it, and a core
     // taken by another process then delays the level by one chunk, not by half of it.
+    // Waking the other threads costs more than a small level's product (and, on a busy
+    // machine, a scheduler time slice): those run on the calling thread.
+    const bool parallel = t > 0 && chunks > 1 && static_cast<double>(width) * n * n >= 2e7;
     std::exception_ptr error;  // nothing may escape the parallel region
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) if (parallel)
     for (int i = 0; i < chunks; ++i) {
       try {
         advance(i);

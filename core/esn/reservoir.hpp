@@ -27,6 +27,17 @@
 // Precision: the states and the reservoir weights are single precision (float32): the
 // harvest is a float GEMM, twice the throughput of double; the readout is fitted in
 // double (readout.hpp).
+//
+// Typical use (experiment/esn_protocol.hpp wraps the paper's protocol):
+//   Reservoir r(options, grammar.vocabulary_size());
+//   States end = harvest(r, corpus.train.sentences, Keep::kEnd);        // training
+//   Eigen::MatrixXd wout = fit_ridge(end.x, corpus.train.teacher, options.ridge);
+//   States steps = harvest(r, some_test_sentences, Keep::kEveryStep);  // maps
+//   Eigen::MatrixXd y = predict(wout, steps.x);   // one row per step, decode per step
+//   auto stages = readout_checkpoints(end.x, corpus.train.teacher, options.ridge, {10, 100, 1000});
+//   Reservoir live = r.with_scaling(sr, lr, s_in);  // a slider moved: no redraw
+// A Reservoir is immutable apart from rescale(); harvest() only reads it, so concurrent
+// harvests of one reservoir are safe.
 #pragma once
 #include <Eigen/Core>
 #include <cstdint>

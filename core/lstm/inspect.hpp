@@ -30,6 +30,15 @@ template <class T>
 metrics::Scores evaluate(const BasicLstm<T>& model, const corpus::Grammar& grammar, const corpus::Dataset& data,
                          int threads = 1);
 
+// For the maps of the learning stages (one projection per epoch):
+//
+//   Trainer tr(corpus, LstmOptions{}, TrainerOptions{});
+//   while (!tr.finished()) tr.run_epoch(&stop);
+//   for (int e = 0; e <= tr.epoch(); ++e) {
+//     const Inspection ins = inspect(tr.snapshot(e), sentences);  // e = 0: untrained
+//     project(ins.cell);  // rows are the states; ins.offsets says which sentence
+//   }
+//
 // Every state of every sentence, in one matrix per quantity (one row per state, ready
 // for a map: rows are points). For sentence s of length L_s, rows
 // offsets[s] .. offsets[s] + L_s hold the L_s + 1 states: row offsets[s] is the zero

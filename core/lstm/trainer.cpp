@@ -77,7 +77,10 @@ T batch_loss_and_gradient(const BasicLstmParams<T>& p, const std::vector<std::ve
     big_losses.resize(static_cast<size_t>(count));
     loss = big_losses.data();
   }
-  const int nt = std::min(count, resolve_threads(threads));
+  // A sentence is ~20 us of work: below a few sentences per thread the fork/join costs
+  // more than it saves, and on a loaded machine a descheduled thread stalls the barrier
+  // for a whole time slice (docs/BENCHMARKS.md: batch 2 on 2 threads ran 15x slower).
+  const int nt = std::max(1, std::min(resolve_threads(threads), count / kMinSentencesPerThread));
   auto item = [&](int b) {
     const auto& tok = sentences[static_cast<size_t>(index[b])];
     const int L = static_cast<int>(tok.size());

@@ -35,7 +35,7 @@ struct TrainerOptions {
   double epsilon = 1e-7;         // Adam denominator guard (paper/Keras: 1e-7)
   double clip_norm = 0.0;        // clip the batch gradient to this L2 norm; 0 = off (paper: off)
   bool shuffle = false;          // reshuffle the training order every epoch (paper: off, fixed order)
-  int threads = 1;               // threads over the sentences of a batch; 0 = all cores; never changes results (default 1: see docs/BENCHMARKS.md)
+  int threads = 1;               // threads for batches of >= 4 sentences per thread and for validation; 0 = all cores; never changes results
   std::uint64_t seed = 1;        // seed of the shuffling stream Rng(seed, "lstm.shuffle")
   bool keep_snapshots = true;    // keep the weights after every epoch (35 x 2.5k doubles for the paper's model)
   void validate() const;         // throws std::invalid_argument naming the bad field and its range
@@ -59,6 +59,10 @@ class BasicAdam {
   long t_ = 0;
   double beta1_ = 0.9, beta2_ = 0.999, epsilon_ = 1e-7;
 };
+
+// batch_loss_and_gradient splits a batch over threads only when every thread gets at
+// least this many sentences (so the paper's batch of 2 always runs on one thread).
+inline constexpr int kMinSentencesPerThread = 4;
 
 // Reusable buffers for batch_loss_and_gradient (one work and one gradient per batch slot).
 template <class T>

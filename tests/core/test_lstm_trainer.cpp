@@ -141,7 +141,7 @@ TEST(Trainer, SameSeedSameWeightsWhateverTheThreads) {
   const auto c = small_corpus();
   TrainerOptions o;
   o.epochs = 2;
-  o.batch_size = 4;
+  o.batch_size = 8;  // 4 sentences per thread: the batch is really split
   Trainer a(c, LstmOptions{}, o), b(c, LstmOptions{}, o);
   o.threads = 2;
   Trainer d(c, LstmOptions{}, o);

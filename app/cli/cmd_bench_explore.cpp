@@ -1,0 +1,153 @@
+// rssviz-cli bench explore: the GUI's live exploration pipeline, headless. For a
+// sequence of slider values (a drag of the spectral radius, then of the leak rate and
+// the input scaling) it rescales the reservoir, recollects the states of the map's test
+// sentences and warm-starts UMAP from the previous layout, and prints the median latency
+// from a value change to a finished layout (target: < 300 ms for 200 sentences, 1000 units).
+#include <time.h>
+
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "app/cli/bench.hpp"
+#include "app/cli/command.hpp"
+#include "core/experiment/explore.hpp"
+#include "core/experiment/workbench.hpp"
+
+namespace rssviz::cli {
+namespace {
+
+namespace ex = rssviz::experiment;
+
+// Processor time of the whole process (all threads), in seconds: on this shared machine
+// the stable figure; with one thread it is what the wall time would be on an idle core.
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+struct Args {
+  int objects = 4;
+  int units = 1000;
+  int sentences = 200;
+  int values = 15;
+  int warm_epochs = 50;
+  int threads = 0;
+  std::uint64_t seed = 1;
+  bool json = false;
+  int session_runs = 0;
+};
+
+// The GUI's default session (trained paper ESN + its map + learning stages), which the
+// window must show within 3 s of launch.
+void time_session(const Args& a) {
+  std::vector<double> wall, cpu;
+  for (int i = 0; i < a.session_runs; ++i) {
+    ex::EsnSessionOptions o;
+    o.objects = a.objects;
+    o.reservoir.units = a.units;
+    o.reservoir.seed = a.seed;
+    o.reservoir.threads = a.threads;
+    o.umap.threads = a.threads;
+    o.map_sentences = a.sentences;
+    const auto t0 = std::chrono::steady_clock::now();
+    const double c0 = cpu_seconds();
+    const auto s = ex::build_esn_session(o);
+    wall.push_back(seconds_since(t0));
+    cpu.push_back(cpu_seconds() - c0);
+    if (i == 0)
+      std::cout << std::fixed << std::setprecision(2) << "session: valid error " << 100 * s->scores.valid_error
+                << " %, exact error " << 100 * s->scores.exact_error << " %, " << s->points->size() << " map points\n";
+  }
+  std::cout << std::fixed << std::setprecision(1) << "  default session (train + map + stages), median of "
+            << a.session_runs << ": " << median(wall) * 1e3 << " ms wall, " << median(cpu) * 1e3
+            << " ms processor time\n";
+}
+
+void run(const Args& a) {
+  ex::ExploreOptions o;
+  o.objects = a.objects;
+  o.reservoir.units = a.units;
+  o.reservoir.seed = a.seed;
+  o.reservoir.threads = a.threads;
+  o.map_sentences = a.sentences;
+  o.warm_start_epochs = a.warm_epochs;
+  o.umap.threads = a.threads;
+  auto t0 = std::chrono::steady_clock::now();
+  ex::Explorer explorer(o);
+  const double setup = seconds_since(t0);
+  // The first map (spectral initialisation, full UMAP) is what the user waits for once.
+  t0 = std::chrono::steady_clock::now();
+  std::shared_ptr<const ex::MapSession> prev = explorer.update(1.1, 0.05, 1.0, nullptr);
+  const double first = seconds_since(t0);
+  // A drag: a third of the values on each slider, in small steps as a mouse produces.
+  std::vector<double> total, cpu, harvest, umap, knn, layout;
+  const int third = std::max(1, a.values / 3);
+  for (int i = 0; i < a.values; ++i) {
+    double sr = 1.1, lr = 0.05, is = 1.0;
+    if (i < third) sr = 1.1 - 0.03 * (i + 1);
+    else if (i < 2 * third) lr = 0.05 * (1.0 + 0.08 * (i - third + 1));
+    else is = 1.0 + 0.05 * (i - 2 * third + 1);
+    t0 = std::chrono::steady_clock::now();
+    const double c0 = cpu_seconds();
+    prev = explorer.update(sr, lr, is, prev.get());
+    total.push_back(seconds_since(t0));
+    cpu.push_back(cpu_seconds() - c0);
+    harvest.push_back(explorer.last_timings().harvest);
+    umap.push_back(explorer.last_timings().umap);
+    knn.push_back(explorer.last_timings().knn);
+    layout.push_back(explorer.last_timings().layout);
+  }
+  const int points = prev->points->size();
+  if (a.json) {
+    nlohmann::json j = {{"objects", a.objects},          {"units", a.units},
+                        {"sentences", a.sentences},      {"points", points},
+                        {"values", a.values},            {"warm_start_epochs", a.warm_epochs},
+                        {"setup_seconds", setup},        {"first_map_seconds", first},
+                        {"median_update_seconds", median(total)}, {"median_update_cpu_seconds", median(cpu)}, {"median_harvest_seconds", median(harvest)},
+                        {"median_umap_seconds", median(umap)}, {"median_knn_seconds", median(knn)},
+                        {"median_layout_seconds", median(layout)},    {"peak_rss_mib", peak_rss_mib()}};
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  std::cout << std::fixed << std::setprecision(1) << "explore: " << a.units << " units, " << a.sentences
+            << " test sentences (" << points << " unique states), " << a.values << " slider values\n"
+            << "  setup (corpus + weights, once):    " << setup * 1e3 << " ms\n"
+            << "  first map (spectral UMAP):         " << first * 1e3 << " ms\n"
+            << "  value change -> layout, median:    " << median(total) * 1e3 << " ms"
+            << (median(total) < 0.3 ? "  (target < 300 ms: met)" : "  (target < 300 ms: NOT met)") << "\n"
+            << "  processor time per change, median: " << median(cpu) * 1e3 << " ms (all threads)\n"
+            << "    rescale + harvest + points:      " << median(harvest) * 1e3 << " ms\n"
+            << "    UMAP warm start (" << a.warm_epochs << " epochs):     " << median(umap) * 1e3 << " ms (kNN "
+            << median(knn) * 1e3 << ", epochs " << median(layout) * 1e3 << ")\n"
+            << "  peak RSS " << peak_rss_mib() << " MiB\n";
+}
+
+void add(CLI::App& bench) {
+  auto a = std::make_shared<Args>();
+  auto* cmd = bench.add_subcommand("explore", "Time the live exploration: slider value -> rescaled reservoir -> "
+                                               "states -> warm-started UMAP layout (median latency)");
+  cmd->add_option("--objects,-n", a->objects, "Number of objects in the corpus")->check(CLI::Range(1, 50))->default_val(4);
+  cmd->add_option("--units", a->units, "Reservoir units")->check(CLI::Range(10, 3000))->default_val(1000);
+  cmd->add_option("--sentences", a->sentences, "Test sentences on the map")->check(CLI::Range(10, 1000))->default_val(200);
+  cmd->add_option("--values", a->values, "Slider values to time")->check(CLI::Range(3, 1000))->default_val(15);
+  cmd->add_option("--warm-epochs", a->warm_epochs, "UMAP epochs per warm-started update")->check(CLI::Range(1, 500))->default_val(50);
+  cmd->add_option("--threads", a->threads, "Threads (0 = all cores)")->check(CLI::Range(0, 256))->default_val(0);
+  cmd->add_option("--seed", a->seed, "Master seed")->default_val(1);
+  cmd->add_flag("--json", a->json, "Print the figures as JSON");
+  cmd->add_option("--session-runs", a->session_runs,
+                  "Also time the GUI's default session (trained ESN + map + stages) this many times")
+      ->check(CLI::Range(0, 100))
+      ->default_val(0);
+  cmd->callback([a] {
+    run(*a);
+    if (a->session_runs > 0) time_session(*a);
+  });
+}
+
+const BenchRegistrar reg("explore", add);
+
+}  // namespace
+}  // namespace rssviz::cli

@@ -1,0 +1,80 @@
+#include "core/experiment/explore.hpp"
+
+#include <chrono>
+
+#include "core/experiment/workbench.hpp"
+
+namespace rssviz::experiment {
+
+namespace {
+double since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+corpus::Corpus corpus_for(const ExploreOptions& o) {
+  corpus::CorpusOptions co;
+  co.objects = o.objects;
+  co.seed = o.reservoir.seed;
+  return corpus::make_corpus(co);
+}
+}  // namespace
+
+Explorer::Explorer(const ExploreOptions& options)
+    : options_(options),
+      corpus_(std::make_shared<const corpus::Corpus>(corpus_for(options))),
+      base_(options.reservoir, corpus_->grammar.vocabulary_size()) {
+  umap::validate(options_.umap);
+}
+
+bool Explorer::compatible(const ExploreOptions& o) const {
+  const auto& a = options_.reservoir;
+  const auto& b = o.reservoir;
+  return o.objects == options_.objects && o.map_sentences == options_.map_sentences && a.seed == b.seed &&
+         a.units == b.units && a.density == b.density && a.input_connectivity == b.input_connectivity &&
+         a.bias == b.bias && a.bias_scaling == b.bias_scaling && a.weight_init == b.weight_init;
+}
+
+std::shared_ptr<MapSession> Explorer::update(double spectral_radius, double leak_rate, double input_scaling,
+                                             const MapSession* previous, const StopFlag* stop) {
+  auto t = std::chrono::steady_clock::now();
+  const esn::Reservoir r = base_.with_scaling(spectral_radius, leak_rate, input_scaling);
+  timings_.rescale = since(t);
+  t = std::chrono::steady_clock::now();
+  auto points = std::make_shared<MapPoints>(esn_map_points(*corpus_, r, options_.map_sentences, {}, stop));
+  timings_.harvest = since(t);
+  t = std::chrono::steady_clock::now();
+  Eigen::MatrixXf init;
+  if (previous && previous->points && previous->model == ModelKind::esn)
+    init = carry_layout(*points, *previous->points, previous->layout);
+  auto s = std::make_shared<MapSession>();
+  if (init.size() > 0) {
+    auto wo = options_.umap;
+    wo.init = umap::Init::given;
+    wo.warm_start = true;
+    wo.warm_start_epochs = options_.warm_start_epochs;
+    umap::Umap u(points->X, wo, &init, stop);
+    if (!u.run()) throw Cancelled();
+    s->layout = u.embedding();
+    timings_.knn = u.diagnostics().knn_seconds;
+    timings_.layout = u.diagnostics().layout_seconds;
+  } else {
+    umap::Umap u(points->X, options_.umap, nullptr, stop);
+    if (!u.run()) throw Cancelled();
+    s->layout = u.embedding();
+    timings_.knn = u.diagnostics().knn_seconds;
+    timings_.layout = u.diagnostics().layout_seconds;
+  }
+  timings_.umap = since(t);
+  s->model = ModelKind::esn;
+  s->trained = false;
+  s->corpus = corpus_;
+  s->unit_order.resize(static_cast<size_t>(points->units()));
+  for (int i = 0; i < points->units(); ++i) s->unit_order[static_cast<size_t>(i)] = i;
+  s->points = std::move(points);
+  s->description = "untrained ESN " + std::to_string(options_.reservoir.units) + " units, sr " +
+                   std::to_string(spectral_radius).substr(0, 5) + ", leak " + std::to_string(leak_rate).substr(0, 6) +
+                   ", input scaling " + std::to_string(input_scaling).substr(0, 5);
+  s->seconds = timings_.total();
+  return s;
+}
+
+}  // namespace rssviz::experiment

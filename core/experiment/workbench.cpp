@@ -1,0 +1,296 @@
+#include "core/experiment/workbench.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+#include <string>
+
+#include "core/analysis/readout_importance.hpp"
+#include "core/esn/readout.hpp"
+#include "core/lstm/inspect.hpp"
+#include "core/umap/stability.hpp"
+
+namespace rssviz::experiment {
+
+namespace {
+
+double since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void report(const ProgressFn& progress, long long done, long long total) {
+  if (progress && !progress(done, total)) throw Cancelled();
+}
+
+void check(const StopFlag* stop) {
+  if (stop_requested(stop)) throw Cancelled();
+}
+
+std::vector<int> index_order(int n) {
+  std::vector<int> v(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) v[static_cast<size_t>(i)] = i;
+  return v;
+}
+
+}  // namespace
+
+umap::UmapOptions paper_map_umap() {
+  umap::UmapOptions o;
+  o.n_neighbors = 15;
+  o.min_dist = 0.1f;
+  o.metric = umap::Metric::euclidean;
+  o.init = umap::Init::spectral;
+  o.seed = 42;
+  return o;
+}
+
+MapPoints esn_map_points(const corpus::Corpus& corpus, const esn::Reservoir& reservoir, int count,
+                         const Eigen::MatrixXd& wout, const StopFlag* stop) {
+  const auto chosen = spread_sentences(corpus.test, count);
+  std::vector<const std::vector<int>*> tokens;
+  tokens.reserve(chosen.size());
+  for (int i : chosen) tokens.push_back(&corpus.test.sentences[static_cast<size_t>(i)].tokens);
+  const esn::States st = esn::harvest(reservoir, tokens, esn::Keep::kEveryStep, stop);
+  check(stop);
+  // The harvest already knows which columns share a prefix (bitwise identical states),
+  // so duplicates are dropped by prefix id, without hashing the states; this gives the
+  // points collect_map_points would (tested), several times faster: the live sliders
+  // redo it for every value.
+  MapPoints p;
+  p.unit_offset = 1;
+  p.dataset_index = chosen;
+  p.point_of.resize(chosen.size());
+  p.rows_total = st.total_steps;
+  int max_id = 0;
+  for (int id : st.prefix_id) max_id = std::max(max_id, id);
+  std::vector<int> point_of_prefix(static_cast<size_t>(max_id) + 1, -1);
+  std::vector<Eigen::Index> columns;
+  for (size_t s = 0; s < chosen.size(); ++s) {
+    const auto& sent = corpus.test.sentences[static_cast<size_t>(chosen[s])];
+    const auto parts = sent.parts();
+    auto& map = p.point_of[s];
+    map.resize(static_cast<size_t>(sent.length()));
+    for (int t = 0; t < sent.length(); ++t) {
+      const auto c = st.offsets[s] + t;
+      int& pt = point_of_prefix[static_cast<size_t>(st.prefix_id[static_cast<size_t>(c)])];
+      if (pt < 0) {
+        pt = static_cast<int>(columns.size());
+        columns.push_back(c);
+        p.sentence.push_back(static_cast<int>(s));
+        p.step.push_back(t);
+        p.word.push_back(sent.tokens[static_cast<size_t>(t)]);
+        p.part.push_back(parts[static_cast<size_t>(t)]);
+      }
+      map[static_cast<size_t>(t)] = pt;
+    }
+  }
+  const auto n = static_cast<Eigen::Index>(columns.size());
+  const int units = reservoir.units();
+  Eigen::MatrixXf x(units, n);
+  for (Eigen::Index i = 0; i < n; ++i) x.col(i) = st.x.col(columns[static_cast<size_t>(i)]);
+  p.X.resize(n, units + 1);
+  p.X.col(0).setOnes();
+  p.X.rightCols(units) = x.transpose();
+  if (wout.size() > 0) {
+    p.outputs = esn::predict(wout, x).cast<float>();
+    p.error_code = point_error_codes(corpus.grammar, corpus.test, p, p.outputs);
+  } else {
+    p.error_code.assign(static_cast<size_t>(n), kNoCode);
+  }
+  return p;
+}
+
+Eigen::MatrixXf carry_layout(const MapPoints& points, const MapPoints& previous, const Eigen::MatrixXf& previous_layout) {
+  if (previous_layout.rows() != previous.size() || previous.size() == 0) return {};
+  // Previous map's sentence index of each dataset sentence.
+  std::vector<int> prev_of;
+  for (size_t s = 0; s < previous.dataset_index.size(); ++s) {
+    const int d = previous.dataset_index[s];
+    if (d >= static_cast<int>(prev_of.size())) prev_of.resize(static_cast<size_t>(d) + 1, -1);
+    prev_of[static_cast<size_t>(d)] = static_cast<int>(s);
+  }
+  const Eigen::RowVectorXf mean = previous_layout.colwise().mean();
+  Eigen::MatrixXf init(points.size(), previous_layout.cols());
+  int matched = 0;
+  for (int i = 0; i < points.size(); ++i) {
+    const int d = points.dataset_index[static_cast<size_t>(points.sentence[static_cast<size_t>(i)])];
+    const int ps = d < static_cast<int>(prev_of.size()) ? prev_of[static_cast<size_t>(d)] : -1;
+    const int r = points.step[static_cast<size_t>(i)];
+    if (ps >= 0 && r < static_cast<int>(previous.point_of[static_cast<size_t>(ps)].size())) {
+      init.row(i) = previous_layout.row(previous.point_of[static_cast<size_t>(ps)][static_cast<size_t>(r)]);
+      ++matched;
+    } else {
+      init.row(i) = mean;
+    }
+  }
+  return matched > 0 ? init : Eigen::MatrixXf();
+}
+
+std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& o, const StopFlag* stop,
+                                              const ProgressFn& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  o.reservoir.validate();
+  umap::validate(o.umap);
+  constexpr int kSteps = 7;
+  corpus::CorpusOptions co;
+  co.objects = o.objects;
+  co.seed = o.reservoir.seed;
+  auto corpus = std::make_shared<const corpus::Corpus>(corpus::make_corpus(co));
+  const auto& g = corpus->grammar;
+  report(progress, 1, kSteps);
+  const esn::Reservoir reservoir(o.reservoir, g.vocabulary_size());
+  check(stop);
+  // Train and test END states in one harvest: they share clause beginnings, so the
+  // prefix trie computes each shared prefix once.
+  std::vector<const std::vector<int>*> tokens;
+  for (const auto* set : {&corpus->train, &corpus->test})
+    for (const auto& sent : set->sentences) tokens.push_back(&sent.tokens);
+  const esn::States ends = esn::harvest(reservoir, tokens, esn::Keep::kEnd, stop);
+  const Eigen::MatrixXf train_x = ends.x.leftCols(corpus->train.size());
+  const Eigen::MatrixXf test_x = ends.x.rightCols(corpus->test.size());
+  report(progress, 2, kSteps);
+  Eigen::MatrixXd wout = esn::fit_ridge(train_x, corpus->train.teacher, o.reservoir.ridge);
+  check(stop);
+  const Eigen::MatrixXd test_out = esn::predict(wout, test_x);
+  auto s = std::make_shared<MapSession>();
+  s->model = ModelKind::esn;
+  s->trained = true;
+  s->corpus = corpus;
+  s->scores = metrics::evaluate(g, corpus->test, test_out);
+  s->results = metrics::evaluate_each(g, corpus->test, test_out);
+  report(progress, 3, kSteps);
+  auto points = std::make_shared<MapPoints>(esn_map_points(*corpus, reservoir, o.map_sentences, wout, stop));
+  report(progress, 4, kSteps);
+  s->layout = umap::fit(points->X, o.umap, nullptr, stop);
+  report(progress, 5, kSteps);
+
+  // Learning stages: the readout after k sentences, recolouring the same points.
+  std::vector<int> ks;
+  for (int k : o.stages)
+    if (k >= 1 && k <= corpus->train.size() && (ks.empty() || k > ks.back())) ks.push_back(k);
+  const auto ws = esn::readout_checkpoints(train_x, corpus->train.teacher, o.reservoir.ridge, ks);
+  const Eigen::MatrixXf units_t = points->X.rightCols(points->units()).transpose();
+  s->curve.x_label = "training sentences";
+  for (size_t i = 0; i < ks.size(); ++i) {
+    check(stop);
+    LearningStage st;
+    st.label = "after " + std::to_string(ks[i]) + (ks[i] == 1 ? " sentence" : " sentences");
+    st.x = ks[i];
+    st.outputs = esn::predict(ws[i], units_t).cast<float>();
+    st.codes = point_error_codes(g, corpus->test, *points, st.outputs);
+    st.scores = metrics::evaluate(g, corpus->test, esn::predict(ws[i], test_x));
+    s->curve.x.push_back(ks[i]);
+    s->curve.valid_error.push_back(st.scores.valid_error);
+    s->curve.exact_error.push_back(st.scores.exact_error);
+    s->stages.push_back(std::move(st));
+  }
+  report(progress, 6, kSteps);
+  s->unit_order = analysis::rank_units_by_readout(wout, 1);
+  s->readout = std::move(wout);
+  s->points = std::move(points);
+  s->description = "ESN " + std::to_string(o.reservoir.units) + " units, sr " + std::to_string(o.reservoir.spectral_radius).substr(0, 5) +
+                   ", leak " + std::to_string(o.reservoir.leak_rate).substr(0, 6) + ", n=" + std::to_string(o.objects) +
+                   ", seed " + std::to_string(o.reservoir.seed);
+  s->seconds = since(t0);
+  report(progress, kSteps, kSteps);
+  return s;
+}
+
+LstmSessionOptions lstm_session_options(int objects, std::uint64_t seed) {
+  LstmSessionOptions o;
+  o.corpus.objects = objects;
+  o.corpus.seed = seed;
+  o.model.seed = seed;
+  o.trainer.seed = seed;
+  return o;
+}
+
+LstmSessionBuilder::LstmSessionBuilder(const LstmSessionOptions& options) : options_(options) {
+  umap::validate(options_.umap);
+  corpus_ = std::make_shared<const corpus::Corpus>(corpus::make_corpus(options_.corpus));
+  trainer_ = std::make_unique<lstm::Trainer>(*corpus_, options_.model, options_.trainer);
+  chosen_ = spread_sentences(corpus_->test, options_.map_sentences);
+  curve_.x_label = "epoch";
+}
+
+bool LstmSessionBuilder::finished() const { return trainer_->finished() && !frames_.empty(); }
+int LstmSessionBuilder::epoch() const { return trainer_->epoch(); }
+int LstmSessionBuilder::epochs() const { return trainer_->options().epochs; }
+
+void LstmSessionBuilder::map_frame(const StopFlag* stop) {
+  const auto& g = corpus_->grammar;
+  const auto& model = trainer_->model();
+  std::vector<std::vector<int>> tokens;
+  for (int i : chosen_) tokens.push_back(corpus_->test.sentences[static_cast<size_t>(i)].tokens);
+  const lstm::Inspection ins = lstm::inspect(model, tokens);
+  std::vector<Trajectory> traj(chosen_.size());
+  for (size_t s = 0; s < chosen_.size(); ++s) {
+    const int r0 = ins.offsets[s], len = ins.offsets[s + 1] - r0;
+    traj[s].states = ins.cell.middleRows(r0, len);
+    traj[s].outputs = ins.output.middleRows(r0, len);
+  }
+  auto points = std::make_shared<MapPoints>(
+      collect_map_points(g, corpus_->test, chosen_, traj, {.zero_state_first = true}));
+  check(stop);
+  LearningStage st;
+  const int e = trainer_->epoch();
+  st.label = e == 0 ? "initial weights" : "epoch " + std::to_string(e);
+  st.x = e;
+  Eigen::MatrixXf init;
+  if (!frames_.empty()) init = carry_layout(*points, *frames_.back().points, frames_.back().layout);
+  if (init.size() == 0) {
+    st.layout = umap::fit(points->X, options_.umap, nullptr, stop);
+  } else {
+    // Warm start from the previous frame, then remove any drift by a rigid alignment.
+    auto wo = options_.umap;
+    wo.init = umap::Init::given;
+    wo.warm_start = true;
+    st.layout = umap::align(umap::refine(points->X, init, wo, stop), init).aligned;
+  }
+  st.outputs = points->outputs;
+  st.codes = points->error_code;
+  st.scores = lstm::evaluate(model, g, corpus_->test);
+  st.points = std::move(points);
+  frames_.push_back(std::move(st));
+}
+
+void LstmSessionBuilder::step(const StopFlag* stop) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (frames_.empty()) {
+    map_frame(stop);
+  } else if (!trainer_->finished()) {
+    const lstm::EpochReport r = trainer_->run_epoch(stop);
+    curve_.x.push_back(r.epoch);
+    curve_.loss.push_back(r.train_loss);
+    curve_.valid_error.push_back(r.validation_valid_error);
+    curve_.exact_error.push_back(r.validation_exact_error);
+    map_frame(stop);
+  }
+  seconds_ += since(t0);
+}
+
+std::shared_ptr<MapSession> LstmSessionBuilder::session() const {
+  auto s = std::make_shared<MapSession>();
+  s->model = ModelKind::lstm;
+  s->trained = true;
+  s->corpus = corpus_;
+  if (frames_.empty()) throw std::logic_error("LstmSessionBuilder::session: call step() first");
+  const auto& last = frames_.back();
+  s->points = last.points;
+  s->layout = last.layout;
+  const auto& g = corpus_->grammar;
+  const Eigen::MatrixXd out = lstm::predict(trainer_->model(), corpus_->test);
+  s->scores = metrics::evaluate(g, corpus_->test, out);
+  s->results = metrics::evaluate_each(g, corpus_->test, out);
+  s->readout = trainer_->model().params().Wy();
+  s->unit_order = analysis::rank_units_by_readout(s->readout, 0);
+  s->stages = frames_;
+  s->curve = curve_;
+  s->description = "LSTM " + std::to_string(trainer_->model().hidden()) + " units, epoch " +
+                   std::to_string(trainer_->epoch()) + "/" + std::to_string(epochs()) + ", n=" +
+                   std::to_string(options_.corpus.objects) + ", seed " + std::to_string(options_.corpus.seed);
+  s->seconds = seconds_;
+  return s;
+}
+
+}  // namespace rssviz::experiment

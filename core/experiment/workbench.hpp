@@ -1,0 +1,91 @@
+// The workbench's sessions (map + results + learning stages) for a trained ESN or LSTM,
+// shared by the GUI's jobs, the CLI and the tests. Specification: paper-notes §3, §4, §6.
+//
+// ESN session: build the corpus and the reservoir, harvest every step of the test
+// sentences (the first `map_sentences` go on the map; all give the END states), fit the
+// ridge readout on the training END states, evaluate, project the map's states [1; x]
+// with UMAP, and compute the learning stages: the readout after k training sentences
+// (the exact online RLS solution, esn::readout_checkpoints) recolours the same points.
+//
+// LSTM session: step-wise. Each step trains one epoch, then maps that epoch's cell
+// states (the zero state first): the first frame (initial weights) from a spectral
+// UMAP, every later frame warm-started from the previous one (points matched by
+// (sentence, step)) and Procrustes-aligned to it, so a point can be followed from frame
+// to frame.
+#pragma once
+#include <Eigen/Core>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "core/common/progress.hpp"
+#include "core/esn/reservoir.hpp"
+#include "core/experiment/map_session.hpp"
+#include "core/lstm/trainer.hpp"
+#include "core/umap/umap.hpp"
+
+namespace rssviz::experiment {
+
+// The map's UMAP settings: the paper's (15 neighbours, min_dist 0.1, Euclidean,
+// spectral initialisation, seed 42).
+umap::UmapOptions paper_map_umap();
+
+struct EsnSessionOptions {
+  int objects = 4;                  // corpus size n (4 = basic corpus); reservoir.seed is the master seed
+  esn::ReservoirOptions reservoir;  // paper defaults (1000 units, sr 1.1, leak 0.05, ridge 10^-3.5)
+  int map_sentences = 200;          // test sentences on the map (paper: 200)
+  umap::UmapOptions umap = paper_map_umap();  // projection of the map
+  // Learning stages: training sentences seen by the readout at each frame (each in [1, 1000]).
+  std::vector<int> stages = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
+};
+
+// Builds a trained ESN session. progress(done, total) is told after each stage; `stop`
+// is checked between stages and inside the harvest and UMAP (throws Cancelled).
+std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& options, const StopFlag* stop = nullptr,
+                                              const ProgressFn& progress = {});
+
+// Map points of `count` test sentences (spread_sentences) for an ESN (states [1; x]) with the
+// readout `wout` (K x (N+1)) or none (empty matrix: untrained).
+MapPoints esn_map_points(const corpus::Corpus& corpus, const esn::Reservoir& reservoir, int count,
+                         const Eigen::MatrixXd& wout, const StopFlag* stop = nullptr);
+
+// Starting coordinates for `points` from a previous layout of other points of the same
+// sentences (rows matched by (sentence, step)); rows without a match take the mean of
+// the previous layout. Returns an empty matrix when `previous` has no sentences in common.
+Eigen::MatrixXf carry_layout(const MapPoints& points, const MapPoints& previous, const Eigen::MatrixXf& previous_layout);
+
+struct LstmSessionOptions {
+  corpus::CorpusOptions corpus;     // objects and seed of the split
+  lstm::LstmOptions model;          // hidden units, initialisation seed
+  lstm::TrainerOptions trainer;     // epochs, batch, Adam
+  int map_sentences = 200;          // test sentences on the map
+  umap::UmapOptions umap = paper_map_umap();  // first frame's projection; later frames warm-start
+};
+// The paper's LSTM settings for a corpus size and master seed.
+LstmSessionOptions lstm_session_options(int objects, std::uint64_t seed);
+
+class LstmSessionBuilder {
+ public:
+  explicit LstmSessionBuilder(const LstmSessionOptions& options);
+  // Maps the initial network (frame 0) when not done yet, then trains one epoch and maps
+  // it. Throws Cancelled when stopped (the trainer rolls back to the epoch's start).
+  void step(const StopFlag* stop = nullptr);
+  bool finished() const;
+  int epoch() const;
+  int epochs() const;
+  // The session so far: the latest frame as the map, every frame as a learning stage,
+  // the curve of the epochs done. A fresh copy each call (the GUI keeps it).
+  std::shared_ptr<MapSession> session() const;
+
+ private:
+  void map_frame(const StopFlag* stop);
+  LstmSessionOptions options_;
+  std::shared_ptr<const corpus::Corpus> corpus_;
+  std::unique_ptr<lstm::Trainer> trainer_;
+  std::vector<int> chosen_;
+  std::vector<LearningStage> frames_;
+  TrainingCurve curve_;
+  double seconds_ = 0.0;
+};
+
+}  // namespace rssviz::experiment

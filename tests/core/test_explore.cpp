@@ -1,0 +1,110 @@
+#include "core/experiment/explore.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/experiment/workbench.hpp"
+#include "core/umap/stability.hpp"
+
+#include <cstdio>
+
+using namespace rssviz;
+using namespace rssviz::experiment;
+
+namespace {
+ExploreOptions small() {
+  ExploreOptions o;
+  o.reservoir.units = 120;
+  o.map_sentences = 40;
+  o.reservoir.seed = 3;
+  return o;
+}
+double rms_radius(const Eigen::MatrixXf& Y) {
+  const Eigen::RowVectorXf m = Y.colwise().mean();
+  return std::sqrt((Y.rowwise() - m).rowwise().squaredNorm().mean());
+}
+}  // namespace
+
+TEST(Explore, SameSeedSameValuesSameMap) {
+  Explorer a(small()), b(small());
+  const auto ma = a.update(0.9, 0.2, 1.5, nullptr);
+  const auto mb = b.update(0.9, 0.2, 1.5, nullptr);
+  EXPECT_TRUE(ma->points->X == mb->points->X);
+  EXPECT_TRUE(ma->layout == mb->layout);
+  EXPECT_FALSE(ma->trained);
+  EXPECT_TRUE(ma->stages.empty());
+  EXPECT_EQ(ma->layout.rows(), ma->points->size());
+}
+
+TEST(Explore, RescaleEqualsAFreshReservoirWithThoseValues) {
+  // The pipeline's cheap rescale must give the states a rebuilt reservoir gives.
+  auto o = small();
+  Explorer ex(o);
+  const auto m = ex.update(1.7, 0.3, 0.4, nullptr);
+  o.reservoir.spectral_radius = 1.7;
+  o.reservoir.leak_rate = 0.3;
+  o.reservoir.input_scaling = 0.4;
+  const esn::Reservoir fresh(o.reservoir, ex.corpus()->grammar.vocabulary_size());
+  const MapPoints p = esn_map_points(*ex.corpus(), fresh, o.map_sentences, {});
+  ASSERT_EQ(p.size(), m->points->size());
+  EXPECT_LT((p.X - m->points->X).cwiseAbs().maxCoeff(), 1e-5f);
+}
+
+TEST(Explore, WarmStartKeepsThePictureForASmallChange) {
+  Explorer ex(small());
+  const auto m0 = ex.update(1.1, 0.05, 1.0, nullptr);
+  const auto m1 = ex.update(1.13, 0.05, 1.0, m0.get());
+  ASSERT_EQ(m1->points->size(), m0->points->size());  // same prefixes, same point structure
+  // Points matched by (sentence, step) move less than in a fresh projection of the new
+  // states, even one rigidly aligned onto the old picture (a fair comparison: spectral
+  // layouts may come out rotated or mirrored).
+  const Eigen::MatrixXf init = carry_layout(*m1->points, *m0->points, m0->layout);
+  const double moved = (m1->layout - init).rowwise().norm().mean();
+  const Eigen::MatrixXf cold = umap::align(umap::fit(m1->points->X), init).aligned;
+  const double moved_cold = (cold - init).rowwise().norm().mean();
+  std::printf("warm start moved %.3f, aligned cold start %.3f, map radius %.3f\n", moved, moved_cold,
+              rms_radius(m0->layout));
+  EXPECT_LT(moved, 0.6 * moved_cold);
+  // The states did change.
+  EXPECT_GT((m1->points->X - m0->points->X).cwiseAbs().maxCoeff(), 1e-4f);
+}
+
+TEST(Explore, CarryLayoutMatchesPointsBySentenceAndStep) {
+  Explorer ex(small());
+  const auto m0 = ex.update(1.1, 0.05, 1.0, nullptr);
+  // Same points: the carried layout is the layout itself.
+  EXPECT_TRUE(carry_layout(*m0->points, *m0->points, m0->layout) == m0->layout);
+  // A map of other sentences shares nothing: no warm start.
+  auto o = small();
+  o.map_sentences = 7;
+  Explorer other(o);
+  const auto m2 = other.update(1.1, 0.05, 1.0, nullptr);
+  const Eigen::MatrixXf c = carry_layout(*m2->points, *m0->points, m0->layout);
+  // spread_sentences(1000, 7) and (1000, 40) share sentence 0 at least: rows of shared
+  // sentences are matched exactly.
+  ASSERT_EQ(c.rows(), m2->points->size());
+  const int p = m2->points->point_of[0][2];
+  EXPECT_TRUE(c.row(p) == m0->layout.row(m0->points->point_of[0][2]));
+}
+
+TEST(Explore, CompatibleOnlyWithTheSameWeights) {
+  const auto o = small();
+  Explorer ex(o);
+  auto p = o;
+  p.reservoir.spectral_radius = 2.5;  // a slider: same weights
+  EXPECT_TRUE(ex.compatible(p));
+  p.reservoir.units = 121;
+  EXPECT_FALSE(ex.compatible(p));
+  p = o;
+  p.reservoir.seed = 4;
+  EXPECT_FALSE(ex.compatible(p));
+}
+
+TEST(Explore, BadValuesAndCancellation) {
+  Explorer ex(small());
+  EXPECT_THROW(ex.update(-0.5, 0.05, 1.0, nullptr), std::invalid_argument);
+  EXPECT_THROW(ex.update(1.1, 0.0, 1.0, nullptr), std::invalid_argument);
+  EXPECT_THROW(ex.update(1.1, 1.5, 1.0, nullptr), std::invalid_argument);
+  StopFlag stop;
+  stop.request();
+  EXPECT_THROW(ex.update(1.1, 0.05, 1.0, nullptr, &stop), Cancelled);
+}

@@ -1,0 +1,49 @@
+// Unit heatmap: units x tokens of the selected sentence (QCPColorMap), the words along
+// the x axis, units ordered by readout importance or by index. Clicking a unit colours
+// the map by that unit's activation.
+#pragma once
+#include <QWidget>
+#include <vector>
+
+#include "ui/workspace.hpp"
+
+class QCustomPlot;
+class QCPColorMap;
+class QCPColorScale;
+class QComboBox;
+class QSpinBox;
+class QLabel;
+class QCPItemText;
+
+namespace rssviz::ui {
+
+class HeatmapView : public QWidget {
+  Q_OBJECT
+ public:
+  explicit HeatmapView(Workspace* ws, QWidget* parent = nullptr);
+  void refresh();
+  bool dirty() const { return dirty_; }
+  // Unit shown in row r (0 = top), -1 if none.
+  int unitAtRow(int r) const;
+  // Rows and columns currently drawn.
+  int rows() const { return static_cast<int>(units_.size()); }
+  int columns() const { return columns_; }
+  QCustomPlot* plot() const { return plot_; }
+  // Simulates a click on row r (tests, keyboard).
+  void activateRow(int r);
+
+ private:
+  Workspace* ws_;
+  QCustomPlot* plot_;
+  QCPColorMap* map_;
+  QCPColorScale* scale_;
+  QCPItemText* placeholder_;
+  QComboBox* order_;
+  QSpinBox* count_;
+  QLabel* info_;
+  std::vector<int> units_;
+  int columns_ = 0;
+  bool dirty_ = true;
+};
+
+}  // namespace rssviz::ui

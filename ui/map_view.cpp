@@ -1,0 +1,438 @@
+#include "ui/map_view.hpp"
+
+#include <QToolTip>
+#include <algorithm>
+#include <cmath>
+
+#include "core/metrics/metrics.hpp"
+#include "ui/colors.hpp"
+
+namespace rssviz::ui {
+
+using experiment::MapPoints;
+
+ColoredScatter::ColoredScatter(QCPAxis* key, QCPAxis* value) : QCPAbstractPlottable(key, value) {}
+
+void ColoredScatter::setPoints(QVector<QPointF> points, QVector<QRgb> colours, QVector<bool> ends) {
+  points_ = std::move(points);
+  colours_ = std::move(colours);
+  ends_ = std::move(ends);
+}
+
+QCPRange ColoredScatter::getKeyRange(bool& found, QCP::SignDomain) const {
+  found = !points_.isEmpty();
+  if (!found) return {};
+  auto [lo, hi] = std::minmax_element(points_.begin(), points_.end(),
+                                      [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); });
+  return {lo->x(), hi->x()};
+}
+
+QCPRange ColoredScatter::getValueRange(bool& found, QCP::SignDomain, const QCPRange&) const {
+  found = !points_.isEmpty();
+  if (!found) return {};
+  auto [lo, hi] = std::minmax_element(points_.begin(), points_.end(),
+                                      [](const QPointF& a, const QPointF& b) { return a.y() < b.y(); });
+  return {lo->y(), hi->y()};
+}
+
+const QPixmap& ColoredScatter::sprite(QRgb colour) {
+  auto it = sprites_.find(colour);
+  if (it != sprites_.end()) return *it;
+  // One antialiased disc per colour, drawn once and blitted per point: ~10x faster than
+  // an antialiased ellipse per point, which keeps a replot of thousands of points short.
+  const qreal dpr = parentPlot() ? parentPlot()->devicePixelRatioF() : 1.0;
+  const int size = static_cast<int>(std::ceil(2 * radius_ + 2));
+  QPixmap pm(QSize(size, size) * dpr);
+  pm.setDevicePixelRatio(dpr);
+  pm.fill(Qt::transparent);
+  QPainter p(&pm);
+  p.setRenderHint(QPainter::Antialiasing);
+  p.setPen(Qt::NoPen);
+  p.setBrush(QColor::fromRgba(colour));
+  p.drawEllipse(QPointF(size / 2.0, size / 2.0), radius_, radius_);
+  return *sprites_.insert(colour, pm);
+}
+
+void ColoredScatter::draw(QCPPainter* painter) {
+  if (points_.isEmpty()) return;
+  if (sprites_.size() > 2000) sprites_.clear();
+  const QRectF clip = clipRect().adjusted(-5, -5, 5, 5);
+  const double half = std::ceil(2 * radius_ + 2) / 2.0;
+  for (int i = 0; i < points_.size(); ++i) {
+    const QPointF c = coordsToPixels(points_[i].x(), points_[i].y());
+    if (!clip.contains(c)) continue;
+    painter->drawPixmap(QPointF(c.x() - half, c.y() - half), sprite(colours_[i]));
+  }
+  if (!mark_ends_) return;
+  painter->setBrush(Qt::NoBrush);
+  painter->setPen(QPen(QColor(20, 20, 20), 1.0));
+  painter->setAntialiasing(false);
+  for (int i = 0; i < points_.size(); ++i) {
+    if (!ends_.value(i)) continue;
+    const QPointF c = coordsToPixels(points_[i].x(), points_[i].y());
+    if (!clip.contains(c)) continue;
+    painter->drawRect(QRectF(c.x() - radius_ - 1.5, c.y() - radius_ - 1.5, 2 * radius_ + 3, 2 * radius_ + 3));
+  }
+}
+
+MapView::MapView(Workspace* ws, QWidget* parent) : QCustomPlot(parent), ws_(ws) {
+  setObjectName("rssvizMap");
+  setMinimumSize(320, 260);
+  setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  setMouseTracking(true);
+  setNoAntialiasingOnDrag(true);
+  setToolTip(tr("RSSviz map: one dot per recurrent state after a token. Hover for details, click to select a "
+                "sentence, drag to pan, wheel to zoom, double-click to fit."));
+  xAxis->setLabel(tr("UMAP 1"));
+  yAxis->setLabel(tr("UMAP 2"));
+  for (auto* ax : {xAxis, yAxis}) {
+    ax->setTickLabelColor(QColor(110, 110, 110));
+    ax->setLabelColor(QColor(80, 80, 80));
+    ax->grid()->setPen(QPen(QColor(235, 235, 235)));
+  }
+  scatter_ = new ColoredScatter(xAxis, yAxis);
+  scatter_->removeFromLegend();
+  trajectory_ = new QCPCurve(xAxis, yAxis);
+  trajectory_->setPen(QPen(QColor(30, 30, 30, 200), 1.6));
+  trajectory_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(30, 30, 30), 1.4),
+                                               QBrush(Qt::white), 7));
+  trajectory_->removeFromLegend();
+
+  // Right-hand column: a title, then either the legend or the colour bar.
+  side_ = new QCPLayoutGrid;
+  plotLayout()->addElement(0, 1, side_);
+  plotLayout()->setColumnStretchFactor(1, 0.001);
+  legend_title_element_ = new QCPTextElement(this, "", QFont(font().family(), 9, QFont::Bold));
+  side_->addElement(0, 0, legend_title_element_);
+  legend->setVisible(true);
+  legend->setBorderPen(Qt::NoPen);
+  legend->setFont(QFont(font().family(), 9));
+  legend->setIconSize(12, 12);
+  axisRect()->insetLayout()->take(legend);
+  side_->addElement(1, 0, legend);
+  colour_scale_ = new QCPColorScale(this);
+  colour_scale_->setType(QCPAxis::atRight);
+  colour_scale_->setBarWidth(14);
+  colour_scale_->setVisible(false);
+  side_->addElement(2, 0, colour_scale_);
+  side_->addElement(3, 0, new QCPLayoutGrid);  // takes the slack below a short legend
+  side_->setRowStretchFactor(0, 0.001);
+  side_->setRowStretchFactor(1, 0.001);
+  side_->setRowStretchFactor(2, 1);
+  side_->setRowStretchFactor(3, 1);
+  auto* group = new QCPMarginGroup(this);
+  axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+
+  placeholder_ = new QCPItemText(this);
+  placeholder_->position->setType(QCPItemPosition::ptAxisRectRatio);
+  placeholder_->position->setCoords(0.5, 0.5);
+  placeholder_->setFont(QFont(font().family(), 12));
+  placeholder_->setColor(QColor(120, 120, 120));
+  placeholder_->setText(tr("Training the default ESN…"));
+
+  connect(ws_, &Workspace::sessionChanged, this, [this] {
+    fit_next_ = true;
+    dirty_ = true;
+  });
+  connect(ws_, &Workspace::selectionChanged, this, [this] { dirty_ = true; });
+  connect(ws_, &Workspace::stageChanged, this, [this] { dirty_ = true; });
+  connect(ws_, &Workspace::colourChanged, this, [this] { dirty_ = true; });
+  connect(this, &QCustomPlot::mouseDoubleClick, this, [this] { resetZoom(); });
+}
+
+void MapView::setPlaceholder(const QString& text) {
+  placeholder_->setText(text);
+  placeholder_->setVisible(!text.isEmpty());
+  replot(QCustomPlot::rpQueuedReplot);
+}
+
+void MapView::setMarkEnds(bool on) {
+  scatter_->setMarkEnds(on);
+  replot(QCustomPlot::rpQueuedReplot);
+}
+
+void MapView::resetZoom() {
+  if (scatter_->points().isEmpty()) return;
+  rescaleAxes();
+  xAxis->scaleRange(1.08);
+  yAxis->scaleRange(1.08);
+  replot(QCustomPlot::rpQueuedReplot);
+}
+
+QStringList MapView::legendEntries() const {
+  QStringList out;
+  for (auto* g : legend_graphs_) out << g->name();
+  return out;
+}
+
+bool MapView::colourBarVisible() const { return colour_scale_->visible(); }
+
+void MapView::rebuildLegend(const QVector<QPair<QString, QColor>>& entries) {
+  for (auto* g : legend_graphs_) removeGraph(g);
+  legend_graphs_.clear();
+  for (const auto& [name, colour] : entries) {
+    auto* g = addGraph();
+    g->setName(name);
+    g->setLineStyle(QCPGraph::lsNone);
+    g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, colour, colour, 9));
+    legend_graphs_ << g;
+  }
+  legend->setVisible(!entries.isEmpty());
+}
+
+void MapView::refresh() {
+  dirty_ = false;
+  const auto* pts = ws_->points();
+  const auto* lay = ws_->layout();
+  const auto& s = ws_->session();
+  if (!pts || !lay || lay->rows() != pts->size()) {
+    scatter_->setPoints({}, {}, {});
+    trajectory_->data()->clear();
+    replot(QCustomPlot::rpQueuedReplot);
+    return;
+  }
+  placeholder_->setVisible(false);
+  const int n = pts->size();
+  QVector<QPointF> xy(n);
+  QVector<QRgb> col(n);
+  QVector<bool> ends(n);
+  for (int i = 0; i < n; ++i) {
+    xy[i] = QPointF((*lay)(i, 0), (*lay)(i, 1));
+    ends[i] = pts->is_end_point(i);
+  }
+  QVector<QPair<QString, QColor>> entries;
+  const auto& grammar = s->corpus->grammar;
+  ColourMode mode = ws_->colourMode();
+  const auto* codes = ws_->codes();
+  const auto* outs = ws_->outputs();
+  if ((mode == ColourMode::errorCode && !codes) || (mode == ColourMode::outputUnit && !outs))
+    mode = ColourMode::clausePart;
+  bool continuous = false;
+  QCPRange range;
+  QCPColorGradient gradient;
+  Eigen::VectorXf values;
+  switch (mode) {
+    case ColourMode::clausePart:
+      legend_title_ = tr("Clause position");
+      for (int i = 0; i < n; ++i) col[i] = clausePartColor(static_cast<int>(pts->part[static_cast<size_t>(i)])).rgba();
+      for (int k = 0; k < 4; ++k)
+        entries.append({QString::fromStdString(experiment::clause_part_name(static_cast<corpus::ClausePart>(k))),
+                        clausePartColor(k)});
+      break;
+    case ColourMode::errorCode: {
+      legend_title_ = ws_->stage() >= 0
+                          ? tr("Error code (%1)").arg(QString::fromStdString(
+                                s->stages[static_cast<size_t>(ws_->stage())].label))
+                          : tr("Per-step error code");
+      std::vector<int> present(9, 0);
+      for (int i = 0; i < n; ++i) {
+        const int c = (*codes)[static_cast<size_t>(i)];
+        col[i] = errorCodeColor(c).rgba();
+        if (c >= 0 && c < 9) ++present[static_cast<size_t>(c)];
+      }
+      for (int c = 0; c < 9; ++c)
+        if (present[static_cast<size_t>(c)])
+          entries.append({QString("%1: %2").arg(c).arg(QString::fromStdString(experiment::error_code_name(c))),
+                          errorCodeColor(c)});
+      break;
+    }
+    case ColourMode::word: {
+      legend_title_ = tr("Word read");
+      std::vector<int> present(static_cast<size_t>(grammar.vocabulary_size()), 0);
+      for (int i = 0; i < n; ++i) {
+        const int w = pts->word[static_cast<size_t>(i)];
+        col[i] = categoryColor(w).rgba();
+        if (w >= 0) ++present[static_cast<size_t>(w)];
+      }
+      if (pts->zero_state_first) entries.append({tr("(zero state)"), categoryColor(-1)});
+      for (int w = 0; w < grammar.vocabulary_size(); ++w)
+        if (present[static_cast<size_t>(w)])
+          entries.append({QString::fromStdString(grammar.vocabulary()[static_cast<size_t>(w)]), categoryColor(w)});
+      break;
+    }
+    case ColourMode::outputUnit: {
+      const int o = std::clamp(ws_->colourParameter(), 0, grammar.output_size() - 1);
+      legend_title_ = tr("Output %1").arg(QString::fromStdString(grammar.output_name(o)));
+      values = outs->col(o);
+      continuous = true;
+      range = QCPRange(-0.3, 1.3);  // the paper's fixed range, so stages compare
+      gradient = infernoGradient();
+      break;
+    }
+    case ColourMode::unit: {
+      const int u = std::clamp(ws_->colourParameter(), 0, pts->units() - 1);
+      legend_title_ = tr("%1 unit %2").arg(s->model == experiment::ModelKind::esn ? tr("Reservoir") : tr("LSTM cell"))
+                          .arg(u);
+      values = pts->unit_activation(u);
+      const double m = std::max(1e-6f, values.cwiseAbs().maxCoeff());
+      range = QCPRange(-m, m);
+      continuous = true;
+      gradient = divergingGradient();
+      break;
+    }
+  }
+  if (continuous) {
+    for (int i = 0; i < n; ++i) col[i] = gradient.color(values[i], range);
+    colour_scale_->setGradient(gradient);
+    colour_scale_->setDataRange(range);
+    colour_scale_->axis()->setLabel(mode == ColourMode::outputUnit ? tr("activation") : tr("state"));
+  }
+  colour_scale_->setVisible(continuous);
+  rebuildLegend(continuous ? QVector<QPair<QString, QColor>>{} : entries);
+  legend_title_element_->setText(legend_title_);
+  scatter_->setPoints(std::move(xy), std::move(col), std::move(ends));
+  drawTrajectory();
+  if (fit_next_) {
+    fit_next_ = false;
+    rescaleAxes();
+    xAxis->scaleRange(1.08);
+    yAxis->scaleRange(1.08);
+  }
+  replot(QCustomPlot::rpQueuedReplot);
+}
+
+void MapView::drawTrajectory() {
+  for (auto* it : words_) removeItem(it);
+  words_.clear();
+  trajectory_->data()->clear();
+  const int ms = ws_->mapIndex(ws_->selected());
+  const auto* pts = ws_->points();
+  const auto* lay = ws_->layout();
+  if (ms < 0 || !pts) return;
+  const auto& s = ws_->session();
+  const auto& rows = pts->point_of[static_cast<size_t>(ms)];
+  QVector<double> t, x, y;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    t << static_cast<double>(r);
+    x << (*lay)(rows[r], 0);
+    y << (*lay)(rows[r], 1);
+  }
+  trajectory_->setData(t, x, y);
+  QFont f(font().family(), 9, QFont::DemiBold);
+  const QFontMetricsF fm(f);
+  // Place each word beside its point, trying four corners and keeping the first that
+  // does not cover a word already placed, so a trajectory that folds back stays legible.
+  QList<QRectF> taken;
+  const Qt::Alignment corners[] = {Qt::AlignLeft | Qt::AlignBottom, Qt::AlignRight | Qt::AlignBottom,
+                                   Qt::AlignLeft | Qt::AlignTop, Qt::AlignRight | Qt::AlignTop};
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const int w = pts->word_at(s->corpus->test, ms, static_cast<int>(r));
+    const QString text = w < 0 ? QStringLiteral("∅") : QString::fromStdString(s->corpus->grammar.vocabulary()[static_cast<size_t>(w)]);
+    const QPointF px(xAxis->coordToPixel(x[static_cast<int>(r)]), yAxis->coordToPixel(y[static_cast<int>(r)]));
+    const QSizeF size(fm.horizontalAdvance(text) + 4, fm.height());
+    Qt::Alignment chosen = corners[0];
+    for (const auto a : corners) {
+      const double left = (a & Qt::AlignLeft) ? px.x() + 4 : px.x() - 4 - size.width();
+      const double top = (a & Qt::AlignBottom) ? px.y() - 3 - size.height() : px.y() + 3;
+      const QRectF box(QPointF(left, top), size);
+      bool free = true;
+      for (const auto& t : taken) free = free && !t.intersects(box);
+      if (free) {
+        chosen = a;
+        taken << box;
+        break;
+      }
+    }
+    auto* label = new QCPItemText(this);
+    label->setText(text);
+    label->setFont(f);
+    label->setColor(QColor(20, 20, 20));
+    label->setBrush(QColor(255, 255, 255, 200));
+    // Anchored to the point in plot coordinates (an invisible tracer), so the word
+    // follows pan and zoom, and offset by a few pixels off the dot.
+    auto* anchor = new QCPItemTracer(this);
+    anchor->setStyle(QCPItemTracer::tsNone);
+    anchor->position->setCoords(x[static_cast<int>(r)], y[static_cast<int>(r)]);
+    words_ << anchor;
+    label->setPadding(QMargins(2, 0, 2, 0));
+    label->position->setType(QCPItemPosition::ptAbsolute);
+    label->position->setParentAnchor(anchor->position);
+    label->position->setCoords((chosen & Qt::AlignLeft) ? 4 : -4, (chosen & Qt::AlignBottom) ? -3 : 3);
+    label->setPositionAlignment(chosen);
+    label->setClipToAxisRect(true);
+    words_ << label;
+  }
+}
+
+int MapView::pointAt(const QPointF& pos, double pixels) const {
+  const auto& p = scatter_->points();
+  int best = -1;
+  double bd = pixels * pixels;
+  for (int i = 0; i < p.size(); ++i) {
+    const double px = xAxis->coordToPixel(p[i].x()) - pos.x();
+    const double py = yAxis->coordToPixel(p[i].y()) - pos.y();
+    const double d = px * px + py * py;
+    if (d <= bd) {
+      bd = d;
+      best = i;
+    }
+  }
+  return best;
+}
+
+QString MapView::describePoint(int p) const {
+  const auto* pts = ws_->points();
+  const auto& s = ws_->session();
+  if (!pts || p < 0 || p >= pts->size()) return {};
+  const int ms = pts->sentence[static_cast<size_t>(p)];
+  const int step = pts->step[static_cast<size_t>(p)];
+  const int di = pts->dataset_index[static_cast<size_t>(ms)];
+  const auto& g = s->corpus->grammar;
+  const auto& sent = s->corpus->test.sentences[static_cast<size_t>(di)];
+  const int tok = pts->zero_state_first ? step - 1 : step;
+  QString text;
+  for (int i = 0; i < sent.length(); ++i) {
+    const QString w = QString::fromStdString(g.vocabulary()[static_cast<size_t>(sent.tokens[static_cast<size_t>(i)])]).toHtmlEscaped();
+    if (i) text += ' ';
+    text += i == tok ? QString("<b><span style='color:#c0392b'>[%1]</span></b>").arg(w)
+                     : (i < tok ? w : QString("<span style='color:#999'>%1</span>").arg(w));
+  }
+  QString html = QString("<p style='white-space:nowrap'>%1</p>").arg(text);
+  html += tr("<p>Test sentence %1, step %2 of %3%4</p>")
+              .arg(di)
+              .arg(step)
+              .arg(pts->point_of[static_cast<size_t>(ms)].size() - 1)
+              .arg(tok < 0 ? tr(" (zero state)") : QString());
+  if (const auto* outs = ws_->outputs()) {
+    const Eigen::VectorXd y = outs->row(p).transpose().cast<double>();
+    const auto decoded = metrics::decode(g, y);
+    const int code = metrics::error_code(decoded, sent.meaning);
+    html += tr("<p>Decoded: <b>%1</b><br>Target: %2<br>Error code %3 (%4)</p>")
+                .arg(QString::fromStdString(g.meaning_text(decoded)).toHtmlEscaped())
+                .arg(QString::fromStdString(g.meaning_text(sent.meaning)).toHtmlEscaped())
+                .arg(code)
+                .arg(QString::fromStdString(experiment::error_code_name(code)));
+  } else {
+    html += tr("<p>No readout (untrained reservoir)</p>");
+  }
+  return html;
+}
+
+void MapView::mouseMoveEvent(QMouseEvent* e) {
+  QCustomPlot::mouseMoveEvent(e);
+  if (e->buttons() != Qt::NoButton) return;
+  const int p = pointAt(e->position());
+  if (p >= 0)
+    QToolTip::showText(e->globalPosition().toPoint(), describePoint(p), this);
+  else
+    QToolTip::hideText();
+}
+
+void MapView::mousePressEvent(QMouseEvent* e) {
+  press_pos_ = e->pos();
+  QCustomPlot::mousePressEvent(e);
+}
+
+void MapView::mouseReleaseEvent(QMouseEvent* e) {
+  QCustomPlot::mouseReleaseEvent(e);
+  if (e->button() != Qt::LeftButton || (e->pos() - press_pos_).manhattanLength() > 4) return;  // a drag, not a click
+  const int p = pointAt(e->position());
+  const auto* pts = ws_->points();
+  if (p < 0 || !pts) {
+    ws_->select(-1);
+    return;
+  }
+  ws_->select(pts->dataset_index[static_cast<size_t>(pts->sentence[static_cast<size_t>(p)])]);
+}
+
+}  // namespace rssviz::ui

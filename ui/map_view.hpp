@@ -1,0 +1,93 @@
+// The central RSSviz map: one dot per unique state, coloured by the workspace's colour
+// mode, with a legend or a colour bar, hover tooltips, click-to-select, the selected
+// sentence's trajectory with its words, END markers, pan and zoom.
+#pragma once
+#include <QHash>
+#include <QPixmap>
+#include <QVector>
+#include <qcustomplot.h>
+
+#include "ui/workspace.hpp"
+
+namespace rssviz::ui {
+
+// A scatter with one colour per point (QCPGraph has one brush per graph).
+class ColoredScatter : public QCPAbstractPlottable {
+  Q_OBJECT
+ public:
+  ColoredScatter(QCPAxis* key, QCPAxis* value);
+  void setPoints(QVector<QPointF> points, QVector<QRgb> colours, QVector<bool> ends);
+  void setMarkEnds(bool on) { mark_ends_ = on; }
+  void setRadius(double r) {
+    radius_ = r;
+    sprites_.clear();
+  }
+  const QVector<QPointF>& points() const { return points_; }
+  const QVector<QRgb>& colours() const { return colours_; }
+
+  double selectTest(const QPointF&, bool, QVariant*) const override { return -1; }
+  QCPRange getKeyRange(bool& found, QCP::SignDomain = QCP::sdBoth) const override;
+  QCPRange getValueRange(bool& found, QCP::SignDomain = QCP::sdBoth,
+                         const QCPRange& = QCPRange()) const override;
+
+ protected:
+  void draw(QCPPainter* painter) override;
+  void drawLegendIcon(QCPPainter*, const QRectF&) const override {}
+
+ private:
+  QVector<QPointF> points_;
+  QVector<QRgb> colours_;
+  QVector<bool> ends_;
+  QHash<QRgb, QPixmap> sprites_;
+  const QPixmap& sprite(QRgb colour);
+  bool mark_ends_ = true;
+  double radius_ = 2.6;
+};
+
+class MapView : public QCustomPlot {
+  Q_OBJECT
+ public:
+  explicit MapView(Workspace* ws, QWidget* parent = nullptr);
+
+  // Rebuilds the drawing from the workspace (cheap; called by the redraw timer).
+  void refresh();
+  void markDirty() { dirty_ = true; }
+  bool dirty() const { return dirty_; }
+  void setMarkEnds(bool on);
+  void resetZoom();
+  // Point nearest to a widget position within `pixels`, or -1.
+  int pointAt(const QPointF& pos, double pixels = 8.0) const;
+  // What the legend / colour bar says now (for tests and the status bar).
+  QString legendTitle() const { return legend_title_; }
+  QStringList legendEntries() const;
+  bool colourBarVisible() const;
+  const ColoredScatter* scatter() const { return scatter_; }
+  // The tooltip text for a point (rich text).
+  QString describePoint(int p) const;
+  void setPlaceholder(const QString& text);
+
+ protected:
+  void mouseMoveEvent(QMouseEvent* e) override;
+  void mouseReleaseEvent(QMouseEvent* e) override;
+  void mousePressEvent(QMouseEvent* e) override;
+
+ private:
+  void rebuildLegend(const QVector<QPair<QString, QColor>>& entries);
+  void drawTrajectory();
+
+  Workspace* ws_;
+  ColoredScatter* scatter_;
+  QCPCurve* trajectory_;
+  QCPColorScale* colour_scale_;
+  QCPLayoutGrid* side_;
+  QCPItemText* placeholder_;
+  QList<QCPAbstractItem*> words_;
+  QList<QCPGraph*> legend_graphs_;
+  QString legend_title_;
+  QCPTextElement* legend_title_element_;
+  bool dirty_ = true;
+  bool fit_next_ = true;
+  QPoint press_pos_;
+};
+
+}  // namespace rssviz::ui

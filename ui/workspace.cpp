@@ -1,0 +1,78 @@
+#include "ui/workspace.hpp"
+
+namespace rssviz::ui {
+
+void Workspace::setSession(std::shared_ptr<const Session> s) {
+  session_ = std::move(s);
+  map_index_.clear();
+  if (session_ && session_->corpus && session_->points) {
+    map_index_.assign(static_cast<size_t>(session_->corpus->test.size()), -1);
+    const auto& idx = session_->points->dataset_index;
+    for (size_t i = 0; i < idx.size(); ++i) map_index_[static_cast<size_t>(idx[i])] = static_cast<int>(i);
+  }
+  stage_ = -1;
+  const bool had_readout = session_ && session_->trained;
+  if (!had_readout && (mode_ == ColourMode::errorCode || mode_ == ColourMode::outputUnit))
+    mode_ = ColourMode::clausePart;
+  if (session_ && session_->points && mode_ == ColourMode::unit && param_ >= session_->points->units()) param_ = 0;
+  if (selected_ >= static_cast<int>(map_index_.size())) selected_ = -1;
+  emit sessionChanged();
+  emit stageChanged(stage_);
+  emit colourChanged();
+  emit selectionChanged(selected_);
+}
+
+void Workspace::select(int test_index) {
+  if (test_index < -1 || test_index >= static_cast<int>(map_index_.size())) test_index = -1;
+  if (test_index == selected_) return;
+  selected_ = test_index;
+  emit selectionChanged(selected_);
+}
+
+int Workspace::mapIndex(int test_index) const {
+  if (test_index < 0 || test_index >= static_cast<int>(map_index_.size())) return -1;
+  return map_index_[static_cast<size_t>(test_index)];
+}
+
+void Workspace::setStage(int stage) {
+  const int n = session_ ? static_cast<int>(session_->stages.size()) : 0;
+  if (stage < -1 || stage >= n) stage = -1;
+  if (stage == stage_) return;
+  stage_ = stage;
+  emit stageChanged(stage_);
+}
+
+void Workspace::setColour(ColourMode mode, int parameter) {
+  if (mode == mode_ && parameter == param_) return;
+  mode_ = mode;
+  param_ = parameter;
+  emit colourChanged();
+}
+
+const experiment::MapPoints* Workspace::points() const {
+  if (!session_) return nullptr;
+  if (stage_ >= 0 && session_->stages[static_cast<size_t>(stage_)].points)
+    return session_->stages[static_cast<size_t>(stage_)].points.get();
+  return session_->points.get();
+}
+
+const Eigen::MatrixXf* Workspace::layout() const {
+  if (!session_) return nullptr;
+  if (stage_ >= 0 && session_->stages[static_cast<size_t>(stage_)].layout.size() > 0)
+    return &session_->stages[static_cast<size_t>(stage_)].layout;
+  return &session_->layout;
+}
+
+const Eigen::MatrixXf* Workspace::outputs() const {
+  if (!session_ || !session_->trained) return nullptr;
+  if (stage_ >= 0) return &session_->stages[static_cast<size_t>(stage_)].outputs;
+  return session_->points && session_->points->has_outputs() ? &session_->points->outputs : nullptr;
+}
+
+const std::vector<int>* Workspace::codes() const {
+  if (!session_ || !session_->trained) return nullptr;
+  if (stage_ >= 0) return &session_->stages[static_cast<size_t>(stage_)].codes;
+  return session_->points ? &session_->points->error_code : nullptr;
+}
+
+}  // namespace rssviz::ui

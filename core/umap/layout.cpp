@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include <omp.h>
 
@@ -127,7 +128,6 @@ void epoch_kernel(int epoch, float alpha, const SgdParams& p, RowMatrixXf& head,
   const float a = p.a, b = p.b;
   const float two_ab = 2.0f * a * b;
   const float rep_num = 2.0f * p.gamma * b;
-  const float fa = p.attraction_factor * alpha;
   const double ep = static_cast<double>(epoch);
 #pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
   for (int v = 0; v < n_head; ++v) {
@@ -143,12 +143,28 @@ void epoch_kernel(int epoch, float alpha, const SgdParams& p, RowMatrixXf& head,
       const auto ue = static_cast<std::size_t>(e);
       if (next[ue] > ep) continue;
       const float* o = tail.row(tails[ue]).data();
-      float d2 = 0.0f;
-      for (int c = 0; c < dim; ++c) d2 += (y[c] - o[c]) * (y[c] - o[c]);
-      if (d2 > 0.0f) {
+      float ob[D > 0 ? D : 1];
+      float* ov = D > 0 ? ob : nullptr;
+      std::vector<float> og;
+      if constexpr (D > 0) {
+        for (int c = 0; c < D; ++c) ob[c] = o[c];
+      } else {
+        og.assign(o, o + dim);
+        ov = og.data();
+      }
+      // Pull 1 moves the head and, in emulation, the partner by the same step (umap-learn
+      // moves both ends); pull 2 is the reverse edge's, from the two moved positions.
+      for (int pull = 0; pull < p.attraction_pulls; ++pull) {
+        float d2 = 0.0f;
+        for (int c = 0; c < dim; ++c) d2 += (y[c] - ov[c]) * (y[c] - ov[c]);
+        if (!(d2 > 0.0f)) break;
         const float pb1 = pow_inline(d2, b - 1.0f);
         const float g = -two_ab * pb1 / (a * pb1 * d2 + 1.0f);
-        for (int c = 0; c < dim; ++c) y[c] += fa * clip4(g * (y[c] - o[c]));
+        for (int c = 0; c < dim; ++c) {
+          const float step = alpha * clip4(g * (y[c] - ov[c]));
+          y[c] += step;
+          ov[c] -= step;
+        }
       }
       next[ue] += eps[ue];
       const int n_neg = static_cast<int>((ep - next_neg[ue]) / eps_neg[ue]);

@@ -14,9 +14,11 @@
 // each epoch every point reads the other points from a snapshot taken at the start of
 // the epoch and only writes its own coordinates, processing its own edges in order with
 // its own random stream (seeded from the sampling seed, the epoch and its index). The
-// result is therefore identical for any thread count. Because a point moves only
-// itself, the attraction of a symmetric edge is applied with factor 2 at its head,
-// which matches umap-learn's move of both ends per directed edge.
+// result is therefore identical for any thread count. The paper's Algorithm 5 moves
+// only the head of a sampled edge (attraction_pulls = 1, the default of UmapOptions);
+// umap-learn also moves the other end (UmapOptions::move_both_ends), emulated here at
+// the head: a first pull moves the head and a private copy of the partner by the same
+// step, a second pull (the reverse edge's) starts from those two moved positions.
 // The negative samples of one edge are evaluated at the same head position, eight at a
 // time in vector lanes, and their clipped steps summed in order (umap-learn applies them
 // one after another; the difference is within one step of size alpha).
@@ -40,7 +42,7 @@ struct SgdParams {
   float b = 0.895f;
   float gamma = 1.0f;                // repulsion_strength
   float negative_sample_rate = 5.0f;
-  float attraction_factor = 2.0f;    // 2 for a symmetric graph (fit), 1 for transform
+  int attraction_pulls = 1;          // 1: head only (the paper); 2: emulate umap-learn moving both ends
   bool exclude_self = true;          // negative samples skip the head's own index (fit)
 };
 

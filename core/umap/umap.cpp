@@ -107,7 +107,7 @@ Umap::Umap(const Eigen::MatrixXf& X, const UmapOptions& options, const Eigen::Ma
   diag_.b = params_.b;
   params_.gamma = opt_.repulsion_strength;
   params_.negative_sample_rate = static_cast<float>(opt_.negative_sample_rate);
-  params_.attraction_factor = 2.0f;
+  params_.attraction_pulls = opt_.move_both_ends ? 2 : 1;
   params_.exclude_self = true;
   // A rate of 0 becomes a negligible one: the schedule then never draws a sample.
   schedule_ = SgdSchedule(graph_, std::max(params_.negative_sample_rate, 1e-9f));
@@ -195,7 +195,7 @@ Eigen::MatrixXf Umap::transform(const Eigen::MatrixXf& Xnew) const {
   W = prune_weak(W, epochs);
   SgdSchedule sched(W, std::max(static_cast<float>(opt_.negative_sample_rate), 1e-9f));
   SgdParams p = params_;
-  p.attraction_factor = 1.0f;
+  p.attraction_pulls = 1;
   p.exclude_self = false;
   const std::uint64_t seed = derive_seed(opt_.seed, "umap transform sampling");
   const float alpha0 = opt_.learning_rate / 4.0f;

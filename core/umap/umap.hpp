@@ -51,6 +51,9 @@ struct UmapOptions {
   float repulsion_strength = 1.0f;    // gamma, weight of the repulsive term (>= 0)
   float local_connectivity = 1.0f;    // neighbours assumed connected; higher = more connected graph (0..n_neighbors)
   float set_op_mix_ratio = 1.0f;      // 1 = fuzzy union, 0 = fuzzy intersection of the directed graphs
+  bool move_both_ends = false;        // true: umap-learn's SGD (each sampled edge pulls both ends, twice the
+                                      // attraction); false: the paper's Algorithm 5 (head only), which
+                                      // matches umap-learn's trustworthiness better (docs/BENCHMARKS.md)
   float a = 0.0f;                     // curve parameter a; 0 = fit from min_dist and spread
   float b = 0.0f;                     // curve parameter b; 0 = fit from min_dist and spread
   Metric metric = Metric::euclidean;  // input-space distance: euclidean or cosine

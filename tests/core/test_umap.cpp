@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <Eigen/QR>
 
@@ -174,8 +175,13 @@ TEST(Umap, DuplicateRowsDoNotBreakIt) {
     o.init = init;
     const Eigen::MatrixXf Y = um::fit(D, o);
     ASSERT_TRUE(Y.allFinite());
-    // Copies land together, and by their cluster.
-    EXPECT_LT((Y.row(100) - Y.row(3)).norm(), 1.0f);
+    // Copies land together (closer than the original's typical cluster mate), and by
+    // their cluster.
+    std::vector<float> mates;
+    for (int j = 0; j < 50; ++j)
+      if (j != 3) mates.push_back((Y.row(j) - Y.row(3)).norm());
+    std::nth_element(mates.begin(), mates.begin() + 24, mates.end());
+    for (int r = 100; r < 140; r += 2) EXPECT_LT((Y.row(r) - Y.row(3)).norm(), mates[24]) << "copy " << r;
     EXPECT_GE(knn_purity(Y.topRows(100), 50, 10), 0.95);
   }
 }
@@ -215,4 +221,23 @@ TEST(Umap, OptionsAndShapesAreChecked) {
   }
   EXPECT_EQ(um::default_epochs(10000), 500);
   EXPECT_EQ(um::default_epochs(10001), 200);
+}
+
+TEST(Umap, MovingBothEndsPullsNeighboursCloser) {
+  // umap-learn's variant doubles the attraction: embedded neighbours end up closer
+  // relative to the map's size.
+  const Eigen::MatrixXf X = swiss_roll(500, 12);
+  auto spread_of_neighbours = [](const Eigen::MatrixXf& Y) {
+    const auto g = um::exact_knn(Y, 6);
+    double s = 0.0;
+    for (int i = 0; i < g.n; ++i) s += g.dist(i, 5);
+    const Eigen::MatrixXf c = Y.rowwise() - Y.colwise().mean();
+    return s / g.n / std::sqrt(c.squaredNorm() / Y.rows());
+  };
+  um::UmapOptions o = quick(200);
+  const Eigen::MatrixXf head_only = um::fit(X, o);
+  o.move_both_ends = true;
+  const Eigen::MatrixXf both = um::fit(X, o);
+  ASSERT_TRUE(both.allFinite());
+  EXPECT_LT(spread_of_neighbours(both), 0.9 * spread_of_neighbours(head_only));
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/common/check.hpp"
+#include "core/common/parallel.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -80,11 +81,16 @@ void finish_row(const RowMatrix& ref, const float* q, std::vector<std::pair<floa
 
 // Shared by exact_knn (self_query: Q is X, own index forced first) and exact_knn_query.
 // self_index (self_query only): the index in Pref of each query row (default: the same).
+// ref_rows: Pref already in row-major order (saves a copy), or null. precomputed: the
+// block_sq_distances(Pq, .., 0, m, Pref, ..) matrix if the caller has it, or null.
 KnnGraph blocked_knn(const Eigen::MatrixXf& Pref, const Eigen::MatrixXf& Pq, int k, bool self_query, Metric metric,
-                     const StopFlag* stop, const std::vector<int>* self_index = nullptr) {
+                     const StopFlag* stop, const std::vector<int>* self_index = nullptr,
+                     const RowMatrix* ref_rows = nullptr, const Eigen::MatrixXf* precomputed = nullptr) {
   const Eigen::Index n = Pref.rows();
   const Eigen::Index m = Pq.rows();
-  const RowMatrix ref = Pref;
+  RowMatrix ref_copy;
+  if (!ref_rows) ref_copy = Pref;
+  const RowMatrix& ref = ref_rows ? *ref_rows : ref_copy;
   const RowMatrix qrow = Pq;
   const Eigen::VectorXf ref_sq = Pref.rowwise().squaredNorm();
   const Eigen::VectorXf q_sq = Pq.rowwise().squaredNorm();
@@ -118,11 +124,11 @@ KnnGraph blocked_knn(const Eigen::MatrixXf& Pref, const Eigen::MatrixXf& Pq, int
       for (Eigen::Index b = b0; b < b1; ++b) {
         const Eigen::Index r0 = b * kBlock;
         const Eigen::Index rows = std::min(kBlock, m - r0);
-        block_sq_distances(Pq, q_sq, r0, rows, Pref, ref_sq, D);
+        if (!precomputed) block_sq_distances(Pq, q_sq, r0, rows, Pref, ref_sq, D);
         for (Eigen::Index r = 0; r < rows; ++r) {
           const int qi = static_cast<int>(r0 + r);
           const int self = self_index ? (*self_index)[static_cast<std::size_t>(qi)] : qi;
-          const float* col = D.col(r).data();
+          const float* col = precomputed ? precomputed->col(qi).data() : D.col(r).data();
           top.clear();
           for (Eigen::Index j = 0; j < n; ++j) {
             if (self_query && j == self) continue;
@@ -227,13 +233,20 @@ KnnGraph update_exact_knn(const KnnGraph& old, const Eigen::MatrixXf& X_old, con
   const int k = old.k;
   std::vector<char> changed(static_cast<std::size_t>(n), 0);
   std::vector<int> C;
+  // Column by column: the matrices are column-major.
+  for (Eigen::Index c = 0; c < X_new.cols(); ++c) {
+    const float* a = X_new.col(c).data();
+    const float* b = X_old.col(c).data();
+    for (Eigen::Index i = 0; i < n; ++i) changed[static_cast<std::size_t>(i)] |= static_cast<char>(a[i] != b[i]);
+  }
   for (Eigen::Index i = 0; i < n; ++i)
-    if (X_new.row(i) != X_old.row(i)) {
-      changed[static_cast<std::size_t>(i)] = 1;
-      C.push_back(static_cast<int>(i));
-    }
+    if (changed[static_cast<std::size_t>(i)]) C.push_back(static_cast<int>(i));
   if (C.empty()) return old;
   if (4 * static_cast<Eigen::Index>(C.size()) > n) return exact_knn(X_new, k, metric, stop);
+  // A small update (the warm start's case) runs on one thread: its parallel regions
+  // would cost more than they save on a busy machine. The result does not depend on it.
+  const double work = static_cast<double>(C.size()) * static_cast<double>(n) * static_cast<double>(X_new.cols());
+  const ThreadScope one_thread(work < 1e9 ? 1 : omp_get_max_threads());
   Eigen::MatrixXf P = prepare_points(X_new, metric);
   const Eigen::RowVectorXf mean = P.colwise().mean();
   P.rowwise() -= mean;
@@ -297,24 +310,29 @@ KnnGraph update_exact_knn(const KnnGraph& old, const Eigen::MatrixXf& X_old, con
     }
   }
   if (stop_requested(stop)) throw Cancelled();
+  // The changed rows' full distance rows are D's columns; the other failed rows need
+  // a product of their own.
   std::vector<int> R;
   for (Eigen::Index i = 0; i < n; ++i)
-    if (redo[static_cast<std::size_t>(i)]) R.push_back(static_cast<int>(i));
+    if (redo[static_cast<std::size_t>(i)] && !changed[static_cast<std::size_t>(i)]) R.push_back(static_cast<int>(i));
   Eigen::MatrixXf PR(static_cast<Eigen::Index>(R.size()), P.cols());
   for (std::size_t r = 0; r < R.size(); ++r) PR.row(static_cast<Eigen::Index>(r)) = P.row(R[r]);
-  const KnnGraph gr = blocked_knn(P, PR, k, true, metric, stop, &R);
-  for (std::size_t r = 0; r < R.size(); ++r) {
-    const auto ur = static_cast<std::size_t>(R[r]);
-    for (int j = 0; j < k; ++j) {
-      g.index[ur * k + static_cast<std::size_t>(j)] = gr.index[r * k + static_cast<std::size_t>(j)];
-      g.distance[ur * k + static_cast<std::size_t>(j)] = gr.distance[r * k + static_cast<std::size_t>(j)];
+  const auto copy_rows = [&](const KnnGraph& gr, const std::vector<int>& rows) {
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const auto ur = static_cast<std::size_t>(rows[r]);
+      for (int j = 0; j < k; ++j) {
+        g.index[ur * k + static_cast<std::size_t>(j)] = gr.index[r * k + static_cast<std::size_t>(j)];
+        g.distance[ur * k + static_cast<std::size_t>(j)] = gr.distance[r * k + static_cast<std::size_t>(j)];
+      }
+      for (int t = 0; t < pool; ++t) {
+        g.pool_index[ur * pool + static_cast<std::size_t>(t)] = gr.pool_index[r * pool + static_cast<std::size_t>(t)];
+        g.pool_sq[ur * pool + static_cast<std::size_t>(t)] = gr.pool_sq[r * pool + static_cast<std::size_t>(t)];
+      }
+      g.outside_sq[ur] = gr.outside_sq[r];
     }
-    for (int t = 0; t < pool; ++t) {
-      g.pool_index[ur * pool + static_cast<std::size_t>(t)] = gr.pool_index[r * pool + static_cast<std::size_t>(t)];
-      g.pool_sq[ur * pool + static_cast<std::size_t>(t)] = gr.pool_sq[r * pool + static_cast<std::size_t>(t)];
-    }
-    g.outside_sq[ur] = gr.outside_sq[r];
-  }
+  };
+  copy_rows(blocked_knn(P, PC, k, true, metric, stop, &C, &ref, &D), C);
+  if (!R.empty()) copy_rows(blocked_knn(P, PR, k, true, metric, stop, &R, &ref), R);
   return g;
 }
 

@@ -32,6 +32,14 @@ struct KnnGraph {
   int k = 0;
   std::vector<int> index;       // n*k: index[i*k + j] is point i's j-th neighbour
   std::vector<float> distance;  // n*k: matching distances, non-decreasing in j
+  // Exact search only (else empty): each row's candidate pool, the k - 1 others listed
+  // plus kRefineExtra more, re-measured and sorted (squared distances of the prepared
+  // points), and a lower bound on the squared distance of any point outside the pool.
+  // update_exact_knn uses them to avoid searching unchanged rows again.
+  int pool = 0;
+  std::vector<int> pool_index;   // n*pool
+  std::vector<float> pool_sq;    // n*pool
+  std::vector<float> outside_sq; // n
   int at(int i, int j) const { return index[static_cast<std::size_t>(i) * k + j]; }
   float dist(int i, int j) const { return distance[static_cast<std::size_t>(i) * k + j]; }
 };
@@ -54,6 +62,17 @@ KnnGraph approximate_knn(const Eigen::MatrixXf& X, int k, Metric metric = Metric
 // Dispatches on `method` (automatic resolved as above).
 KnnGraph nearest_neighbors(const Eigen::MatrixXf& X, int k, Metric metric, KnnMethod method, std::uint64_t seed,
                            const StopFlag* stop = nullptr);
+
+// exact_knn of X_new given old = exact_knn(X_old, k) for the same number of points (a
+// warm start after a small change): a row of X_new bitwise equal to X_old's takes the
+// best of its old pool's unchanged members and the changed points (re-measured); that
+// is exact when the result stays inside the pool's bound (old.outside_sq), and the row
+// is searched again in full otherwise, as are the changed rows. The work is about
+// (changed + failed rows) x n x d instead of n² d; above a quarter of the rows changed it
+// is exact_knn. Same lists as exact_knn(X_new) except for candidates whose distances
+// tie within float rounding.
+KnnGraph update_exact_knn(const KnnGraph& old, const Eigen::MatrixXf& X_old, const Eigen::MatrixXf& X_new,
+                          Metric metric = Metric::euclidean, const StopFlag* stop = nullptr);
 
 // Exact k-NN of each row of Q among the rows of X (no self entry). 1 <= k <= rows of X.
 KnnGraph exact_knn_query(const Eigen::MatrixXf& X, const Eigen::MatrixXf& Q, int k,

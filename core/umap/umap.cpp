@@ -66,6 +66,24 @@ void validate(const UmapOptions& o) {
 Umap::Umap(const Eigen::MatrixXf& X, const UmapOptions& options, const Eigen::MatrixXf* init_coords,
            const StopFlag* stop)
     : opt_(options), stop_(stop) {
+  setup(X, init_coords, nullptr);
+}
+
+namespace {
+UmapOptions warm_options(UmapOptions o) {
+  o.init = Init::given;
+  o.warm_start = true;
+  return o;
+}
+}  // namespace
+
+Umap::Umap(const Umap& previous, const Eigen::MatrixXf& X, const StopFlag* stop)
+    : opt_(warm_options(previous.opt_)), stop_(stop) {
+  const Eigen::MatrixXf y0 = previous.embedding();
+  setup(X, &y0, &previous);
+}
+
+void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, const Umap* previous) {
   validate(opt_);
   const Eigen::Index n = X.rows();
   if (n < 1 || X.cols() < 1)
@@ -87,7 +105,12 @@ Umap::Umap(const Eigen::MatrixXf& X, const UmapOptions& options, const Eigen::Ma
   auto t0 = std::chrono::steady_clock::now();
   data_ = X;
   diag_.knn_method = resolve_knn_method(opt_.knn, n, X.cols());
-  knn_ = nearest_neighbors(X, k, opt_.metric, diag_.knn_method, derive_seed(opt_.seed, "umap knn"), stop_);
+  if (previous && previous->diag_.knn_method == KnnMethod::exact && diag_.knn_method == KnnMethod::exact &&
+      previous->data_.rows() == n && previous->data_.cols() == X.cols() && previous->knn_.k == k &&
+      previous->opt_.metric == opt_.metric)
+    knn_ = update_exact_knn(previous->knn_, previous->data_, X, opt_.metric, stop_);
+  else
+    knn_ = nearest_neighbors(X, k, opt_.metric, diag_.knn_method, derive_seed(opt_.seed, "umap knn"), stop_);
   diag_.knn_seconds = since(t0);
   if (stop_requested(stop_)) throw Cancelled();
 

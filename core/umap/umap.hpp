@@ -90,6 +90,13 @@ class Umap {
   explicit Umap(const Eigen::MatrixXf& X, const UmapOptions& options = {}, const Eigen::MatrixXf* init_coords = nullptr,
                 const StopFlag* stop = nullptr);
 
+  // Warm start from a finished (or stopped) `previous` run on new values X of the same
+  // points: previous's options with init = given and warm_start, its embedding as the
+  // start. When previous used exact neighbours they are updated for the changed rows
+  // only (update_exact_knn) instead of searched again; the result is that of
+  // Umap(X, options, &previous.embedding()) up to distance ties within float rounding.
+  Umap(const Umap& previous, const Eigen::MatrixXf& X, const StopFlag* stop = nullptr);
+
   // Runs up to `max_epochs` more epochs (negative: all that remain); returns true when
   // the layout is finished. Returns false early, with a consistent embedding, when the
   // stop flag is raised; a later run() continues from there.
@@ -110,6 +117,8 @@ class Umap {
   const SparseGraph& graph() const { return graph_; }  // symmetric fuzzy graph after pruning
 
  private:
+  void setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, const Umap* previous);
+
   UmapOptions opt_;
   UmapDiagnostics diag_;
   const StopFlag* stop_ = nullptr;

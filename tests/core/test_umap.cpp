@@ -144,6 +144,34 @@ TEST(Umap, WarmStartFromAFinishedEmbeddingMovesLittle) {
   EXPECT_GT(fresh.relative_displacement, 3.0 * st.relative_displacement);
 }
 
+// Warm start from the previous Umap object: neighbours updated for the changed rows
+// only, with the same result as the warm start that searches them all again.
+TEST(Umap, WarmStartFromPreviousRunEqualsFullNeighbourSearch) {
+  const Eigen::MatrixXf X = swiss_roll(500, 6);
+  um::Umap base(X, quick(120));
+  base.run();
+  Eigen::MatrixXf X2 = X;
+  for (int i = 0; i < X.rows(); i += 25) X2.row(i) *= 1.02f;
+  um::Umap inc(base, X2);
+  EXPECT_EQ(inc.total_epochs(), quick(120).warm_start_epochs);
+  EXPECT_EQ(inc.knn().index, um::exact_knn(X2, 15).index);
+  inc.run();
+  const Eigen::MatrixXf Y0 = base.embedding();
+  // Kept distances were measured before the change (rounding apart by ~1e-7), so the
+  // two layouts agree closely rather than bit for bit.
+  const auto same = um::frame_stability(um::refine(X2, Y0, quick(120)), inc.embedding(), 15);
+  EXPECT_LT(same.relative_displacement, 0.01);
+  EXPECT_GT(same.neighbour_preservation, 0.95);
+  // Thread count does not matter here either.
+  um::UmapOptions o1 = quick(120);
+  o1.threads = 1;
+  um::Umap base1(X, o1);
+  base1.run();
+  um::Umap inc1(base1, X2);
+  inc1.run();
+  EXPECT_EQ(inc1.embedding(), inc.embedding());
+}
+
 TEST(Umap, TransformPlacesNewPointsWithTheirCluster) {
   const Eigen::MatrixXf X = blobs(3, 110, 8, 6);
   Eigen::MatrixXf fitted(300, 8), fresh(30, 8);
@@ -234,10 +262,17 @@ TEST(Umap, MovingBothEndsPullsNeighboursCloser) {
     const Eigen::MatrixXf c = Y.rowwise() - Y.colwise().mean();
     return s / g.n / std::sqrt(c.squaredNorm() / Y.rows());
   };
-  um::UmapOptions o = quick(200);
-  const Eigen::MatrixXf head_only = um::fit(X, o);
-  o.move_both_ends = true;
-  const Eigen::MatrixXf both = um::fit(X, o);
-  ASSERT_TRUE(both.allFinite());
-  EXPECT_LT(spread_of_neighbours(both), 0.9 * spread_of_neighbours(head_only));
+  // One seed's ratio ranges from 0.6 to 0.95 (rounding-level changes to the SGD move
+  // it within that range): the mean over four seeds is the stable statistic (~0.83).
+  double ratio = 0.0;
+  for (const unsigned seed : {42u, 1u, 2u, 3u}) {
+    um::UmapOptions o = quick(200);
+    o.seed = seed;
+    const Eigen::MatrixXf head_only = um::fit(X, o);
+    o.move_both_ends = true;
+    const Eigen::MatrixXf both = um::fit(X, o);
+    ASSERT_TRUE(both.allFinite());
+    ratio += spread_of_neighbours(both) / spread_of_neighbours(head_only) / 4.0;
+  }
+  EXPECT_LT(ratio, 0.9);
 }

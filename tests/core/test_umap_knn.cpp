@@ -161,3 +161,48 @@ TEST(UmapKnn, StopFlagCancels) {
   stop.request();
   EXPECT_THROW(um::exact_knn(gaussian(100, 5, 10), 5, um::Metric::euclidean, &stop), rssviz::Cancelled);
 }
+
+// The warm start's incremental update gives exact_knn's lists on the changed data,
+// for small moves (rows kept from the old pool), big moves (a point jumping into
+// another's neighbourhood, forcing full searches) and both metrics.
+TEST(UmapKnn, UpdateExactMatchesFullSearch) {
+  for (const um::Metric metric : {um::Metric::euclidean, um::Metric::cosine}) {
+    const Eigen::MatrixXf X0 = gaussian(400, 30, 11);
+    const int k = 10;
+    const um::KnnGraph g0 = um::exact_knn(X0, k, metric);
+    ASSERT_EQ(g0.pool, k - 1 + 8);
+    Eigen::MatrixXf X1 = X0;
+    rssviz::Rng rng(5, "test update");
+    int changed = 0;
+    for (int i = 0; i < 400; ++i)
+      if (rng.bernoulli(0.06)) {
+        ++changed;
+        for (int c = 0; c < 30; ++c) X1(i, c) += 0.05f * static_cast<float>(rng.normal());
+      }
+    // Not scaled copies: under cosine those would tie with the original within rounding.
+    X1.row(7) = X0.row(300);
+    X1(7, 1) += 0.2f;  // jumps next to point 300
+    X1.row(8) = X0.row(8) * 3.0f;      // leaves its neighbourhood
+    ASSERT_GT(changed, 10);
+    const um::KnnGraph up = um::update_exact_knn(g0, X0, X1, metric);
+    const um::KnnGraph full = um::exact_knn(X1, k, metric);
+    EXPECT_EQ(up.index, full.index);
+    ASSERT_EQ(up.distance.size(), full.distance.size());
+    for (std::size_t t = 0; t < up.distance.size(); ++t) EXPECT_NEAR(up.distance[t], full.distance[t], 1e-4f);
+    // A second update from the updated pools stays exact.
+    Eigen::MatrixXf X2 = X1;
+    X2.row(100) = X1.row(200);
+    X2(100, 2) -= 0.2f;
+    const um::KnnGraph up2 = um::update_exact_knn(up, X1, X2, metric);
+    EXPECT_EQ(up2.index, um::exact_knn(X2, k, metric).index);
+    // Nothing changed: the same lists.
+    EXPECT_EQ(um::update_exact_knn(g0, X0, X0, metric).index, g0.index);
+  }
+}
+
+TEST(UmapKnn, UpdateExactRejectsMismatchedShapes) {
+  const Eigen::MatrixXf X0 = gaussian(50, 4, 1);
+  const um::KnnGraph g0 = um::exact_knn(X0, 5);
+  EXPECT_THROW(um::update_exact_knn(g0, X0, gaussian(51, 4, 1)), std::invalid_argument);
+  EXPECT_THROW(um::update_exact_knn(g0, X0, gaussian(50, 5, 1)), std::invalid_argument);
+}

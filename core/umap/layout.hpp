@@ -54,7 +54,7 @@ class SgdSchedule {
   SgdSchedule(const SparseGraph& W, float negative_sample_rate);
   // One epoch (0-based `epoch`): moves the rows of `head`; `tail` is what the heads read
   // (a snapshot of head for fit, the fitted embedding for transform).
-  // `threads`: 0 = automatic (one thread per 60 000 edges, as a parallel region per
+  // `threads`: 0 = automatic (one thread per 15 000 edges, as a parallel region per
   // epoch costs more than it saves; at most the OpenMP maximum); > 0 forces that many.
   // The result is the same for any value.
   void run_epoch(int epoch, float alpha, const SgdParams& p, RowMatrixXf& head, const RowMatrixXf& tail,

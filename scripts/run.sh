@@ -9,5 +9,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [[ -n "${DISPLAY:-}" || -n "${WAYLAND_DISPLAY:-}" ]]; then
   exec "$root/build/release/app/gui/rssviz" "$@"
 fi
-echo "rssviz: no display found (DISPLAY and WAYLAND_DISPLAY are unset); running the headless default instead." >&2
-exec "$root/build/release/app/cli/rssviz-cli" corpus --objects 4 --summary
+echo "rssviz: no display found (DISPLAY and WAYLAND_DISPLAY are unset); running the headless default instead:" >&2
+echo "the paper's basic corpus (n = 4, seed 1), its ESN and its LSTM with the paper's settings." >&2
+cli="$root/build/release/app/cli/rssviz-cli"
+"$cli" corpus --objects 4 --seed 1 --summary
+echo
+"$cli" train --model esn --objects 4 --seed 1
+echo
+exec "$cli" train --model lstm --objects 4 --seed 1

@@ -22,6 +22,7 @@
 #include <qcustomplot.h>
 
 #include "core/common/parallel.hpp"
+#include "core/experiment/corpus_report.hpp"
 #include "core/experiment/explore.hpp"
 #include "core/experiment/workbench.hpp"
 #include "ui/heatmap_view.hpp"
@@ -121,10 +122,9 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
     const auto& s = ws_.session();
     if (!s || i < 0) return;
     const auto& sent = s->corpus->test.sentences[static_cast<size_t>(i)];
-    std::vector<int> words(sent.tokens.begin() + 1, sent.tokens.end() - 1);
     message_->setText(tr("Sentence %1: \"%2\"%3")
                           .arg(i)
-                          .arg(QString::fromStdString(s->corpus->grammar.text(words)))
+                          .arg(QString::fromStdString(experiment::inner_text(s->corpus->grammar, sent)))
                           .arg(ws_.mapIndex(i) < 0 ? tr(" (not on the map)") : QString()));
   });
 
@@ -474,8 +474,7 @@ void MainWindow::exportSentences() {
   out << "index\tsentence\ttarget\tdecoded\tvalid\texact\n";
   for (int i = 0; i < s->corpus->test.size(); ++i) {
     const auto& sent = s->corpus->test.sentences[static_cast<size_t>(i)];
-    std::vector<int> words(sent.tokens.begin() + 1, sent.tokens.end() - 1);
-    out << i << '\t' << QString::fromStdString(g.text(words)) << '\t'
+    out << i << '\t' << QString::fromStdString(experiment::inner_text(g, sent)) << '\t'
         << QString::fromStdString(g.meaning_text(sent.meaning)) << '\t';
     if (s->results.empty()) out << "-\t-\t-\n";
     else {

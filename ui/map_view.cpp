@@ -151,11 +151,15 @@ void MapView::setMarkEnds(bool on) {
   replot(QCustomPlot::rpQueuedReplot);
 }
 
-void MapView::resetZoom() {
-  if (scatter_->points().isEmpty()) return;
+void MapView::fitAxes() {
   rescaleAxes();
   xAxis->scaleRange(1.08);
   yAxis->scaleRange(1.08);
+}
+
+void MapView::resetZoom() {
+  if (scatter_->points().isEmpty()) return;
+  fitAxes();
   replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -180,8 +184,12 @@ void MapView::rebuildLegend(const QVector<QPair<QString, QColor>>& entries) {
   legend->setVisible(!entries.isEmpty());
 }
 
+QString MapView::legendTitle() const { return legend_title_element_->text(); }
+
 void MapView::refresh() {
   dirty_ = false;
+  hover_ = -1;
+  QString title;
   const auto* pts = ws_->points();
   const auto* lay = ws_->layout();
   const auto& s = ws_->session();
@@ -213,14 +221,14 @@ void MapView::refresh() {
   Eigen::VectorXf values;
   switch (mode) {
     case ColourMode::clausePart:
-      legend_title_ = tr("Clause position");
+      title = tr("Clause position");
       for (int i = 0; i < n; ++i) col[i] = clausePartColor(static_cast<int>(pts->part[static_cast<size_t>(i)])).rgba();
       for (int k = 0; k < 4; ++k)
         entries.append({QString::fromStdString(experiment::clause_part_name(static_cast<corpus::ClausePart>(k))),
                         clausePartColor(k)});
       break;
     case ColourMode::errorCode: {
-      legend_title_ = ws_->stage() >= 0
+      title = ws_->stage() >= 0
                           ? tr("Error code (%1)").arg(QString::fromStdString(
                                 s->stages[static_cast<size_t>(ws_->stage())].label))
                           : tr("Per-step error code");
@@ -237,7 +245,7 @@ void MapView::refresh() {
       break;
     }
     case ColourMode::word: {
-      legend_title_ = tr("Word read");
+      title = tr("Word read");
       std::vector<int> present(static_cast<size_t>(grammar.vocabulary_size()), 0);
       for (int i = 0; i < n; ++i) {
         const int w = pts->word[static_cast<size_t>(i)];
@@ -252,7 +260,7 @@ void MapView::refresh() {
     }
     case ColourMode::outputUnit: {
       const int o = std::clamp(ws_->colourParameter(), 0, grammar.output_size() - 1);
-      legend_title_ = tr("Output %1").arg(QString::fromStdString(grammar.output_name(o)));
+      title = tr("Output %1").arg(QString::fromStdString(grammar.output_name(o)));
       values = outs->col(o);
       continuous = true;
       range = QCPRange(-0.3, 1.3);  // the paper's fixed range, so stages compare
@@ -261,7 +269,7 @@ void MapView::refresh() {
     }
     case ColourMode::unit: {
       const int u = std::clamp(ws_->colourParameter(), 0, pts->units() - 1);
-      legend_title_ = tr("%1 unit %2").arg(s->model == experiment::ModelKind::esn ? tr("Reservoir") : tr("LSTM cell"))
+      title = tr("%1 unit %2").arg(s->model == experiment::ModelKind::esn ? tr("Reservoir") : tr("LSTM cell"))
                           .arg(u);
       values = pts->unit_activation(u);
       const double m = std::max(1e-6f, values.cwiseAbs().maxCoeff());
@@ -279,14 +287,12 @@ void MapView::refresh() {
   }
   colour_scale_->setVisible(continuous);
   rebuildLegend(continuous ? QVector<QPair<QString, QColor>>{} : entries);
-  legend_title_element_->setText(legend_title_);
+  legend_title_element_->setText(title);
   scatter_->setPoints(std::move(xy), std::move(col), std::move(ends));
   drawTrajectory();
   if (fit_next_) {
     fit_next_ = false;
-    rescaleAxes();
-    xAxis->scaleRange(1.08);
-    yAxis->scaleRange(1.08);
+    fitAxes();
   }
   replot(QCustomPlot::rpQueuedReplot);
 }
@@ -412,6 +418,8 @@ void MapView::mouseMoveEvent(QMouseEvent* e) {
   QCustomPlot::mouseMoveEvent(e);
   if (e->buttons() != Qt::NoButton) return;
   const int p = pointAt(e->position());
+  if (p == hover_) return;  // same point: its tooltip is already up
+  hover_ = p;
   if (p >= 0)
     QToolTip::showText(e->globalPosition().toPoint(), describePoint(p), this);
   else

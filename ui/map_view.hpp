@@ -58,7 +58,7 @@ class MapView : public QCustomPlot {
   // Point nearest to a widget position within `pixels`, or -1.
   int pointAt(const QPointF& pos, double pixels = 8.0) const;
   // What the legend / colour bar says now (for tests and the status bar).
-  QString legendTitle() const { return legend_title_; }
+  QString legendTitle() const;
   QStringList legendEntries() const;
   bool colourBarVisible() const;
   const ColoredScatter* scatter() const { return scatter_; }
@@ -74,6 +74,7 @@ class MapView : public QCustomPlot {
  private:
   void rebuildLegend(const QVector<QPair<QString, QColor>>& entries);
   void drawTrajectory();
+  void fitAxes();  // rescale to the data plus an 8 % margin
 
   Workspace* ws_;
   ColoredScatter* scatter_;
@@ -83,10 +84,10 @@ class MapView : public QCustomPlot {
   QCPItemText* placeholder_;
   QList<QCPAbstractItem*> words_;
   QList<QCPGraph*> legend_graphs_;
-  QString legend_title_;
   QCPTextElement* legend_title_element_;
   bool dirty_ = true;
   bool fit_next_ = true;
+  int hover_ = -1;  // point whose tooltip is shown, -1 for none
   QPoint press_pos_;
 };
 

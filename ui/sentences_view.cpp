@@ -8,6 +8,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "core/experiment/corpus_report.hpp"
+
 namespace rssviz::ui {
 
 SentenceModel::SentenceModel(Workspace* ws, QObject* parent) : QAbstractTableModel(parent), ws_(ws) {}
@@ -49,10 +51,7 @@ QVariant SentenceModel::data(const QModelIndex& index, int role) const {
     const bool sortKey = role == Qt::EditRole;
     switch (index.column()) {
       case cIndex: return i;
-      case cSentence: {
-        std::vector<int> words(sent.tokens.begin() + 1, sent.tokens.end() - 1);
-        return QString::fromStdString(g.text(words));
-      }
+      case cSentence: return QString::fromStdString(experiment::inner_text(g, sent));
       case cDecoded: return r ? QString::fromStdString(g.meaning_text(r->decoded)) : QStringLiteral("—");
       case cValid: return r ? (sortKey ? QVariant(r->valid) : QVariant(r->valid ? "✓" : "✗")) : QVariant("—");
       case cExact: return r ? (sortKey ? QVariant(r->exact) : QVariant(r->exact ? "✓" : "✗")) : QVariant("—");

@@ -114,7 +114,6 @@ Eigen::MatrixXf esn_map_states(int sentences) {
   for (int i = 0; i < sentences; ++i)
     chosen.push_back(corpus.test.sentences[static_cast<std::size_t>(static_cast<long long>(i) * total / sentences)].tokens);
   const auto st = rssviz::esn::harvest(res, chosen, rssviz::esn::Keep::kEveryStep);
-  std::vector<int> first_of(static_cast<std::size_t>(st.x.cols()), -1);
   std::vector<Eigen::Index> keep;
   std::vector<char> seen(static_cast<std::size_t>(st.x.cols()) + 1, 0);
   for (Eigen::Index c = 0; c < st.x.cols(); ++c) {

@@ -3,12 +3,12 @@
 #include <sstream>
 
 namespace rssviz::experiment {
-namespace {
-
 std::string inner_text(const corpus::Grammar& g, const corpus::Sentence& s) {
   std::vector<int> inner(s.tokens.begin() + 1, s.tokens.end() - 1);
   return g.text(inner);
 }
+
+namespace {
 
 void rows(std::ostringstream& os, const corpus::Grammar& g, const corpus::Dataset& d, const char* name) {
   for (const auto& s : d.sentences) os << name << '\t' << inner_text(g, s) << '\t' << g.meaning_text(s.meaning) << '\n';

@@ -1,6 +1,7 @@
 #include "core/experiment/explore.hpp"
 
 #include <chrono>
+#include <numeric>
 
 #include "core/experiment/workbench.hpp"
 
@@ -46,29 +47,26 @@ std::shared_ptr<MapSession> Explorer::update(double spectral_radius, double leak
   if (previous && previous->points && previous->model == ModelKind::esn)
     init = carry_layout(*points, *previous->points, previous->layout);
   auto s = std::make_shared<MapSession>();
+  // With a previous layout: a short warm-started refinement from it; else a full run.
+  auto wo = options_.umap;
+  const Eigen::MatrixXf* start = nullptr;
   if (init.size() > 0) {
-    auto wo = options_.umap;
     wo.init = umap::Init::given;
     wo.warm_start = true;
     wo.warm_start_epochs = options_.warm_start_epochs;
-    umap::Umap u(points->X, wo, &init, stop);
-    if (!u.run()) throw Cancelled();
-    s->layout = u.embedding();
-    timings_.knn = u.diagnostics().knn_seconds;
-    timings_.layout = u.diagnostics().layout_seconds;
-  } else {
-    umap::Umap u(points->X, options_.umap, nullptr, stop);
-    if (!u.run()) throw Cancelled();
-    s->layout = u.embedding();
-    timings_.knn = u.diagnostics().knn_seconds;
-    timings_.layout = u.diagnostics().layout_seconds;
+    start = &init;
   }
+  umap::Umap u(points->X, wo, start, stop);
+  if (!u.run()) throw Cancelled();
+  s->layout = u.embedding();
+  timings_.knn = u.diagnostics().knn_seconds;
+  timings_.layout = u.diagnostics().layout_seconds;
   timings_.umap = since(t);
   s->model = ModelKind::esn;
   s->trained = false;
   s->corpus = corpus_;
   s->unit_order.resize(static_cast<size_t>(points->units()));
-  for (int i = 0; i < points->units(); ++i) s->unit_order[static_cast<size_t>(i)] = i;
+  std::iota(s->unit_order.begin(), s->unit_order.end(), 0);
   s->points = std::move(points);
   s->description = "untrained ESN " + std::to_string(options_.reservoir.units) + " units, sr " +
                    std::to_string(spectral_radius).substr(0, 5) + ", leak " + std::to_string(leak_rate).substr(0, 6) +

@@ -26,12 +26,6 @@ void check(const StopFlag* stop) {
   if (stop_requested(stop)) throw Cancelled();
 }
 
-std::vector<int> index_order(int n) {
-  std::vector<int> v(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) v[static_cast<size_t>(i)] = i;
-  return v;
-}
-
 }  // namespace
 
 umap::UmapOptions paper_map_umap() {

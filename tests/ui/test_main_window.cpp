@@ -282,7 +282,6 @@ TEST(MainWindow, ClosingDuringAJobCancelsIt) {
   QElapsedTimer t;
   t.start();
   w->close();  // cancels and waits for the job thread
-  EXPECT_FALSE(w->jobs()->busy() && t.elapsed() > 10000);
   delete w;
   EXPECT_LT(t.elapsed(), 10000);
 }

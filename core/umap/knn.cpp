@@ -20,20 +20,18 @@
 namespace rssviz::umap {
 namespace {
 
-using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-constexpr Eigen::Index kBlock = 256;
+using RowMatrix = RowMatrixF;
 constexpr int kRefineExtra = 8;
 constexpr std::size_t kHnswM = 12;
 constexpr std::size_t kHnswEfConstruction = 64;
+constexpr Eigen::Index kMinProjectedQueries = 256;
+// resolve_knn_method's estimate: exact when the work is at most this (multiply-adds;
+// the plain product at this size takes about a second on 2 cores) ...
+constexpr double kExactWorkLimit = 6.4e10;
+// ... counting this many direct d-dimensional measures per row after a projection
+// (A and B measure 25-40, see docs/BENCHMARKS.md).
+constexpr double kMeasuredPerRow = 64.0;
 
-float direct_sq(const float* a, const float* b, Eigen::Index d) {
-  float s = 0.0f;
-  for (Eigen::Index t = 0; t < d; ++t) {
-    const float u = a[t] - b[t];
-    s += u * u;
-  }
-  return s;
-}
 
 float to_metric(float sq, Metric m) { return m == Metric::cosine ? 0.5f * sq : std::sqrt(sq); }
 
@@ -42,27 +40,50 @@ void check_k(int k, Eigen::Index n, const char* what) {
   check_range("n_neighbors", static_cast<long long>(k), 1LL, static_cast<long long>(n));
 }
 
-// Keeps the `cap` smallest (distance, index) pairs seen, sorted; scanning indices in
-// increasing order with a strict comparison keeps the lower index on ties.
-struct TopK {
-  std::vector<float> d;
-  std::vector<int> i;
-  int cap = 0;
-  int size = 0;
-  explicit TopK(int c) : d(static_cast<std::size_t>(c)), i(static_cast<std::size_t>(c)), cap(c) {}
-  void clear() { size = 0; }
-  void push(float dist, int idx) {
-    if (size == cap && !(dist < d[static_cast<std::size_t>(cap - 1)])) return;
-    int p = size < cap ? size++ : cap - 1;
-    while (p > 0 && dist < d[static_cast<std::size_t>(p - 1)]) {
-      d[static_cast<std::size_t>(p)] = d[static_cast<std::size_t>(p - 1)];
-      i[static_cast<std::size_t>(p)] = i[static_cast<std::size_t>(p - 1)];
-      --p;
-    }
-    d[static_cast<std::size_t>(p)] = dist;
-    i[static_cast<std::size_t>(p)] = idx;
+// Calls f(j) for every j with v[j] <= t (rare, in increasing j) and returns the min of
+// the other v[j] (INFINITY if none): 16-wide chunks, vectorised, scanned only on a hit.
+template <class F>
+float scan_at_most(const float* v, Eigen::Index n, float t, F&& f) {
+  Eigen::Index j = 0;
+  float best = INFINITY;
+#if defined(__AVX512F__)
+  __m512 acc = _mm512_set1_ps(INFINITY);
+  const __m512 tv = _mm512_set1_ps(t);
+  for (; j + 16 <= n; j += 16) {
+    const __m512 x = _mm512_loadu_ps(v + j);
+    const __mmask16 le = _mm512_cmp_ps_mask(x, tv, _CMP_LE_OQ);
+    acc = _mm512_mask_min_ps(acc, static_cast<__mmask16>(~le), acc, x);
+    for (unsigned m = le; m != 0; m &= m - 1) f(j + std::countr_zero(m));
   }
-};
+  best = _mm512_reduce_min_ps(acc);
+#endif
+  for (; j < n; ++j) {
+    if (v[j] <= t)
+      f(j);
+    else if (v[j] < best)
+      best = v[j];
+  }
+  return best;
+}
+
+// The kth smallest of v[0, n) (1 <= kth <= n). Any subset's kth smallest bounds it from
+// above: a strided subset of about sqrt(kth n) entries gives a threshold that leaves
+// about as many entries to select from.
+float kth_smallest(const float* v, Eigen::Index n, int kth, std::vector<float>& buf) {
+  const auto kk = static_cast<std::ptrdiff_t>(kth) - 1;
+  const auto stride = static_cast<Eigen::Index>(std::sqrt(static_cast<double>(n) / kth));
+  float t0 = INFINITY;
+  if (stride >= 2) {
+    buf.clear();
+    for (Eigen::Index j = 0; j < n; j += stride) buf.push_back(v[j]);
+    std::nth_element(buf.begin(), buf.begin() + kk, buf.end());
+    t0 = buf[static_cast<std::size_t>(kk)];
+  }
+  buf.clear();
+  for_each_at_most(v, n, t0, [&](Eigen::Index j) { buf.push_back(v[j]); });
+  std::nth_element(buf.begin(), buf.begin() + kk, buf.end());
+  return buf[static_cast<std::size_t>(kk)];
+}
 
 // Re-measures candidates directly, sorts them by (distance, index) and writes the best
 // `want` into row `row` of g starting at column `col0`.
@@ -79,36 +100,42 @@ void finish_row(const RowMatrix& ref, const float* q, std::vector<std::pair<floa
   }
 }
 
-// Shared by exact_knn (self_query: Q is X, own index forced first) and exact_knn_query.
-// self_index (self_query only): the index in Pref of each query row (default: the same).
-// ref_rows: Pref already in row-major order (saves a copy), or null. precomputed: the
-// block_sq_distances(Pq, .., 0, m, Pref, ..) matrix if the caller has it, or null.
-KnnGraph blocked_knn(const Eigen::MatrixXf& Pref, const Eigen::MatrixXf& Pq, int k, bool self_query, Metric metric,
-                     const StopFlag* stop, const std::vector<int>* self_index = nullptr,
-                     const RowMatrix* ref_rows = nullptr, const Eigen::MatrixXf* precomputed = nullptr) {
-  const Eigen::Index n = Pref.rows();
-  const Eigen::Index m = Pq.rows();
-  RowMatrix ref_copy;
-  if (!ref_rows) ref_copy = Pref;
-  const RowMatrix& ref = ref_rows ? *ref_rows : ref_copy;
-  const RowMatrix qrow = Pq;
-  const Eigen::VectorXf ref_sq = Pref.rowwise().squaredNorm();
-  const Eigen::VectorXf q_sq = Pq.rowwise().squaredNorm();
+// Shared by every exact search. Queries `qb` (rows q_full) against references `ref`
+// (rows ref_full), both centred with the reference mean and bounded by the same basis.
+// Per query row i: est_j = max(0, |p_i|² + |p_j|² - 2 p_i.p_j) from one product per
+// block of rows; U_j, L_j = bounds (2) of projection.hpp widened by the margin;
+// tau = the pool-th smallest U over the others; every j with L_j <= tau is measured
+// directly and the measured ones sorted by (distance, index). Since at least `pool`
+// points lie within tau, the pool's members all have L <= tau: the result is the exact
+// top `pool` by the direct float distance.
+// self_query: the queries are the references, query i is reference self_index[i] (default
+// i), listed first at 0 and excluded from the search. precomputed: est for every query
+// (n x queries, column per query), instead of the products.
+KnnGraph blocked_knn(const BoundedRows& ref, const RowMatrix& ref_full, const BoundedRows& qb, const RowMatrix& q_full,
+                     int k, bool self_query, Metric metric, const StopFlag* stop,
+                     const std::vector<int>* self_index = nullptr, const Eigen::MatrixXf* precomputed = nullptr) {
+  const Eigen::Index n = ref.coords.rows();
+  const Eigen::Index m = qb.coords.rows();
+  const Eigen::Index d = ref_full.cols();
   KnnGraph g;
   g.n = static_cast<int>(m);
   g.k = k;
+  g.projected_dims = ref.dims;
   g.index.assign(static_cast<std::size_t>(m) * k, 0);
   g.distance.assign(static_cast<std::size_t>(m) * k, 0.0f);
   const int others = self_query ? k - 1 : k;
   const int pool = static_cast<int>(std::min<Eigen::Index>(others + kRefineExtra, self_query ? n - 1 : n));
   const bool keep_pool = self_query && others > 0;
-  const float ref_sq_max = n > 0 ? ref_sq.maxCoeff() : 0.0f;
   if (keep_pool) {
     g.pool = pool;
     g.pool_index.assign(static_cast<std::size_t>(m) * pool, -1);
     g.pool_sq.assign(static_cast<std::size_t>(m) * pool, 0.0f);
     g.outside_sq.assign(static_cast<std::size_t>(m), 0.0f);
   }
+  std::vector<int> measured(static_cast<std::size_t>(m), 0);
+  const float* rr = ref.residual.data();
+  const float* xs = ref.row_sq.data();
+  const Eigen::Index kBlock = query_block(n);
   const Eigen::Index blocks = (m + kBlock - 1) / kBlock;
   // Blocks in chunks of a few per parallel region so that `stop` is seen between regions.
   const Eigen::Index chunk = std::max<Eigen::Index>(1, 4 * omp_get_max_threads());
@@ -118,57 +145,94 @@ KnnGraph blocked_knn(const Eigen::MatrixXf& Pref, const Eigen::MatrixXf& Pq, int
 #pragma omp parallel
     {
       Eigen::MatrixXf D;
-      TopK top(std::max(pool, 1));
+      std::vector<float> hi(static_cast<std::size_t>(n)), lo(static_cast<std::size_t>(n)), buf;
       std::vector<std::pair<float, int>> cand;
 #pragma omp for schedule(static)
       for (Eigen::Index b = b0; b < b1; ++b) {
         const Eigen::Index r0 = b * kBlock;
         const Eigen::Index rows = std::min(kBlock, m - r0);
-        if (!precomputed) block_sq_distances(Pq, q_sq, r0, rows, Pref, ref_sq, D);
+        if (!precomputed && others > 0) block_sq_distances(qb.coords, qb.coord_sq, r0, rows, ref.coords, ref.coord_sq, D);
         for (Eigen::Index r = 0; r < rows; ++r) {
           const int qi = static_cast<int>(r0 + r);
-          const int self = self_index ? (*self_index)[static_cast<std::size_t>(qi)] : qi;
-          const float* col = precomputed ? precomputed->col(qi).data() : D.col(r).data();
-          top.clear();
-          for (Eigen::Index j = 0; j < n; ++j) {
-            if (self_query && j == self) continue;
-            top.push(col[j], static_cast<int>(j));
-          }
-          cand.clear();
-          for (int t = 0; t < top.size; ++t) cand.emplace_back(0.0f, top.i[static_cast<std::size_t>(t)]);
-          int col0 = 0;
+          const auto uq = static_cast<std::size_t>(qi);
+          const int self = self_query ? (self_index ? (*self_index)[uq] : qi) : -1;
           if (self_query) {
-            g.index[static_cast<std::size_t>(qi) * k] = self;
-            g.distance[static_cast<std::size_t>(qi) * k] = 0.0f;
-            col0 = 1;
+            g.index[uq * k] = self;
+            g.distance[uq * k] = 0.0f;
           }
-          if (others > 0) finish_row(ref, qrow.row(qi).data(), cand, others, metric, g, qi, col0);
+          if (others == 0) continue;
+          const float* col = precomputed ? precomputed->col(qi).data() : D.col(r).data();
+          const float rq = qb.residual(qi);
+          const float c = qb.margin_coef, cq = c * qb.row_sq(qi);
+          // Bounds (2) for the whole row in one vectorised pass, each widened by its own
+          // margin c (|x_q|² + |x_j|²); self is never a candidate.
+          for (Eigen::Index j = 0; j < n; ++j) {
+            const float sp = rq + rr[j], sm = rq - rr[j], margin = cq + c * xs[j];
+            hi[static_cast<std::size_t>(j)] = col[j] + sp * sp + margin;
+            lo[static_cast<std::size_t>(j)] = col[j] + sm * sm - margin;
+          }
+          if (self >= 0) hi[static_cast<std::size_t>(self)] = lo[static_cast<std::size_t>(self)] = INFINITY;
+          const float tau = kth_smallest(hi.data(), n, pool, buf);
+          cand.clear();
+          const float* xq = q_full.row(qi).data();
+          float beyond = scan_at_most(lo.data(), n, tau, [&](Eigen::Index j) {
+            cand.emplace_back(direct_sq(xq, ref_full.row(j).data(), d), static_cast<int>(j));
+          });
+          measured[uq] = static_cast<int>(cand.size());
+          finish_row(ref_full, nullptr, cand, others, metric, g, qi, self_query ? 1 : 0, true);
           if (keep_pool) {
-            const std::size_t o = static_cast<std::size_t>(qi) * static_cast<std::size_t>(pool);
+            const std::size_t o = uq * static_cast<std::size_t>(pool);
             for (int t = 0; t < pool; ++t) {
               const bool have = t < static_cast<int>(cand.size());
               g.pool_index[o + t] = have ? cand[static_cast<std::size_t>(t)].second : -1;
               g.pool_sq[o + t] = have ? cand[static_cast<std::size_t>(t)].first : INFINITY;
             }
-            // Outside the pool every estimate was >= the pool's last; the estimate's
-            // rounding is of order d eps |x|², so a wide relative margin.
-            const float last = top.size == pool ? top.d[static_cast<std::size_t>(pool - 1)] : INFINITY;
-            g.outside_sq[static_cast<std::size_t>(qi)] =
-                top.size < pool ? INFINITY : std::max(0.0f, last - 1e-4f * (q_sq(qi) + ref_sq_max));
+            // Outside the pool: unmeasured points (each at least its L) and measured
+            // ones the pool dropped.
+            if (static_cast<int>(cand.size()) > pool) beyond = std::min(beyond, cand[static_cast<std::size_t>(pool)].first);
+            g.outside_sq[uq] = std::max(0.0f, beyond);
           }
         }
       }
     }
   }
+  double total = 0.0;
+  for (int c : measured) total += c;
+  g.measured_per_row = m > 0 ? total / static_cast<double>(m) : 0.0;
   return g;
+}
+
+// Centred (and for cosine normalised) copy of X.
+Eigen::MatrixXf centred(const Eigen::MatrixXf& X, Metric metric, Eigen::RowVectorXf* mean_out = nullptr) {
+  Eigen::MatrixXf P = prepare_points(X, metric);
+  const Eigen::RowVectorXf mean = P.colwise().mean();
+  P.rowwise() -= mean;
+  if (mean_out) *mean_out = mean;
+  return P;
+}
+
+// The automatic projection pays when enough rows are searched to amortise fitting the
+// basis (a few n d m products): fewer query rows take the plain product.
+ProjectionOptions for_queries(ProjectionOptions o, Eigen::Index query_rows) {
+  if (o.use == ProjectionOptions::Use::automatic && query_rows < kMinProjectedQueries)
+    o.use = ProjectionOptions::Use::never;
+  return o;
+}
+
+KnnGraph search_self(const Eigen::MatrixXf& P, const BoundedRows& B, int k, Metric metric, const StopFlag* stop) {
+  const RowMatrix full = row_major(P);
+  return blocked_knn(B, full, B, full, k, true, metric, stop);
 }
 
 }  // namespace
 
-KnnMethod resolve_knn_method(KnnMethod m, Eigen::Index n, Eigen::Index d) {
+KnnMethod resolve_knn_method(KnnMethod m, Eigen::Index n, Eigen::Index d, int projected_dims) {
   if (m != KnnMethod::automatic) return m;
-  const double work = static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(d);
-  return (n <= 4096 || work <= 6.4e10) ? KnnMethod::exact : KnnMethod::approximate;
+  const double nn = static_cast<double>(n) * static_cast<double>(n);
+  const double work = projected_dims > 0
+                          ? nn * projected_dims + static_cast<double>(n) * kMeasuredPerRow * static_cast<double>(d)
+                          : nn * static_cast<double>(d);
+  return (n <= 4096 || work <= kExactWorkLimit) ? KnnMethod::exact : KnnMethod::approximate;
 }
 
 Eigen::MatrixXf prepare_points(const Eigen::MatrixXf& X, Metric metric) {
@@ -199,26 +263,27 @@ void block_sq_distances(const Eigen::MatrixXf& A, const Eigen::VectorXf& a_sq, E
   }
 }
 
-KnnGraph exact_knn(const Eigen::MatrixXf& X, int k, Metric metric, const StopFlag* stop) {
+KnnGraph exact_knn(const Eigen::MatrixXf& X, int k, Metric metric, const StopFlag* stop,
+                   const ProjectionOptions& projection) {
   check_k(k, X.rows(), "exact_knn");
-  Eigen::MatrixXf P = prepare_points(X, metric);
-  const Eigen::RowVectorXf mean = P.colwise().mean();
-  P.rowwise() -= mean;
-  return blocked_knn(P, P, k, true, metric, stop);
+  const Eigen::MatrixXf P = centred(X, metric);
+  return search_self(P, make_bounded_rows(P, for_queries(projection, P.rows()), stop), k, metric, stop);
 }
 
 KnnGraph exact_knn_query(const Eigen::MatrixXf& X, const Eigen::MatrixXf& Q, int k, Metric metric,
-                         const StopFlag* stop) {
+                         const StopFlag* stop, const ProjectionOptions& projection) {
   check_k(k, X.rows(), "exact_knn_query");
   if (Q.cols() != X.cols())
     throw std::invalid_argument("query points have " + std::to_string(Q.cols()) + " columns, the data " +
                                 std::to_string(X.cols()));
-  Eigen::MatrixXf P = prepare_points(X, metric);
+  Eigen::RowVectorXf mean;
+  const Eigen::MatrixXf P = centred(X, metric, &mean);
   Eigen::MatrixXf PQ = prepare_points(Q, metric);
-  const Eigen::RowVectorXf mean = P.colwise().mean();
-  P.rowwise() -= mean;
   PQ.rowwise() -= mean;
-  return blocked_knn(P, PQ, k, false, metric, stop);
+  const Eigen::MatrixXf basis = fit_projection_basis(P, for_queries(projection, Q.rows()), stop);
+  const BoundedRows B = bound_rows(P, basis, stop);
+  const BoundedRows BQ = bound_rows(PQ, basis, stop);
+  return blocked_knn(B, row_major(P), BQ, row_major(PQ), k, false, metric, stop);
 }
 
 KnnGraph update_exact_knn(const KnnGraph& old, const Eigen::MatrixXf& X_old, const Eigen::MatrixXf& X_new,
@@ -247,9 +312,8 @@ KnnGraph update_exact_knn(const KnnGraph& old, const Eigen::MatrixXf& X_old, con
   // would cost more than they save on a busy machine. The result does not depend on it.
   const double work = static_cast<double>(C.size()) * static_cast<double>(n) * static_cast<double>(X_new.cols());
   const ThreadScope one_thread(work < 1e9 ? 1 : omp_get_max_threads());
-  Eigen::MatrixXf P = prepare_points(X_new, metric);
-  const Eigen::RowVectorXf mean = P.colwise().mean();
-  P.rowwise() -= mean;
+  const BoundedRows IP = identity_rows(centred(X_new, metric));
+  const Eigen::MatrixXf& P = IP.coords;
   const int k1 = k - 1;
   const bool pooled = old.pool >= k1 && k1 > 0 &&
                       old.pool_index.size() == static_cast<std::size_t>(n) * static_cast<std::size_t>(old.pool) &&
@@ -259,11 +323,12 @@ KnnGraph update_exact_knn(const KnnGraph& old, const Eigen::MatrixXf& X_old, con
   // Squared distances of every row to the changed points: one product.
   Eigen::MatrixXf PC(static_cast<Eigen::Index>(C.size()), P.cols());
   for (std::size_t c = 0; c < C.size(); ++c) PC.row(static_cast<Eigen::Index>(c)) = P.row(C[c]);
-  const Eigen::VectorXf pc_sq = PC.rowwise().squaredNorm();
-  const Eigen::VectorXf p_sq = P.rowwise().squaredNorm();
+  const BoundedRows IC = identity_rows(PC);
+  const Eigen::VectorXf& pc_sq = IC.coord_sq;
+  const Eigen::VectorXf& p_sq = IP.coord_sq;
   Eigen::MatrixXf D;  // n x |C|
   block_sq_distances(PC, pc_sq, 0, PC.rows(), P, p_sq, D);
-  const RowMatrix ref = P;
+  const RowMatrix ref = row_major(P);
   KnnGraph g = old;
   std::vector<char> redo(static_cast<std::size_t>(n), 0);
   for (int c : C) redo[static_cast<std::size_t>(c)] = 1;
@@ -283,7 +348,7 @@ KnnGraph update_exact_knn(const KnnGraph& old, const Eigen::MatrixXf& X_old, con
         if (j >= 0 && !changed[static_cast<std::size_t>(j)])
           cand.emplace_back(old.pool_sq[ui * static_cast<std::size_t>(pool) + static_cast<std::size_t>(t)], j);
       }
-      const float margin = 1e-4f * (p_sq(i) + pc_sq.maxCoeff()) + 1e-30f;
+      const float margin = IP.margin(p_sq(i), IC.max_row_sq);
       for (std::size_t c = 0; c < C.size(); ++c) {
         const float est = D(i, static_cast<Eigen::Index>(c));
         if (est - margin <= bound || static_cast<int>(cand.size()) < k1)
@@ -331,8 +396,19 @@ KnnGraph update_exact_knn(const KnnGraph& old, const Eigen::MatrixXf& X_old, con
       g.outside_sq[ur] = gr.outside_sq[r];
     }
   };
-  copy_rows(blocked_knn(P, PC, k, true, metric, stop, &C, &ref, &D), C);
-  if (!R.empty()) copy_rows(blocked_knn(P, PR, k, true, metric, stop, &R, &ref), R);
+  copy_rows(blocked_knn(IP, ref, IC, row_major(PC), k, true, metric, stop, &C, &D), C);
+  if (!R.empty()) {
+    // Many failed rows: a projection pays for itself (see exact_knn); few: the plain product.
+    const Eigen::MatrixXf basis =
+        fit_projection_basis(P, for_queries(ProjectionOptions{}, static_cast<Eigen::Index>(R.size())), stop);
+    if (basis.size() == 0) {
+      copy_rows(blocked_knn(IP, ref, identity_rows(PR), row_major(PR), k, true, metric, stop, &R), R);
+    } else {
+      copy_rows(blocked_knn(bound_rows(P, basis, stop), ref, bound_rows(PR, basis, stop), row_major(PR), k, true,
+                            metric, stop, &R),
+                R);
+    }
+  }
   return g;
 }
 
@@ -340,7 +416,7 @@ KnnGraph approximate_knn(const Eigen::MatrixXf& X, int k, Metric metric, std::ui
   check_k(k, X.rows(), "approximate_knn");
   const Eigen::Index n = X.rows();
   const Eigen::Index d = X.cols();
-  const RowMatrix P = prepare_points(X, metric);
+  const RowMatrix P = row_major(prepare_points(X, metric));
   hnswlib::L2Space space(static_cast<std::size_t>(d));
   hnswlib::HierarchicalNSW<float> index(&space, static_cast<std::size_t>(n), kHnswM, kHnswEfConstruction,
                                         static_cast<std::size_t>(seed % 0x7FFFFFFFULL));
@@ -392,9 +468,20 @@ KnnGraph approximate_knn(const Eigen::MatrixXf& X, int k, Metric metric, std::ui
 }
 
 KnnGraph nearest_neighbors(const Eigen::MatrixXf& X, int k, Metric metric, KnnMethod method, std::uint64_t seed,
-                           const StopFlag* stop) {
-  return resolve_knn_method(method, X.rows(), X.cols()) == KnnMethod::exact ? exact_knn(X, k, metric, stop)
-                                                                           : approximate_knn(X, k, metric, seed, stop);
+                           const StopFlag* stop, KnnMethod* used) {
+  KnnMethod use = resolve_knn_method(method, X.rows(), X.cols());
+  if (method == KnnMethod::automatic && use == KnnMethod::approximate) {
+    // The plain product is too big; the projected search may not be.
+    check_k(k, X.rows(), "nearest_neighbors");
+    const Eigen::MatrixXf P = centred(X, metric);
+    BoundedRows B = make_bounded_rows(P, {}, stop);
+    if (resolve_knn_method(method, X.rows(), X.cols(), B.dims) == KnnMethod::exact) {
+      if (used) *used = KnnMethod::exact;
+      return search_self(P, B, k, metric, stop);
+    }
+  }
+  if (used) *used = use;
+  return use == KnnMethod::exact ? exact_knn(X, k, metric, stop) : approximate_knn(X, k, metric, seed, stop);
 }
 
 }  // namespace rssviz::umap

@@ -12,9 +12,13 @@
 
 #include "core/common/check.hpp"
 #include "core/umap/knn.hpp"
+#include "core/umap/projection.hpp"
 
 namespace rssviz::umap {
 namespace {
+
+using RowMatrix = RowMatrixF;
+
 
 void check_same_rows(const Eigen::MatrixXf& A, const Eigen::MatrixXf& B, const char* what) {
   if (A.rows() != B.rows())
@@ -35,8 +39,12 @@ double trustworthiness(const Eigen::MatrixXf& X, const Eigen::MatrixXf& Y, int k
   Eigen::MatrixXf P = X;
   const Eigen::RowVectorXf mean = P.colwise().mean();
   P.rowwise() -= mean;
-  const Eigen::VectorXf sq = P.rowwise().squaredNorm();
-  constexpr Eigen::Index kBlock = 128;
+  const BoundedRows B = make_bounded_rows(P, {}, stop);
+  const RowMatrix full = row_major(P);
+  const Eigen::Index d = P.cols();
+  const float* rr = B.residual.data();
+  const float* xs = B.row_sq.data();
+  const Eigen::Index kBlock = query_block(n);
   const Eigen::Index blocks = (n + kBlock - 1) / kBlock;
   std::vector<long long> penalty(static_cast<std::size_t>(n), 0);
   const Eigen::Index chunk = std::max<Eigen::Index>(1, 4 * omp_get_max_threads());
@@ -48,23 +56,50 @@ double trustworthiness(const Eigen::MatrixXf& X, const Eigen::MatrixXf& Y, int k
       Eigen::MatrixXf D;
       std::vector<float> thr(static_cast<std::size_t>(k));
       std::vector<long long> hist(static_cast<std::size_t>(k + 1));
+      std::vector<float> lo(static_cast<std::size_t>(n));
+      std::vector<float> lanes(static_cast<std::size_t>((k + 15) / 16 * 16), INFINITY);
 #pragma omp for schedule(static)
       for (Eigen::Index b = b0; b < b1; ++b) {
         const Eigen::Index r0 = b * kBlock;
         const Eigen::Index rows = std::min(kBlock, n - r0);
-        block_sq_distances(P, sq, r0, rows, P, sq, D);
+        block_sq_distances(B.coords, B.coord_sq, r0, rows, B.coords, B.coord_sq, D);
         for (Eigen::Index r = 0; r < rows; ++r) {
           const auto i = static_cast<int>(r0 + r);
           const float* col = D.col(r).data();
-          // Embedding neighbours of i other than i (the first entry is i itself).
-          for (int j = 0; j < k; ++j) thr[static_cast<std::size_t>(j)] = col[emb.at(i, j + 1)];
+          const float* xi = full.row(i).data();
+          // Thresholds: the direct distances to i's embedding neighbours (entry 0 is i).
+          for (int j = 0; j < k; ++j) thr[static_cast<std::size_t>(j)] = direct_sq(xi, full.row(emb.at(i, j + 1)).data(), d);
           std::sort(thr.begin(), thr.end());
           const float top = thr.back();
+          const float ri = rr[i];
+          const float c = B.margin_coef, ci = c * B.row_sq(i);
+          std::copy(thr.begin(), thr.end(), lanes.begin());
+          // #{m : t_m <= x}: the thresholds padded to whole 16-lane groups with +inf.
+          const auto position = [&](float x) {
+            int p = 0;
+            for (std::size_t m = 0; m < lanes.size(); ++m) p += static_cast<int>(lanes[m] <= x);
+            return p;
+          };
           std::fill(hist.begin(), hist.end(), 0LL);
           for (Eigen::Index l = 0; l < n; ++l) {
-            const float v = col[l];
-            if (v >= top || l == i) continue;
-            const auto pos = std::upper_bound(thr.begin(), thr.end(), v) - thr.begin();
+            const float dl = ri - rr[l];
+            lo[static_cast<std::size_t>(l)] = col[l] + dl * dl - (ci + c * xs[l]);
+          }
+          lo[static_cast<std::size_t>(i)] = INFINITY;
+          // Only points with L < top can count (their distance may be below a threshold).
+          for (Eigen::Index l = 0; l < n; ++l) {
+            const float lol = lo[static_cast<std::size_t>(l)];
+            if (!(lol < top)) continue;
+            const float su = ri + rr[l];
+            const float hi = col[l] + su * su + (ci + c * xs[l]);
+            // Position among the thresholds (#{m : t_m <= D_l}): known from the bounds
+            // when both fall between the same two thresholds, else measured.
+            int pos = position(lol);
+            if (pos != position(hi)) {
+              const float v = direct_sq(xi, full.row(l).data(), d);
+              if (v >= top) continue;
+              pos = position(v);
+            }
             ++hist[static_cast<std::size_t>(pos)];
           }
           // rank(t_m) = 1 + #{l : D_l < t_m} = 1 + sum_{pos <= m} hist[pos].

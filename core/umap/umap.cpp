@@ -104,13 +104,16 @@ void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, c
 
   auto t0 = std::chrono::steady_clock::now();
   data_ = X;
-  diag_.knn_method = resolve_knn_method(opt_.knn, n, X.cols());
-  if (previous && previous->diag_.knn_method == KnnMethod::exact && diag_.knn_method == KnnMethod::exact &&
+  // The previous map's exact lists are updated (same shape), unless HNSW is forced.
+  if (previous && previous->diag_.knn_method == KnnMethod::exact && opt_.knn != KnnMethod::approximate &&
       previous->data_.rows() == n && previous->data_.cols() == X.cols() && previous->knn_.k == k &&
-      previous->opt_.metric == opt_.metric)
+      previous->opt_.metric == opt_.metric) {
+    diag_.knn_method = KnnMethod::exact;
     knn_ = update_exact_knn(previous->knn_, previous->data_, X, opt_.metric, stop_);
-  else
-    knn_ = nearest_neighbors(X, k, opt_.metric, diag_.knn_method, derive_seed(opt_.seed, "umap knn"), stop_);
+  } else {
+    knn_ = nearest_neighbors(X, k, opt_.metric, opt_.knn, derive_seed(opt_.seed, "umap knn"), stop_,
+                             &diag_.knn_method);
+  }
   diag_.knn_seconds = since(t0);
   if (stop_requested(stop_)) throw Cancelled();
 

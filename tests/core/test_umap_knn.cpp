@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <Eigen/QR>
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "core/common/parallel.hpp"
@@ -205,4 +207,194 @@ TEST(UmapKnn, UpdateExactRejectsMismatchedShapes) {
   const um::KnnGraph g0 = um::exact_knn(X0, 5);
   EXPECT_THROW(um::update_exact_knn(g0, X0, gaussian(51, 4, 1)), std::invalid_argument);
   EXPECT_THROW(um::update_exact_knn(g0, X0, gaussian(50, 5, 1)), std::invalid_argument);
+}
+
+namespace {
+
+// rank-r signal (unit variance per coordinate) plus isotropic noise, far from the origin.
+Eigen::MatrixXf low_rank(int n, int d, int rank, float noise, std::uint64_t seed) {
+  const Eigen::MatrixXf Z = gaussian(n, rank, seed);
+  const Eigen::MatrixXf W = gaussian(rank, d, seed + 1) / std::sqrt(static_cast<float>(rank));
+  Eigen::MatrixXf X = Z * W + noise * gaussian(n, d, seed + 2);
+  X.array() += 20.0f;
+  return X;
+}
+
+// All squared distances in double (one product; rows centred first).
+Eigen::MatrixXd brute_sq(const Eigen::MatrixXf& X) {
+  Eigen::MatrixXd D = X.cast<double>();
+  D.rowwise() -= D.colwise().mean();
+  const Eigen::VectorXd sq = D.rowwise().squaredNorm();
+  Eigen::MatrixXd G = -2.0 * D * D.transpose();
+  G.colwise() += sq;
+  G.rowwise() += sq.transpose();
+  return G.cwiseMax(0.0);
+}
+
+// g equals a double-precision brute force: lists (self first, then by distance), pool
+// = the exact nearest `pool` others with their distances, and outside_sq a lower bound
+// on every point outside the pool. partial_pool: update_exact_knn may list fewer (the
+// rest -1), the listed ones still the nearest.
+void expect_exact(const um::KnnGraph& g, const Eigen::MatrixXf& X, bool partial_pool = false) {
+  const Eigen::MatrixXd D = brute_sq(X);
+  const int n = static_cast<int>(X.rows());
+  ASSERT_EQ(g.n, n);
+  ASSERT_GT(g.pool, g.k - 1);
+  for (int i = 0; i < n; ++i) {
+    std::vector<std::pair<double, int>> ref;
+    for (int j = 0; j < n; ++j)
+      if (j != i) ref.emplace_back(D(i, j), j);
+    std::sort(ref.begin(), ref.end());
+    ASSERT_EQ(g.at(i, 0), i);
+    for (int j = 1; j < g.k; ++j) {
+      const auto& r = ref[static_cast<std::size_t>(j - 1)];
+      ASSERT_EQ(g.at(i, j), r.second) << "point " << i << " rank " << j;
+      ASSERT_NEAR(g.dist(i, j), std::sqrt(r.first), 1e-5 * std::sqrt(r.first) + 1e-6);
+    }
+    std::vector<char> in_pool(static_cast<std::size_t>(n), 0);
+    for (int t = 0; t < g.pool; ++t) {
+      const std::size_t o = static_cast<std::size_t>(i) * g.pool + static_cast<std::size_t>(t);
+      if (partial_pool && g.pool_index[o] < 0) break;
+      ASSERT_EQ(g.pool_index[o], ref[static_cast<std::size_t>(t)].second) << "point " << i << " pool " << t;
+      ASSERT_NEAR(g.pool_sq[o], ref[static_cast<std::size_t>(t)].first, 1e-5 * ref[static_cast<std::size_t>(t)].first + 1e-9);
+      in_pool[static_cast<std::size_t>(g.pool_index[o])] = 1;
+    }
+    const float out = g.outside_sq[static_cast<std::size_t>(i)];
+    for (int j = 0; j < n; ++j)
+      if (j != i && !in_pool[static_cast<std::size_t>(j)]) ASSERT_LE(out, D(i, j) * (1.0 + 1e-5)) << i << " " << j;
+  }
+}
+
+}  // namespace
+
+// The projected search (1 001 dims, 32 kept) equals brute force, equals the plain
+// product, prunes, and does not depend on the thread count.
+TEST(UmapKnn, ProjectedSearchIsExactOnLowRankPlusNoise) {
+  Eigen::MatrixXf X = low_rank(1500, 1001, 20, 0.02f, 21);
+  for (int r = 0; r < 4; ++r) X.row(1400 + r) = X.row(3);  // five copies of row 3
+  um::KnnGraph g1, g2;
+  {
+    rssviz::ThreadScope t(1);
+    g1 = um::exact_knn(X, 15);
+  }
+  {
+    rssviz::ThreadScope t(2);
+    g2 = um::exact_knn(X, 15);
+  }
+  EXPECT_EQ(g1.projected_dims, 32);
+  // The bounds measure a few points beyond the pool of 22, not all 1 499.
+  EXPECT_LT(g1.measured_per_row, 100.0);
+  EXPECT_GE(g1.measured_per_row, 22.0);
+  expect_exact(g1, X);
+  EXPECT_EQ(g1.index, g2.index);
+  EXPECT_EQ(g1.distance, g2.distance);
+  EXPECT_EQ(g1.pool_index, g2.pool_index);
+  EXPECT_EQ(g1.outside_sq, g2.outside_sq);
+  for (int c : {3, 1400, 1403}) {
+    EXPECT_EQ(g1.at(c, 0), c);
+    for (int j = 1; j <= 4; ++j) EXPECT_EQ(g1.dist(c, j), 0.0f);
+  }
+  um::ProjectionOptions never;
+  never.use = um::ProjectionOptions::Use::never;
+  const um::KnnGraph plain = um::exact_knn(X, 15, um::Metric::euclidean, nullptr, never);
+  EXPECT_EQ(plain.projected_dims, 0);
+  EXPECT_EQ(plain.index, g1.index);
+  EXPECT_EQ(plain.distance, g1.distance);
+  EXPECT_EQ(plain.pool_index, g1.pool_index);
+}
+
+// A flat spectrum: automatically the plain product; forcing a projection makes the
+// bounds loose (many points measured) but the lists stay exact.
+TEST(UmapKnn, FlatSpectrumStaysExactEitherWay) {
+  const Eigen::MatrixXf X = gaussian(600, 200, 22);
+  const um::KnnGraph g = um::exact_knn(X, 10);
+  EXPECT_EQ(g.projected_dims, 0);
+  expect_exact(g, X);
+  um::ProjectionOptions always;
+  always.use = um::ProjectionOptions::Use::always;
+  always.max_dims = 48;
+  const um::KnnGraph f = um::exact_knn(X, 10, um::Metric::euclidean, nullptr, always);
+  EXPECT_EQ(f.projected_dims, 48);
+  EXPECT_GT(f.measured_per_row, 100.0);
+  EXPECT_EQ(f.index, g.index);
+  EXPECT_EQ(f.distance, g.distance);
+  EXPECT_EQ(f.pool_index, g.pool_index);
+}
+
+TEST(UmapKnn, ProjectedQueryAndUpdateMatchFullSearch) {
+  const Eigen::MatrixXf X = low_rank(1200, 400, 12, 0.02f, 23);
+  // 300 queries: the projected path (from 256 query rows).
+  const Eigen::MatrixXf Q = X.topRows(300) + 0.05f * gaussian(300, 400, 24);
+  const um::KnnGraph q = um::exact_knn_query(X, Q, 7);
+  EXPECT_GT(q.projected_dims, 0);
+  const Eigen::MatrixXd Xd = X.cast<double>(), Qd = Q.cast<double>();
+  for (int i = 0; i < 300; i += 11) {
+    std::vector<std::pair<double, int>> ref;
+    for (int j = 0; j < 1200; ++j) ref.emplace_back((Qd.row(i) - Xd.row(j)).squaredNorm(), j);
+    std::sort(ref.begin(), ref.end());
+    for (int j = 0; j < 7; ++j) EXPECT_EQ(q.at(i, j), ref[static_cast<std::size_t>(j)].second) << i << " " << j;
+  }
+  // Warm-start update: 20 % of the rows jump onto other points' neighbourhoods, so
+  // several hundred unchanged rows lose pool members and are searched again.
+  const um::KnnGraph g0 = um::exact_knn(X, 15);
+  Eigen::MatrixXf X1 = X;
+  rssviz::Rng rng(25, "test update");
+  for (int i = 0; i < 1200; i += 5) {
+    X1.row(i) = X.row(static_cast<int>(rng.below(1200)));
+    for (int c = 0; c < 400; ++c) X1(i, c) += 0.01f * static_cast<float>(rng.normal());
+  }
+  const um::KnnGraph up = um::update_exact_knn(g0, X, X1);
+  const um::KnnGraph full = um::exact_knn(X1, 15);
+  EXPECT_EQ(up.index, full.index);
+  EXPECT_EQ(up.distance, full.distance);
+  expect_exact(up, X1, true);
+}
+
+TEST(UmapKnn, AutomaticChoiceCountsTheProjection) {
+  // 20 000 x 1 001: n² d = 4e11 is too much for the plain product, n² 32 is not.
+  EXPECT_EQ(um::resolve_knn_method(um::KnnMethod::automatic, 20000, 1001, 0), um::KnnMethod::approximate);
+  EXPECT_EQ(um::resolve_knn_method(um::KnnMethod::automatic, 20000, 1001, 32), um::KnnMethod::exact);
+  EXPECT_EQ(um::resolve_knn_method(um::KnnMethod::automatic, 100000, 1001, 32), um::KnnMethod::approximate);
+  EXPECT_EQ(um::resolve_knn_method(um::KnnMethod::approximate, 20000, 1001, 32), um::KnnMethod::approximate);
+  // 9 000 x 1 001 low-rank points: above the plain limit, exact through the projection.
+  const Eigen::MatrixXf X = low_rank(9000, 1001, 10, 0.01f, 26);
+  um::KnnMethod used = um::KnnMethod::automatic;
+  const um::KnnGraph g = um::nearest_neighbors(X, 5, um::Metric::euclidean, um::KnnMethod::automatic, 1, nullptr, &used);
+  EXPECT_EQ(used, um::KnnMethod::exact);
+  EXPECT_GT(g.projected_dims, 0);
+  EXPECT_EQ(g.at(17, 0), 17);
+  EXPECT_FALSE(g.pool_index.empty());
+}
+
+// An update where most unchanged rows lose their pool: 300 "spokes" (radius 10 in a
+// 24-dim subspace of 400 dims) all have the same 10 "hub" points (near the centre) as
+// nearest neighbours; the hubs move away, so every spoke is searched again (through the
+// projection: 300 rows) and must find its new lists among the other spokes.
+TEST(UmapKnn, UpdateSearchesManyFailedRowsAgain) {
+  const int spokes = 300, hubs = 10, d = 400;
+  const Eigen::HouseholderQR<Eigen::MatrixXf> qr(gaussian(d, 24, 27));
+  const Eigen::MatrixXf W = (qr.householderQ() * Eigen::MatrixXf::Identity(d, 24)).transpose();  // orthonormal rows
+  Eigen::MatrixXf U = gaussian(spokes, 24, 28);
+  U.rowwise().normalize();
+  Eigen::MatrixXf X(spokes + hubs, d);
+  X.topRows(spokes) = 10.0f * U * W;
+  X.bottomRows(hubs) = 0.3f * gaussian(hubs, 24, 29) * W;
+  X += 0.01f * gaussian(spokes + hubs, d, 30);
+  const um::KnnGraph g0 = um::exact_knn(X, 15);
+  // Spokes with all hubs in their pool of 22 keep 12 < 14 unchanged members: searched again.
+  int failing = 0;
+  for (int i = 0; i < spokes; ++i) {
+    int in_pool = 0;
+    for (int t = 0; t < g0.pool; ++t) in_pool += g0.pool_index[static_cast<std::size_t>(i * g0.pool + t)] >= spokes;
+    failing += in_pool == hubs;
+  }
+  EXPECT_GE(failing, 256);
+  Eigen::MatrixXf X1 = X;
+  X1.bottomRows(hubs).rowwise() += 40.0f * X.row(0);
+  const um::KnnGraph up = um::update_exact_knn(g0, X, X1);
+  const um::KnnGraph full = um::exact_knn(X1, 15);
+  EXPECT_GT(full.projected_dims, 0);
+  EXPECT_EQ(up.index, full.index);
+  EXPECT_EQ(up.distance, full.distance);
+  expect_exact(up, X1, true);
 }

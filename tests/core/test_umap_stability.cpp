@@ -6,6 +6,7 @@
 #include <Eigen/LU>
 
 #include "core/common/rng.hpp"
+#include "core/umap/projection.hpp"
 #include "core/umap/stability.hpp"
 
 namespace um = rssviz::umap;
@@ -90,4 +91,45 @@ TEST(UmapStability, FrameStabilityOfRigidAndShuffledFrames) {
   EXPECT_LT(shuffled.neighbour_preservation, 0.1);
   EXPECT_GT(shuffled.relative_displacement, 0.5);
   EXPECT_DOUBLE_EQ(um::neighbour_preservation(A, A + 1e-3f * gaussian(400, 2, 6), 15) > 0.9, true);
+}
+
+// Exact trustworthiness through the projection bounds: 1 001-dim low rank plus noise
+// (the bounds decide most pairs and leave some to direct measures) against the
+// double-precision definition, and a flat spectrum (the plain product).
+TEST(UmapStability, TrustworthinessThroughBoundsMatchesTheDefinition) {
+  const int n = 300;
+  const Eigen::MatrixXf Z = gaussian(n, 12, 11);
+  Eigen::MatrixXf X = Z * gaussian(12, 1001, 12) / std::sqrt(12.0f) + 0.03f * gaussian(n, 1001, 13);
+  X.array() += 5.0f;
+  const Eigen::MatrixXf Y = Z.leftCols(2) + 0.5f * gaussian(n, 2, 14);
+  for (int k : {5, 15}) EXPECT_NEAR(um::trustworthiness(X, Y, k), trust_reference(X, Y, k), 1e-12) << k;
+  // The bounds are exercised both ways: for some pairs below i's largest threshold the
+  // interval [L, U] falls between two thresholds, for others it straddles one.
+  Eigen::MatrixXf P = X.rowwise() - X.colwise().mean();
+  const um::BoundedRows b = um::make_bounded_rows(P);
+  ASSERT_GT(b.dims, 0);
+  int decided = 0, straddled = 0;
+  for (int i = 0; i < n; i += 10) {
+    std::vector<std::pair<double, int>> ey;
+    for (int j = 0; j < n; ++j)
+      if (j != i) ey.emplace_back((Y.row(i) - Y.row(j)).cast<double>().squaredNorm(), j);
+    std::sort(ey.begin(), ey.end());
+    std::vector<float> thr;
+    for (int m = 0; m < 15; ++m) thr.push_back((P.row(i) - P.row(ey[static_cast<std::size_t>(m)].second)).squaredNorm());
+    std::sort(thr.begin(), thr.end());
+    for (int l = 0; l < n; ++l) {
+      if (l == i) continue;
+      const float est = (b.coords.row(i) - b.coords.row(l)).squaredNorm();
+      const float dm = b.residual(i) - b.residual(l), dp = b.residual(i) + b.residual(l);
+      const float lo = est + dm * dm, hi = est + dp * dp;
+      if (lo >= thr.back()) continue;
+      const bool same = std::upper_bound(thr.begin(), thr.end(), lo) == std::upper_bound(thr.begin(), thr.end(), hi);
+      (same ? decided : straddled) += 1;
+    }
+  }
+  EXPECT_GT(decided, 50);
+  EXPECT_GT(straddled, 5);
+  const Eigen::MatrixXf F = gaussian(n, 64, 15);
+  const Eigen::MatrixXf FY = F.leftCols(2) + 0.3f * gaussian(n, 2, 16);
+  EXPECT_NEAR(um::trustworthiness(F, FY, 10), trust_reference(F, FY, 10), 1e-12);
 }

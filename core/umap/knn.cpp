@@ -3,6 +3,8 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
+#include <limits>
 #include <atomic>
 #include <cmath>
 #include <stdexcept>
@@ -25,6 +27,9 @@ constexpr int kRefineExtra = 8;
 constexpr std::size_t kHnswM = 12;
 constexpr std::size_t kHnswEfConstruction = 64;
 constexpr Eigen::Index kMinProjectedQueries = 256;
+// Low-dimensional points (maps) from this many rows: the grid search.
+constexpr int kGridMaxDims = 3;
+constexpr Eigen::Index kGridMinRows = 512;
 // resolve_knn_method's estimate: exact when the work is at most this (multiply-adds;
 // the plain product at this size takes about a second on 2 cores) ...
 constexpr double kExactWorkLimit = 6.4e10;
@@ -224,6 +229,166 @@ KnnGraph search_self(const Eigen::MatrixXf& P, const BoundedRows& B, int k, Metr
   return blocked_knn(B, full, B, full, k, true, metric, stop);
 }
 
+// Exact self-search for low-dimensional points (d <= kGridMaxDims, e.g. a 2-D map) on a
+// uniform grid of about 3 points per cell: each query visits rings of cells around its
+// own (Chebyshev radius 0, 1, 2, ...) and measures every point in them; it stops once
+// `pool` others are measured and the pool-th distance is below the squared distance
+// from the query to the outside of the visited box (minus a rounding slack), which
+// every unvisited point exceeds. Same lists, pool and bound semantics as blocked_knn.
+KnnGraph grid_knn(const Eigen::MatrixXf& P, int k, Metric metric, const StopFlag* stop) {
+  const Eigen::Index n = P.rows();
+  const int d = static_cast<int>(P.cols());
+  const RowMatrix full = row_major(P);
+  KnnGraph g;
+  g.n = static_cast<int>(n);
+  g.k = k;
+  g.index.assign(static_cast<std::size_t>(n) * k, 0);
+  g.distance.assign(static_cast<std::size_t>(n) * k, 0.0f);
+  const int others = k - 1;
+  const int pool = static_cast<int>(std::min<Eigen::Index>(others + kRefineExtra, n - 1));
+  if (others > 0) {
+    g.pool = pool;
+    g.pool_index.assign(static_cast<std::size_t>(n) * pool, -1);
+    g.pool_sq.assign(static_cast<std::size_t>(n) * pool, 0.0f);
+    g.outside_sq.assign(static_cast<std::size_t>(n), 0.0f);
+  }
+  // The grid: cell width h for ~3 points per cell, at most 4n cells.
+  const Eigen::RowVectorXf lo = P.colwise().minCoeff(), hi = P.colwise().maxCoeff();
+  const float ext_max = std::max((hi - lo).maxCoeff(), 1e-30f);
+  double vol = 1.0;
+  for (int c = 0; c < d; ++c) vol *= std::max<double>(hi(c) - lo(c), 1e-3 * ext_max);
+  double h = std::pow(vol / std::max(1.0, static_cast<double>(n) / 3.0), 1.0 / d);
+  std::array<Eigen::Index, kGridMaxDims> cells{1, 1, 1};
+  for (;;) {
+    double total = 1.0;
+    for (int c = 0; c < d; ++c) {
+      cells[static_cast<std::size_t>(c)] =
+          std::max<Eigen::Index>(1, static_cast<Eigen::Index>(std::ceil((hi(c) - lo(c)) / h)));
+      total *= static_cast<double>(cells[static_cast<std::size_t>(c)]);
+    }
+    if (total <= 4.0 * static_cast<double>(n) + 4.0) break;
+    h *= 1.5;
+  }
+  const auto cell_of = [&](const float* x, int c) {
+    const auto v = static_cast<Eigen::Index>(std::floor((x[c] - lo(c)) / h));
+    return std::clamp<Eigen::Index>(v, 0, cells[static_cast<std::size_t>(c)] - 1);
+  };
+  const auto flat = [&](const std::array<Eigen::Index, kGridMaxDims>& ci) {
+    Eigen::Index f = 0;
+    for (int c = d - 1; c >= 0; --c) f = f * cells[static_cast<std::size_t>(c)] + ci[static_cast<std::size_t>(c)];
+    return f;
+  };
+  Eigen::Index ncells = 1;
+  for (int c = 0; c < d; ++c) ncells *= cells[static_cast<std::size_t>(c)];
+  std::vector<Eigen::Index> home(static_cast<std::size_t>(n));
+  std::vector<Eigen::Index> start(static_cast<std::size_t>(ncells) + 1, 0);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    std::array<Eigen::Index, kGridMaxDims> ci{0, 0, 0};
+    for (int c = 0; c < d; ++c) ci[static_cast<std::size_t>(c)] = cell_of(full.row(i).data(), c);
+    home[static_cast<std::size_t>(i)] = flat(ci);
+    ++start[static_cast<std::size_t>(home[static_cast<std::size_t>(i)]) + 1];
+  }
+  for (Eigen::Index c = 0; c < ncells; ++c) start[static_cast<std::size_t>(c) + 1] += start[static_cast<std::size_t>(c)];
+  std::vector<int> members(static_cast<std::size_t>(n));
+  {
+    std::vector<Eigen::Index> fill(start.begin(), start.end() - 1);
+    for (Eigen::Index i = 0; i < n; ++i)
+      members[static_cast<std::size_t>(fill[static_cast<std::size_t>(home[static_cast<std::size_t>(i)])]++)] =
+          static_cast<int>(i);
+  }
+  // A point's computed cell may be off by one rounding of (x - lo) / h near a cell
+  // boundary: the box's distance is reduced by this slack.
+  const float slack = 8.0f * std::numeric_limits<float>::epsilon() * (ext_max + static_cast<float>(h)) +
+                      4.0f * std::numeric_limits<float>::epsilon() * std::max(lo.cwiseAbs().maxCoeff(), hi.cwiseAbs().maxCoeff());
+  std::vector<int> measured(static_cast<std::size_t>(n), 0);
+  const Eigen::Index chunk = 4096;
+  for (Eigen::Index q0 = 0; q0 < n; q0 += chunk) {
+    if (stop_requested(stop)) throw Cancelled();
+    const Eigen::Index q1 = std::min(n, q0 + chunk);
+#pragma omp parallel
+    {
+      std::vector<std::pair<float, int>> cand;
+#pragma omp for schedule(static)
+      for (Eigen::Index i = q0; i < q1; ++i) {
+        const auto ui = static_cast<std::size_t>(i);
+        g.index[ui * k] = static_cast<int>(i);
+        g.distance[ui * k] = 0.0f;
+        if (others == 0) continue;
+        const float* x = full.row(i).data();
+        std::array<Eigen::Index, kGridMaxDims> ci{0, 0, 0};
+        for (int c = 0; c < d; ++c) ci[static_cast<std::size_t>(c)] = cell_of(x, c);
+        cand.clear();
+        float bound = 0.0f;  // squared distance beyond which nothing is unvisited
+        for (Eigen::Index rad = 0;; ++rad) {
+          // Visit the cells at Chebyshev distance exactly rad (the shell).
+          std::array<Eigen::Index, kGridMaxDims> a{0, 0, 0}, b{0, 0, 0}, cur{0, 0, 0};
+          bool covers = true;  // the box covers the whole grid
+          for (int c = 0; c < d; ++c) {
+            const auto uc = static_cast<std::size_t>(c);
+            a[uc] = std::max<Eigen::Index>(0, ci[uc] - rad);
+            b[uc] = std::min<Eigen::Index>(cells[uc] - 1, ci[uc] + rad);
+            covers = covers && a[uc] == 0 && b[uc] == cells[uc] - 1;
+            cur[uc] = a[uc];
+          }
+          for (;;) {
+            bool shell = false;
+            for (int c = 0; c < d; ++c) {
+              const auto uc = static_cast<std::size_t>(c);
+              shell = shell || cur[uc] == ci[uc] - rad || cur[uc] == ci[uc] + rad;
+            }
+            if (shell || rad == 0) {
+              const Eigen::Index f = flat(cur);
+              for (Eigen::Index t = start[static_cast<std::size_t>(f)]; t < start[static_cast<std::size_t>(f) + 1]; ++t) {
+                const int j = members[static_cast<std::size_t>(t)];
+                if (j != static_cast<int>(i)) cand.emplace_back(direct_sq(x, full.row(j).data(), d), j);
+              }
+            }
+            int c = 0;
+            while (c < d && ++cur[static_cast<std::size_t>(c)] > b[static_cast<std::size_t>(c)]) {
+              cur[static_cast<std::size_t>(c)] = a[static_cast<std::size_t>(c)];
+              ++c;
+            }
+            if (c == d) break;
+          }
+          if (covers) {
+            bound = INFINITY;
+            break;
+          }
+          // Distance from x to the outside of the visited box (sides at the grid's edge
+          // have nothing beyond them).
+          float gap = INFINITY;
+          for (int c = 0; c < d; ++c) {
+            const auto uc = static_cast<std::size_t>(c);
+            if (a[uc] > 0) gap = std::min(gap, x[c] - (lo(c) + static_cast<float>(h * static_cast<double>(a[uc]))));
+            if (b[uc] < cells[uc] - 1)
+              gap = std::min(gap, lo(c) + static_cast<float>(h * static_cast<double>(b[uc] + 1)) - x[c]);
+          }
+          gap = std::max(0.0f, gap - slack);
+          bound = gap * gap * (1.0f - 8.0f * std::numeric_limits<float>::epsilon());
+          if (static_cast<int>(cand.size()) >= pool) {
+            std::nth_element(cand.begin(), cand.begin() + (pool - 1), cand.end());
+            if (cand[static_cast<std::size_t>(pool - 1)].first < bound) break;
+          }
+        }
+        measured[ui] = static_cast<int>(cand.size());
+        finish_row(full, nullptr, cand, others, metric, g, static_cast<int>(i), 1, true);
+        const std::size_t o = ui * static_cast<std::size_t>(pool);
+        for (int t = 0; t < pool; ++t) {
+          g.pool_index[o + t] = cand[static_cast<std::size_t>(t)].second;
+          g.pool_sq[o + t] = cand[static_cast<std::size_t>(t)].first;
+        }
+        float beyond = bound;
+        if (static_cast<int>(cand.size()) > pool) beyond = std::min(beyond, cand[static_cast<std::size_t>(pool)].first);
+        g.outside_sq[ui] = beyond;
+      }
+    }
+  }
+  double total = 0.0;
+  for (int c : measured) total += c;
+  g.measured_per_row = n > 0 ? total / static_cast<double>(n) : 0.0;
+  return g;
+}
+
 }  // namespace
 
 KnnMethod resolve_knn_method(KnnMethod m, Eigen::Index n, Eigen::Index d, int projected_dims) {
@@ -267,6 +432,7 @@ KnnGraph exact_knn(const Eigen::MatrixXf& X, int k, Metric metric, const StopFla
                    const ProjectionOptions& projection) {
   check_k(k, X.rows(), "exact_knn");
   const Eigen::MatrixXf P = centred(X, metric);
+  if (P.cols() <= kGridMaxDims && P.rows() >= kGridMinRows) return grid_knn(P, k, metric, stop);
   return search_self(P, make_bounded_rows(P, for_queries(projection, P.rows()), stop), k, metric, stop);
 }
 

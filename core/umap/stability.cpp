@@ -2,9 +2,14 @@
 
 #include <omp.h>
 
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 #include <Eigen/LU>
 #include <Eigen/SVD>
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -55,9 +60,7 @@ double trustworthiness(const Eigen::MatrixXf& X, const Eigen::MatrixXf& Y, int k
     {
       Eigen::MatrixXf D;
       std::vector<float> thr(static_cast<std::size_t>(k));
-      std::vector<long long> hist(static_cast<std::size_t>(k + 1));
-      std::vector<float> lo(static_cast<std::size_t>(n));
-      std::vector<float> lanes(static_cast<std::size_t>((k + 15) / 16 * 16), INFINITY);
+      std::vector<long long> cnt(static_cast<std::size_t>(k));
 #pragma omp for schedule(static)
       for (Eigen::Index b = b0; b < b1; ++b) {
         const Eigen::Index r0 = b * kBlock;
@@ -73,42 +76,65 @@ double trustworthiness(const Eigen::MatrixXf& X, const Eigen::MatrixXf& Y, int k
           const float top = thr.back();
           const float ri = rr[i];
           const float c = B.margin_coef, ci = c * B.row_sq(i);
-          std::copy(thr.begin(), thr.end(), lanes.begin());
-          // #{m : t_m <= x}: the thresholds padded to whole 16-lane groups with +inf.
-          const auto position = [&](float x) {
-            int p = 0;
-            for (std::size_t m = 0; m < lanes.size(); ++m) p += static_cast<int>(lanes[m] <= x);
-            return p;
+          // cnt[m] = #{l != i : D_l < t_m}. With U < t_m, l counts; with L >= t_m it
+          // does not; a point with some t_m in [L, U) is measured directly.
+          std::fill(cnt.begin(), cnt.end(), 0LL);
+          const auto measure = [&](Eigen::Index l) {
+            const float v = direct_sq(xi, full.row(l).data(), d);
+            for (int m = 0; m < k; ++m) cnt[static_cast<std::size_t>(m)] += v < thr[static_cast<std::size_t>(m)];
           };
-          std::fill(hist.begin(), hist.end(), 0LL);
-          for (Eigen::Index l = 0; l < n; ++l) {
-            const float dl = ri - rr[l];
-            lo[static_cast<std::size_t>(l)] = col[l] + dl * dl - (ci + c * xs[l]);
-          }
-          lo[static_cast<std::size_t>(i)] = INFINITY;
-          // Only points with L < top can count (their distance may be below a threshold).
-          for (Eigen::Index l = 0; l < n; ++l) {
-            const float lol = lo[static_cast<std::size_t>(l)];
-            if (!(lol < top)) continue;
-            const float su = ri + rr[l];
-            const float hi = col[l] + su * su + (ci + c * xs[l]);
-            // Position among the thresholds (#{m : t_m <= D_l}): known from the bounds
-            // when both fall between the same two thresholds, else measured.
-            int pos = position(lol);
-            if (pos != position(hi)) {
-              const float v = direct_sq(xi, full.row(l).data(), d);
-              if (v >= top) continue;
-              pos = position(v);
+          const auto scalar = [&](Eigen::Index l) {
+            if (l == i) return;
+            const float dm = ri - rr[l], sp = ri + rr[l], mg = ci + c * xs[l];
+            const float lo = col[l] + dm * dm - mg;
+            if (!(lo < top)) return;
+            const float hi = col[l] + sp * sp + mg;
+            bool straddles = false;
+            for (int m = 0; m < k; ++m) {
+              const float t = thr[static_cast<std::size_t>(m)];
+              straddles = straddles || (lo < t && !(hi < t));
             }
-            ++hist[static_cast<std::size_t>(pos)];
+            if (straddles) {
+              measure(l);
+            } else {
+              for (int m = 0; m < k; ++m) cnt[static_cast<std::size_t>(m)] += hi < thr[static_cast<std::size_t>(m)];
+            }
+          };
+          Eigen::Index l = 0;
+#if defined(__AVX512F__)
+          {
+            const __m512 riv = _mm512_set1_ps(ri), civ = _mm512_set1_ps(ci), cv = _mm512_set1_ps(c),
+                         topv = _mm512_set1_ps(top);
+            for (; l + 16 <= n; l += 16) {
+              if (i >= l && i < l + 16) {  // the chunk holding i itself: one at a time
+                for (Eigen::Index t = l; t < l + 16; ++t) scalar(t);
+                continue;
+              }
+              const __m512 e = _mm512_loadu_ps(col + l), rl = _mm512_loadu_ps(rr + l);
+              const __m512 mg = _mm512_fmadd_ps(cv, _mm512_loadu_ps(xs + l), civ);
+              const __m512 dm = _mm512_sub_ps(riv, rl), sp = _mm512_add_ps(riv, rl);
+              const __m512 lo = _mm512_sub_ps(_mm512_add_ps(e, _mm512_mul_ps(dm, dm)), mg);
+              if (_mm512_cmp_ps_mask(lo, topv, _CMP_LT_OQ) == 0) continue;
+              const __m512 hi = _mm512_add_ps(_mm512_add_ps(e, _mm512_mul_ps(sp, sp)), mg);
+              __mmask16 straddle = 0;
+              for (int m = 0; m < k; ++m) {
+                const __m512 t = _mm512_set1_ps(thr[static_cast<std::size_t>(m)]);
+                straddle |= _mm512_cmp_ps_mask(lo, t, _CMP_LT_OQ) & _mm512_cmp_ps_mask(t, hi, _CMP_LE_OQ);
+              }
+              const auto keep = static_cast<__mmask16>(~straddle);
+              for (int m = 0; m < k; ++m) {
+                const __m512 t = _mm512_set1_ps(thr[static_cast<std::size_t>(m)]);
+                cnt[static_cast<std::size_t>(m)] += std::popcount(
+                    static_cast<unsigned>(_mm512_mask_cmp_ps_mask(keep, hi, t, _CMP_LT_OQ)));
+              }
+              for (unsigned mk = straddle; mk != 0; mk &= mk - 1) measure(l + std::countr_zero(mk));
+            }
           }
-          // rank(t_m) = 1 + #{l : D_l < t_m} = 1 + sum_{pos <= m} hist[pos].
-          long long below = 0, pen = 0;
-          for (int m = 0; m < k; ++m) {
-            below += hist[static_cast<std::size_t>(m)];
-            const long long rank = 1 + below;
-            if (rank > k) pen += rank - k;
-          }
+#endif
+          for (; l < n; ++l) scalar(l);
+          // rank(t_m) = 1 + cnt[m]; the penalty counts ranks beyond k.
+          long long pen = 0;
+          for (int m = 0; m < k; ++m) pen += std::max(0LL, 1 + cnt[static_cast<std::size_t>(m)] - k);
           penalty[static_cast<std::size_t>(i)] = pen;
         }
       }

@@ -3,6 +3,7 @@
 #include <Eigen/QR>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "core/common/parallel.hpp"
@@ -238,6 +239,10 @@ Eigen::MatrixXd brute_sq(const Eigen::MatrixXf& X) {
 void expect_exact(const um::KnnGraph& g, const Eigen::MatrixXf& X, bool partial_pool = false) {
   const Eigen::MatrixXd D = brute_sq(X);
   const int n = static_cast<int>(X.rows());
+  // The search sees the rows centred in float: each coordinate rounded by up to an ulp
+  // of the largest, so distances agree with D to about 2 |x_i - x_j| q.
+  const double q = 2.0 * std::numeric_limits<float>::epsilon() * X.cwiseAbs().maxCoeff() * std::sqrt(static_cast<double>(X.cols()));
+  const auto tol = [q](double sq) { return 1e-5 * sq + 2.0 * std::sqrt(sq) * q + q * q; };
   ASSERT_EQ(g.n, n);
   ASSERT_GT(g.pool, g.k - 1);
   for (int i = 0; i < n; ++i) {
@@ -249,19 +254,19 @@ void expect_exact(const um::KnnGraph& g, const Eigen::MatrixXf& X, bool partial_
     for (int j = 1; j < g.k; ++j) {
       const auto& r = ref[static_cast<std::size_t>(j - 1)];
       ASSERT_EQ(g.at(i, j), r.second) << "point " << i << " rank " << j;
-      ASSERT_NEAR(g.dist(i, j), std::sqrt(r.first), 1e-5 * std::sqrt(r.first) + 1e-6);
+      ASSERT_NEAR(static_cast<double>(g.dist(i, j)) * g.dist(i, j), r.first, tol(r.first));
     }
     std::vector<char> in_pool(static_cast<std::size_t>(n), 0);
     for (int t = 0; t < g.pool; ++t) {
       const std::size_t o = static_cast<std::size_t>(i) * g.pool + static_cast<std::size_t>(t);
       if (partial_pool && g.pool_index[o] < 0) break;
       ASSERT_EQ(g.pool_index[o], ref[static_cast<std::size_t>(t)].second) << "point " << i << " pool " << t;
-      ASSERT_NEAR(g.pool_sq[o], ref[static_cast<std::size_t>(t)].first, 1e-5 * ref[static_cast<std::size_t>(t)].first + 1e-9);
+      ASSERT_NEAR(g.pool_sq[o], ref[static_cast<std::size_t>(t)].first, tol(ref[static_cast<std::size_t>(t)].first));
       in_pool[static_cast<std::size_t>(g.pool_index[o])] = 1;
     }
     const float out = g.outside_sq[static_cast<std::size_t>(i)];
     for (int j = 0; j < n; ++j)
-      if (j != i && !in_pool[static_cast<std::size_t>(j)]) ASSERT_LE(out, D(i, j) * (1.0 + 1e-5)) << i << " " << j;
+      if (j != i && !in_pool[static_cast<std::size_t>(j)]) ASSERT_LE(out, D(i, j) + tol(D(i, j))) << i << " " << j;
   }
 }
 
@@ -397,4 +402,35 @@ TEST(UmapKnn, UpdateSearchesManyFailedRowsAgain) {
   EXPECT_EQ(up.index, full.index);
   EXPECT_EQ(up.distance, full.distance);
   expect_exact(up, X1, true);
+}
+
+// Maps (2-D, 3-D) take the grid search: brute-force lists, pool and bound, duplicates,
+// points on a line (a degenerate grid), any thread count.
+TEST(UmapKnn, GridSearchOfLowDimensionalPointsIsExact) {
+  Eigen::MatrixXf X = gaussian(3000, 2, 31);
+  X.col(0) *= 5.0f;                                  // elongated
+  for (int r = 0; r < 6; ++r) X.row(2900 + r) = X.row(10);  // seven copies
+  rssviz::Rng gaps(32, "test line");
+  float x = 0.0f;
+  for (int r = 0; r < 40; ++r, x += static_cast<float>(gaps.uniform(0.01, 0.05)))
+    X.row(2000 + r) << x, 8.0f;  // a line off the blob, random gaps
+  um::KnnGraph g1, g2;
+  {
+    rssviz::ThreadScope t(1);
+    g1 = um::exact_knn(X, 15);
+  }
+  {
+    rssviz::ThreadScope t(2);
+    g2 = um::exact_knn(X, 15);
+  }
+  EXPECT_LT(g1.measured_per_row, 300.0);
+  expect_exact(g1, X);
+  EXPECT_EQ(g1.index, g2.index);
+  EXPECT_EQ(g1.distance, g2.distance);
+  EXPECT_EQ(g1.outside_sq, g2.outside_sq);
+  for (int j = 1; j <= 6; ++j) EXPECT_EQ(g1.dist(10, j), 0.0f);
+  // A 3-D set whose points all lie on one line.
+  Eigen::MatrixXf L(800, 3);
+  for (int i = 0; i < 800; ++i) L.row(i) << static_cast<float>((i * 37) % 800), 2.0f, -1.0f;
+  expect_exact(um::exact_knn(L, 6), L);
 }

@@ -15,9 +15,10 @@
 // of Z = S^T Y, Y = S Z with Householder re-orthonormalisation, then Z = S^T Y and the
 // eigenvectors of Z^T Z order the directions by captured variance; the first m,
 // re-orthonormalised in double, are Q. m is the smallest of {16, 32, 48, 64, 96, 128}
-// (up to max_dims) keeping `kept_variance` of the sample's variance; a flat spectrum
-// (none does) or a small d (d < 2m) gives no projection: the "identity" bounds, with p
-// the row itself and r = 0, i.e. the plain d-dimensional matrix product.
+// (up to max_dims) keeping `kept_variance` of the sample's variance (a first pass with
+// l = 32 + oversampling, a second up to max_dims only if 32 directions keep >= 90 %). A
+// flat spectrum (no m does) or a small d (d < 2m) gives no projection: the "identity"
+// bounds, with p the row itself and r = 0, i.e. the plain d-dimensional matrix product.
 //
 // Rounding (u = 2^-24): p is computed in double from the float Q and rounded, r = x - Q p
 // and |r| in double (no |x|² - |p|² cancellation). The bounds are widened by
@@ -49,8 +50,9 @@ struct ProjectionOptions {
   enum class Use { automatic, never, always };
   Use use = Use::automatic;      // automatic: project when it helps (above); never: plain d-dim products;
                                  //   always: project even a flat spectrum (m = max_dims; for tests)
-  double kept_variance = 0.999;  // smallest m keeping this fraction of the sampled variance; higher = tighter
-                                 //   bounds, more dimensions. Default 0.999
+  double kept_variance = 0.995;  // smallest m keeping this fraction of the sampled variance; higher = tighter
+                                 //   bounds, more dimensions. Default 0.995 (neighbour searches; the
+                                 //   trustworthiness, which measures every straddled threshold, uses 0.999)
   int max_dims = 128;            // largest m tried; a spectrum needing more counts as flat. Default 128
   int oversampling = 16;         // extra random directions of the range finder; more = better basis. Default 16
   int power_iterations = 1;      // subspace iterations; more sharpens the basis on slow spectra. Default 1

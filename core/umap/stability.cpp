@@ -44,7 +44,11 @@ double trustworthiness(const Eigen::MatrixXf& X, const Eigen::MatrixXf& Y, int k
   Eigen::MatrixXf P = X;
   const Eigen::RowVectorXf mean = P.colwise().mean();
   P.rowwise() -= mean;
-  const BoundedRows B = make_bounded_rows(P, {}, stop);
+  // Tighter bounds than the neighbour search's: every pair whose [L, U] straddles one
+  // of the k thresholds is measured (C: m = 32 measures 3x more than 48, 9 s vs 2.8 s).
+  ProjectionOptions projection;
+  projection.kept_variance = 0.999;
+  const BoundedRows B = make_bounded_rows(P, projection, stop);
   const RowMatrix full = row_major(P);
   const Eigen::Index d = P.cols();
   const float* rr = B.residual.data();

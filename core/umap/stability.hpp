@@ -4,8 +4,14 @@
 // of j among i's neighbours in the input space (1 = nearest) and U_i the k nearest
 // neighbours of i in the embedding,
 //   T(k) = 1 - 2 / (n k (2n - 3k - 1)) * sum_i sum_{j in U_i} max(0, r(i, j) - k)   (1)
-// computed exactly: every rank is counted against all n - 1 distances (one matrix
-// product per block of rows; O(n² d)). 1 = no false neighbours in the map.
+// computed exactly. 1 = no false neighbours in the map. With t_1..t_k the direct squared
+// input distances from i to its k embedding neighbours (the embedding's lists from
+// exact_knn), r(i, j_m) = 1 + c_m, c_m = #{l != i : |x_i - x_l|² < t_m}. c_m is counted
+// through the projection bounds of projection.hpp (99.9 % of the variance kept), one
+// m-dimensional matrix product per block of rows: l counts for t_m when U_il < t_m, not
+// when L_il >= t_m, and is measured directly only when some t_m lies in [L_il, U_il).
+// The result is the count on the direct float distances (scikit-learn's, but for pairs
+// whose distances tie within float rounding); time O(n² m + n (k + measured) d).
 //
 // Procrustes alignment: the rotation R (reflections allowed unless disabled), scale s
 // (optional) and translation t minimising |s (A - mean A) R + t - B|_F, from the SVD

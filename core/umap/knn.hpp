@@ -14,7 +14,10 @@
 // lists are exactly those of a brute force on the float distances, and duplicates are
 // exactly 0 apart. Without a useful projection (flat spectrum, d < 2m, fewer than 256
 // query rows) the "projection" is the identity: the same search on the plain
-// d-dimensional product, with the same result.
+// d-dimensional product, with the same result. Maps (d <= 3, from 512 rows, e.g. the
+// embedding's own neighbours for trustworthiness) take a uniform grid of ~3 points per
+// cell instead: rings of cells around the query until the pool-th measured distance is
+// below the distance to the unvisited cells; same lists, pool and bound.
 // Approximate: an HNSW index (M = 12, ef_construction = 64: recall of the 14 nearest
 // others 0.998 on the test's 20 000 clustered 8-D points, 1.000 on reservoir states) built by sequential
 // insertion with a seeded level generator (deterministic), queried in parallel with

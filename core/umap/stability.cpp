@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -24,6 +25,23 @@ namespace {
 
 using RowMatrix = RowMatrixF;
 
+
+// Exact enough: float differences are exact in double, squares and 8 lane sums round
+// at 1e-16.
+double direct_sq_double(const float* a, const float* b, Eigen::Index d) {
+  double acc[8] = {};
+  Eigen::Index t = 0;
+  for (; t + 8 <= d; t += 8)
+    for (int l = 0; l < 8; ++l) {
+      const double u = static_cast<double>(a[t + l]) - static_cast<double>(b[t + l]);
+      acc[l] += u * u;
+    }
+  for (int l = 0; t < d; ++t, ++l) {
+    const double u = static_cast<double>(a[t]) - static_cast<double>(b[t]);
+    acc[l] += u * u;
+  }
+  return ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
+}
 
 void check_same_rows(const Eigen::MatrixXf& A, const Eigen::MatrixXf& B, const char* what) {
   if (A.rows() != B.rows())
@@ -49,7 +67,9 @@ double trustworthiness(const Eigen::MatrixXf& X, const Eigen::MatrixXf& Y, int k
   ProjectionOptions projection;
   projection.kept_variance = 0.999;
   const BoundedRows B = make_bounded_rows(P, projection, stop);
-  const RowMatrix full = row_major(P);
+  // Thresholds and straddled pairs are measured in double on the rows as given, so the
+  // count is that of exact distances (scikit-learn's float64), not of float rounding.
+  const RowMatrix orig = row_major(X);
   const Eigen::Index d = P.cols();
   const float* rr = B.residual.data();
   const float* xs = B.row_sq.data();
@@ -63,7 +83,8 @@ double trustworthiness(const Eigen::MatrixXf& X, const Eigen::MatrixXf& Y, int k
 #pragma omp parallel
     {
       Eigen::MatrixXf D;
-      std::vector<float> thr(static_cast<std::size_t>(k));
+      std::vector<double> thr(static_cast<std::size_t>(k));
+      std::vector<float> tdn(static_cast<std::size_t>(k)), tup(static_cast<std::size_t>(k));
       std::vector<long long> cnt(static_cast<std::size_t>(k));
 #pragma omp for schedule(static)
       for (Eigen::Index b = b0; b < b1; ++b) {
@@ -73,18 +94,30 @@ double trustworthiness(const Eigen::MatrixXf& X, const Eigen::MatrixXf& Y, int k
         for (Eigen::Index r = 0; r < rows; ++r) {
           const auto i = static_cast<int>(r0 + r);
           const float* col = D.col(r).data();
-          const float* xi = full.row(i).data();
+          const float* xi = orig.row(i).data();
           // Thresholds: the direct distances to i's embedding neighbours (entry 0 is i).
-          for (int j = 0; j < k; ++j) thr[static_cast<std::size_t>(j)] = direct_sq(xi, full.row(emb.at(i, j + 1)).data(), d);
+          for (int j = 0; j < k; ++j)
+            thr[static_cast<std::size_t>(j)] = direct_sq_double(xi, orig.row(emb.at(i, j + 1)).data(), d);
           std::sort(thr.begin(), thr.end());
-          const float top = thr.back();
+          // Float thresholds rounded down and up: U < tdn implies D < t, L >= tup implies D >= t.
+          for (int m = 0; m < k; ++m) {
+            const double t = thr[static_cast<std::size_t>(m)];
+            float f = static_cast<float>(t);
+            tdn[static_cast<std::size_t>(m)] = static_cast<double>(f) > t ? std::nextafter(f, -INFINITY) : f;
+            f = static_cast<float>(t);
+            tup[static_cast<std::size_t>(m)] = static_cast<double>(f) < t ? std::nextafter(f, INFINITY) : f;
+          }
+          const float top = tup.back();
           const float ri = rr[i];
-          const float c = B.margin_coef, ci = c * B.row_sq(i);
+          // The bounds hold for the centred float rows; centring rounded each coordinate by
+          // up to u |x - mean|, moving a squared distance by at most 8 u (|x_i|² + |x_l|²):
+          // covered, with the same factor 2, by 16 u more.
+          const float c = B.margin_coef + 16.0f * std::numeric_limits<float>::epsilon() / 2.0f, ci = c * B.row_sq(i);
           // cnt[m] = #{l != i : D_l < t_m}. With U < t_m, l counts; with L >= t_m it
           // does not; a point with some t_m in [L, U) is measured directly.
           std::fill(cnt.begin(), cnt.end(), 0LL);
           const auto measure = [&](Eigen::Index l) {
-            const float v = direct_sq(xi, full.row(l).data(), d);
+            const double v = direct_sq_double(xi, orig.row(l).data(), d);
             for (int m = 0; m < k; ++m) cnt[static_cast<std::size_t>(m)] += v < thr[static_cast<std::size_t>(m)];
           };
           const auto scalar = [&](Eigen::Index l) {
@@ -95,13 +128,12 @@ double trustworthiness(const Eigen::MatrixXf& X, const Eigen::MatrixXf& Y, int k
             const float hi = col[l] + sp * sp + mg;
             bool straddles = false;
             for (int m = 0; m < k; ++m) {
-              const float t = thr[static_cast<std::size_t>(m)];
-              straddles = straddles || (lo < t && !(hi < t));
+              straddles = straddles || (lo < tup[static_cast<std::size_t>(m)] && !(hi < tdn[static_cast<std::size_t>(m)]));
             }
             if (straddles) {
               measure(l);
             } else {
-              for (int m = 0; m < k; ++m) cnt[static_cast<std::size_t>(m)] += hi < thr[static_cast<std::size_t>(m)];
+              for (int m = 0; m < k; ++m) cnt[static_cast<std::size_t>(m)] += hi < tdn[static_cast<std::size_t>(m)];
             }
           };
           Eigen::Index l = 0;
@@ -122,12 +154,12 @@ double trustworthiness(const Eigen::MatrixXf& X, const Eigen::MatrixXf& Y, int k
               const __m512 hi = _mm512_add_ps(_mm512_add_ps(e, _mm512_mul_ps(sp, sp)), mg);
               __mmask16 straddle = 0;
               for (int m = 0; m < k; ++m) {
-                const __m512 t = _mm512_set1_ps(thr[static_cast<std::size_t>(m)]);
-                straddle |= _mm512_cmp_ps_mask(lo, t, _CMP_LT_OQ) & _mm512_cmp_ps_mask(t, hi, _CMP_LE_OQ);
+                straddle |= _mm512_cmp_ps_mask(lo, _mm512_set1_ps(tup[static_cast<std::size_t>(m)]), _CMP_LT_OQ) &
+                            _mm512_cmp_ps_mask(_mm512_set1_ps(tdn[static_cast<std::size_t>(m)]), hi, _CMP_LE_OQ);
               }
               const auto keep = static_cast<__mmask16>(~straddle);
               for (int m = 0; m < k; ++m) {
-                const __m512 t = _mm512_set1_ps(thr[static_cast<std::size_t>(m)]);
+                const __m512 t = _mm512_set1_ps(tdn[static_cast<std::size_t>(m)]);
                 cnt[static_cast<std::size_t>(m)] += std::popcount(
                     static_cast<unsigned>(_mm512_mask_cmp_ps_mask(keep, hi, t, _CMP_LT_OQ)));
               }

@@ -10,8 +10,10 @@
 // through the projection bounds of projection.hpp (99.9 % of the variance kept), one
 // m-dimensional matrix product per block of rows: l counts for t_m when U_il < t_m, not
 // when L_il >= t_m, and is measured directly only when some t_m lies in [L_il, U_il).
-// The result is the count on the direct float distances (scikit-learn's, but for pairs
-// whose distances tie within float rounding); time O(n² m + n (k + measured) d).
+// The thresholds and the measured pairs are computed in double on the rows as given
+// (the bounds are widened for the float centring), so the counts are those of exact
+// distances: scikit-learn's float64 result (reservoir states A, B, C: equal to all
+// printed digits). Time O(n² m + n (k + measured) d).
 //
 // Procrustes alignment: the rotation R (reflections allowed unless disabled), scale s
 // (optional) and translation t minimising |s (A - mean A) R + t - B|_F, from the SVD

@@ -34,9 +34,8 @@ constexpr Eigen::Index kGridMinRows = 512;
 // the plain product at this size takes about a second on 2 cores) ...
 constexpr double kExactWorkLimit = 6.4e10;
 // ... counting this many direct d-dimensional measures per row after a projection
-// (A and B measure 25-40, see docs/BENCHMARKS.md).
+// (A, B and C measure 23 to 28, see docs/BENCHMARKS.md).
 constexpr double kMeasuredPerRow = 64.0;
-
 
 float to_metric(float sq, Metric m) { return m == Metric::cosine ? 0.5f * sq : std::sqrt(sq); }
 
@@ -46,7 +45,7 @@ void check_k(int k, Eigen::Index n, const char* what) {
 }
 
 // Calls f(j) for every j with v[j] <= t (rare, in increasing j) and returns the min of
-// the other v[j] (INFINITY if none): 16-wide chunks, vectorised, scanned only on a hit.
+// the other v[j] (INFINITY if none); with AVX-512, 16 entries per compare.
 template <class F>
 float scan_at_most(const float* v, Eigen::Index n, float t, F&& f) {
   Eigen::Index j = 0;

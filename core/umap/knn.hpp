@@ -62,7 +62,7 @@ struct KnnGraph {
 // The method `automatic` picks, by an estimate of the exact search's work in
 // multiply-adds: n² d for the plain product, or, when the rows project onto m =
 // projected_dims > 0 dimensions, n² m + 64 n d (64 direct measures per row, a generous
-// figure: reservoir states measure 25-40). Exact when n <= 4096 or the work is at most
+// figure: reservoir states measure 23-28). Exact when n <= 4096 or the work is at most
 // 6.4e10 (about a second on 2 cores), approximate (HNSW) above. nearest_neighbors asks
 // first with projected_dims = 0 and, only if that says approximate, fits the projection
 // and asks again: 1 001-dimensional reservoir states (m = 32) stay exact up to ~40 000

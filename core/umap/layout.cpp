@@ -98,22 +98,33 @@ float fast_pow(float x, float y) { return pow_inline(x, y); }
 
 SgdSchedule::SgdSchedule(const SparseGraph& W, float negative_sample_rate) {
   const Eigen::Index n = W.rows();
-  ptr_.assign(static_cast<std::size_t>(n + 1), 0);
   float wmax = 0.0f;
   for (Eigen::Index i = 0; i < W.outerSize(); ++i)
     for (SparseGraph::InnerIterator it(W, i); it; ++it) wmax = std::max(wmax, it.value());
   std::vector<double> load(static_cast<std::size_t>(n), 0.0);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    for (SparseGraph::InnerIterator it(W, i); it; ++it) {
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (SparseGraph::InnerIterator it(W, i); it; ++it)
+      if (it.value() > 0.0f) load[static_cast<std::size_t>(i)] += it.value() / wmax;
+  // Heads by decreasing expected samples per epoch (ties by index): the 2-D kernel runs
+  // blocks of consecutive heads in vector lanes, and similar loads waste fewer lanes.
+  // The edge lists are stored in this order too, so that an epoch streams through them
+  // (in index order the sorted heads would hop across megabytes of schedule).
+  order_.resize(static_cast<std::size_t>(n));
+  for (Eigen::Index i = 0; i < n; ++i) order_[static_cast<std::size_t>(i)] = static_cast<int>(i);
+  std::stable_sort(order_.begin(), order_.end(), [&load](int a, int b) {
+    return load[static_cast<std::size_t>(a)] > load[static_cast<std::size_t>(b)];
+  });
+  ptr_.assign(static_cast<std::size_t>(n + 1), 0);
+  for (Eigen::Index p = 0; p < n; ++p) {
+    for (SparseGraph::InnerIterator it(W, order_[static_cast<std::size_t>(p)]); it; ++it) {
       if (it.value() <= 0.0f) continue;
       tail_.push_back(static_cast<int>(it.col()));
       const double e = static_cast<double>(wmax) / it.value();
       eps_.push_back(e);
       eps_neg_.push_back(e / negative_sample_rate);
       inv_eps_neg_.push_back(negative_sample_rate / e);
-      load[static_cast<std::size_t>(i)] += 1.0 / e;
     }
-    ptr_[static_cast<std::size_t>(i + 1)] = static_cast<int>(tail_.size());
+    ptr_[static_cast<std::size_t>(p + 1)] = static_cast<int>(tail_.size());
   }
   next_ = eps_;
   next_neg_ = eps_neg_;
@@ -121,16 +132,9 @@ SgdSchedule::SgdSchedule(const SparseGraph& W, float negative_sample_rate) {
   // least every ceil(eps) <= eps + 1 epochs, so it brings at most 2 pulls and
   // floor((eps + 1) / eps_neg) + 1 <= 2 rate + 1 negative samples.
   const int per_edge = 2 + static_cast<int>(std::min(2.0f * negative_sample_rate + 2.0f, 1e6f));
-  for (Eigen::Index i = 0; i < n; ++i)
-    max_degree_ = std::max(max_degree_, ptr_[static_cast<std::size_t>(i + 1)] - ptr_[static_cast<std::size_t>(i)]);
+  for (Eigen::Index p = 0; p < n; ++p)
+    max_degree_ = std::max(max_degree_, ptr_[static_cast<std::size_t>(p + 1)] - ptr_[static_cast<std::size_t>(p)]);
   max_samples_ = static_cast<long long>(max_degree_) * per_edge;
-  // Heads by decreasing expected samples per epoch (ties by index): the 2-D kernel runs
-  // blocks of consecutive heads in vector lanes, and similar loads waste fewer lanes.
-  order_.resize(static_cast<std::size_t>(n));
-  for (Eigen::Index i = 0; i < n; ++i) order_[static_cast<std::size_t>(i)] = static_cast<int>(i);
-  std::stable_sort(order_.begin(), order_.end(), [&load](int a, int b) {
-    return load[static_cast<std::size_t>(a)] > load[static_cast<std::size_t>(b)];
-  });
 }
 
 namespace {
@@ -143,7 +147,8 @@ struct EpochArgs {
   const RowMatrixXf& tail;
   std::uint64_t epoch_seed;
   double ep;
-  const std::vector<int>& ptr;
+  const std::vector<int>& order;  // head at each position of the edge lists
+  const std::vector<int>& ptr;    // CSR by position
   const std::vector<int>& tails;
   const std::vector<double>& eps;
   std::vector<double>& next;
@@ -168,8 +173,9 @@ inline int draw_tail(std::uint64_t& rs, std::uint64_t n_tail) {
 enum Kind : std::uint8_t { kNone = 0, kAttract = 1, kAttractAgain = 2, kRepel = 3 };
 
 template <class Emit>
-inline void head_samples(const EpochArgs& a, int v, std::uint64_t n_tail, Emit&& emit) {
-  const int e0 = a.ptr[static_cast<std::size_t>(v)], e1 = a.ptr[static_cast<std::size_t>(v + 1)];
+inline void head_samples(const EpochArgs& a, int pos, std::uint64_t n_tail, Emit&& emit) {
+  const int v = a.order[static_cast<std::size_t>(pos)];
+  const int e0 = a.ptr[static_cast<std::size_t>(pos)], e1 = a.ptr[static_cast<std::size_t>(pos + 1)];
   std::uint64_t rs = head_stream(a.epoch_seed, v);
   const bool exclude_self = a.p.exclude_self;
   const bool twice = a.p.attraction_pulls > 1;
@@ -205,9 +211,9 @@ void epoch_kernel(const EpochArgs& a, int threads) {
   {
     std::vector<float> o(static_cast<std::size_t>(dim)), prev_step(static_cast<std::size_t>(dim), 0.0f);
 #pragma omp for schedule(static)
-  for (int v = 0; v < n_head; ++v) {
-    float* y = a.head.row(v).data();
-    head_samples(a, v, n_tail, [&](Kind kind, int k) {
+  for (int pos = 0; pos < n_head; ++pos) {
+    float* y = a.head.row(a.order[static_cast<std::size_t>(pos)]).data();
+    head_samples(a, pos, n_tail, [&](Kind kind, int k) {
       const float* q = a.tail.row(k).data();
       if (kind == kAttractAgain) {
         for (int c = 0; c < dim; ++c) o[static_cast<std::size_t>(c)] -= prev_step[static_cast<std::size_t>(c)];
@@ -268,8 +274,9 @@ struct Block2 {
 
 // Lists head v's samples (as head_samples: same order, same draws) into lane l of the
 // block; returns how many.
-inline int list_samples(const EpochArgs& a, int v, std::uint64_t n_tail, Block2& blk, int l) {
-  const int e0 = a.ptr[static_cast<std::size_t>(v)], e1 = a.ptr[static_cast<std::size_t>(v + 1)];
+inline int list_samples(const EpochArgs& a, int pos, std::uint64_t n_tail, Block2& blk, int l) {
+  const int v = a.order[static_cast<std::size_t>(pos)];
+  const int e0 = a.ptr[static_cast<std::size_t>(pos)], e1 = a.ptr[static_cast<std::size_t>(pos + 1)];
   std::uint64_t rs = head_stream(a.epoch_seed, v);
   const std::uint64_t self = a.p.exclude_self ? static_cast<std::uint64_t>(v) : ~0ULL;
   const bool twice = a.p.attraction_pulls > 1;
@@ -331,7 +338,8 @@ inline int list_samples(const EpochArgs& a, int v, std::uint64_t n_tail, Block2&
   return static_cast<int>(slot / kBlockHeads);
 }
 
-void epoch_kernel_2d(const EpochArgs& a, const std::vector<int>& order, int cap, int max_degree, int threads) {
+void epoch_kernel_2d(const EpochArgs& a, int cap, int max_degree, int threads) {
+  const std::vector<int>& order = a.order;
   const int n_head = static_cast<int>(a.head.rows());
   const auto n_tail = static_cast<std::uint64_t>(a.tail.rows());
   const float pa = a.p.a, pb_exp = a.p.b, alpha = a.alpha;
@@ -349,7 +357,7 @@ void epoch_kernel_2d(const EpochArgs& a, const std::vector<int>& order, int cap,
       const int m = std::min(kBlockHeads, n_head - h0);
       int steps = 0;
       for (int l = 0; l < kBlockHeads; ++l) {
-        blk.count[l] = l < m ? list_samples(a, order[static_cast<std::size_t>(h0 + l)], n_tail, blk, l) : 0;
+        blk.count[l] = l < m ? list_samples(a, h0 + l, n_tail, blk, l) : 0;
         steps = std::max(steps, blk.count[l]);
       }
       for (int l = 0; l < kBlockHeads; ++l)
@@ -418,10 +426,10 @@ void SgdSchedule::run_epoch(int epoch, float alpha, const SgdParams& p, RowMatri
   // machine the second thread can be far slower (it waits for a descheduled peer at
   // every epoch), hence the explicit `threads` override.
   if (threads <= 0) threads = std::clamp(static_cast<int>(tail_.size() / 15000), 1, omp_get_max_threads());
-  const EpochArgs args{alpha, p, head, tail, epoch_seed, static_cast<double>(epoch), ptr_, tail_, eps_, next_, eps_neg_, inv_eps_neg_, next_neg_};
+  const EpochArgs args{alpha, p, head, tail, epoch_seed, static_cast<double>(epoch), order_, ptr_, tail_, eps_, next_, eps_neg_, inv_eps_neg_, next_neg_};
   switch (head.cols()) {
     case 2:
-      epoch_kernel_2d(args, order_, static_cast<int>(max_samples_), max_degree_, threads);
+      epoch_kernel_2d(args, static_cast<int>(max_samples_), max_degree_, threads);
       break;
     case 3:
       epoch_kernel<3>(args, threads);
@@ -435,7 +443,7 @@ void SgdSchedule::run_epoch_reference(int epoch, float alpha, const SgdParams& p
                                       const RowMatrixXf& tail, std::uint64_t sampling_seed) {
   const std::uint64_t epoch_seed =
       derive_seed(sampling_seed, "epoch") ^ (0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(epoch + 1));
-  const EpochArgs args{alpha, p, head, tail, epoch_seed, static_cast<double>(epoch), ptr_, tail_, eps_, next_, eps_neg_, inv_eps_neg_, next_neg_};
+  const EpochArgs args{alpha, p, head, tail, epoch_seed, static_cast<double>(epoch), order_, ptr_, tail_, eps_, next_, eps_neg_, inv_eps_neg_, next_neg_};
   epoch_kernel<0>(args, 1);
 }
 

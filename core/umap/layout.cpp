@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -421,11 +422,9 @@ void SgdSchedule::run_epoch(int epoch, float alpha, const SgdParams& p, RowMatri
                             std::uint64_t sampling_seed, int threads) {
   const std::uint64_t epoch_seed =
       derive_seed(sampling_seed, "epoch") ^ (0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(epoch + 1));
-  // The result does not depend on the thread count, so tiny graphs use one thread: a
-  // parallel region per epoch costs more than it saves below ~15 000 edges. On a busy
-  // machine the second thread can be far slower (it waits for a descheduled peer at
-  // every epoch), hence the explicit `threads` override.
-  if (threads <= 0) threads = std::clamp(static_cast<int>(tail_.size() / 15000), 1, omp_get_max_threads());
+  const bool automatic = threads <= 0;
+  if (automatic) threads = pick_threads();
+  const auto t0 = std::chrono::steady_clock::now();
   const EpochArgs args{alpha, p, head, tail, epoch_seed, static_cast<double>(epoch), order_, ptr_, tail_, eps_, next_, eps_neg_, inv_eps_neg_, next_neg_};
   switch (head.cols()) {
     case 2:
@@ -436,6 +435,41 @@ void SgdSchedule::run_epoch(int epoch, float alpha, const SgdParams& p, RowMatri
       break;
     default:
       epoch_kernel<0>(args, threads);
+  }
+  if (automatic) record_epoch(threads, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+}
+
+// The result does not depend on the thread count, so the count can follow the
+// machine. Tiny graphs use one thread (a parallel region per epoch costs more than it
+// saves below ~15 000 edges). Above, both counts are timed: every epoch ends at a
+// barrier, and on a machine whose other core is busy the second thread is descheduled
+// for a time slice at each one (measured: the paper's map's 500 epochs took 5 s
+// instead of 0.2 s). So the first epochs try each count, the faster is kept, and the
+// other is re-tried after 16 epochs, then 32, 64, ... while it keeps losing.
+int SgdSchedule::pick_threads() {
+  const int many = std::clamp(static_cast<int>(tail_.size() / 15000), 1, omp_get_max_threads());
+  if (many == 1) return 1;
+  if (epoch_seconds_[1] < 0.0) return many;
+  if (epoch_seconds_[0] < 0.0) return 1;
+  const int best = epoch_seconds_[0] <= epoch_seconds_[1] ? 1 : many;
+  if (++since_probe_ >= probe_interval_) {
+    since_probe_ = 0;
+    probing_ = true;
+    return best == 1 ? many : 1;
+  }
+  return best;
+}
+
+void SgdSchedule::record_epoch(int threads, double seconds) {
+  const int slot = threads == 1 ? 0 : 1;
+  double& est = epoch_seconds_[slot];
+  if (probing_) {
+    probing_ = false;
+    const double other = epoch_seconds_[1 - slot];
+    probe_interval_ = seconds < other ? 16 : std::min(probe_interval_ * 2, 1 << 20);
+    est = seconds;
+  } else {
+    est = est < 0.0 ? seconds : 0.7 * est + 0.3 * seconds;
   }
 }
 

@@ -56,9 +56,10 @@ class SgdSchedule {
   SgdSchedule(const SparseGraph& W, float negative_sample_rate);
   // One epoch (0-based `epoch`): moves the rows of `head`; `tail` is what the heads read
   // (a snapshot of head for fit, the fitted embedding for transform).
-  // `threads`: 0 = automatic (one thread per 15 000 edges, as a parallel region per
-  // epoch costs more than it saves; at most the OpenMP maximum); > 0 forces that many.
-  // The result is the same for any value.
+  // `threads`: 0 = automatic (one thread below 15 000 edges, as a parallel region per
+  // epoch costs more than it saves; above, one or all OpenMP threads, whichever the
+  // recent epochs found faster: on a busy machine a second thread can slow every epoch
+  // down 20-fold); > 0 forces that many. The result is the same for any value.
   void run_epoch(int epoch, float alpha, const SgdParams& p, RowMatrixXf& head, const RowMatrixXf& tail,
                  std::uint64_t sampling_seed, int threads = 0);
   // The same epoch by the plain scalar kernel (one head at a time, any dimension, one
@@ -68,6 +69,11 @@ class SgdSchedule {
   Eigen::Index edges() const { return static_cast<Eigen::Index>(tail_.size()); }
 
  private:
+  int pick_threads();                            // automatic thread count for the next epoch
+  void record_epoch(int threads, double seconds);
+  double epoch_seconds_[2] = {-1.0, -1.0};       // recent wall time of an epoch: 1 thread, all threads
+  int probe_interval_ = 16, since_probe_ = 0;
+  bool probing_ = false;
   int max_degree_ = 0;         // most edges of one head
   long long max_samples_ = 0;  // bound on one head's samples in one epoch (2-D kernel buffers)
   std::vector<int> order_;  // heads by decreasing expected samples per epoch (2-D kernel blocks)

@@ -161,3 +161,20 @@ TEST(UmapLayout, TransformScheduleMovesOnlyTheHeads) {
   EXPECT_GT((yv - y0).cwiseAbs().maxCoeff(), 0.01f);
   EXPECT_EQ(fixed, random_layout(n, 4));
 }
+
+TEST(UmapLayout, AutomaticThreadCountGivesTheSameLayout) {
+  // Above 15 000 edges the automatic count times one and all threads and may switch
+  // between them from epoch to epoch; the layout must be that of one thread throughout.
+  const int n = 2000;
+  const um::SparseGraph W = random_graph(n, 21);
+  um::SgdSchedule automatic(W, 5.0f), one(W, 5.0f);
+  ASSERT_GT(automatic.edges(), 15000);
+  um::RowMatrixXf ya = random_layout(n, 2), y1 = ya;
+  for (int e = 0; e < 40; ++e) {
+    const float alpha = 1.0f - e / 40.0f;
+    const um::RowMatrixXf sa = ya, s1 = y1;
+    automatic.run_epoch(e, alpha, um::SgdParams{}, ya, sa, 5, 0);
+    one.run_epoch(e, alpha, um::SgdParams{}, y1, s1, 5, 1);
+  }
+  EXPECT_EQ(ya, y1);
+}

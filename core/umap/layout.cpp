@@ -1,6 +1,7 @@
 #include "core/umap/layout.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <chrono>
 #include <cmath>
@@ -445,14 +446,28 @@ void SgdSchedule::run_epoch(int epoch, float alpha, const SgdParams& p, RowMatri
 // barrier, and on a machine whose other core is busy the second thread is descheduled
 // for a time slice at each one (measured: the paper's map's 500 epochs took 5 s
 // instead of 0.2 s). So the first epochs try each count, the faster is kept, and the
-// other is re-tried after 16 epochs, then 32, 64, ... while it keeps losing.
+// other is re-tried after 16 epochs, then 32, 64, ... while it keeps losing. What the
+// last schedule learnt seeds the next (a warm start after a fit, the explorer's
+// frames): it starts with the count that won and keeps its back-off.
+namespace {
+std::atomic<int> g_hint_threads{0};     // 0: nothing learnt yet
+std::atomic<int> g_hint_interval{16};
+}  // namespace
+
 int SgdSchedule::pick_threads() {
   const int many = std::clamp(static_cast<int>(tail_.size() / 15000), 1, omp_get_max_threads());
   if (many == 1) return 1;
-  if (epoch_seconds_[1] < 0.0) return many;
-  if (epoch_seconds_[0] < 0.0) return 1;
-  const int best = epoch_seconds_[0] <= epoch_seconds_[1] ? 1 : many;
-  if (++since_probe_ >= probe_interval_) {
+  if (first_threads_ == 0) {
+    const int hint = g_hint_threads.load(std::memory_order_relaxed);
+    first_threads_ = hint == 1 ? 1 : many;
+    probe_interval_ = hint > 0 ? g_hint_interval.load(std::memory_order_relaxed) : 1;
+  }
+  const bool known1 = epoch_seconds_[0] >= 0.0, known_many = epoch_seconds_[1] >= 0.0;
+  const int best = known1 && known_many ? (epoch_seconds_[0] <= epoch_seconds_[1] ? 1 : many)
+                   : known1             ? 1
+                   : known_many         ? many
+                                        : first_threads_;
+  if (++since_probe_ > probe_interval_) {
     since_probe_ = 0;
     probing_ = true;
     return best == 1 ? many : 1;
@@ -466,10 +481,14 @@ void SgdSchedule::record_epoch(int threads, double seconds) {
   if (probing_) {
     probing_ = false;
     const double other = epoch_seconds_[1 - slot];
-    probe_interval_ = seconds < other ? 16 : std::min(probe_interval_ * 2, 1 << 20);
+    if (other >= 0.0) probe_interval_ = seconds < other ? 16 : std::min(probe_interval_ * 2, 1 << 20);
     est = seconds;
   } else {
     est = est < 0.0 ? seconds : 0.7 * est + 0.3 * seconds;
+  }
+  if (epoch_seconds_[0] >= 0.0 && epoch_seconds_[1] >= 0.0) {
+    g_hint_threads.store(epoch_seconds_[0] <= epoch_seconds_[1] ? 1 : 2, std::memory_order_relaxed);
+    g_hint_interval.store(probe_interval_, std::memory_order_relaxed);
   }
 }
 

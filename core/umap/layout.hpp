@@ -72,7 +72,8 @@ class SgdSchedule {
   int pick_threads();                            // automatic thread count for the next epoch
   void record_epoch(int threads, double seconds);
   double epoch_seconds_[2] = {-1.0, -1.0};       // recent wall time of an epoch: 1 thread, all threads
-  int probe_interval_ = 16, since_probe_ = 0;
+  int probe_interval_ = 1, since_probe_ = 0;
+  int first_threads_ = 0;                        // count of the first epoch (0: not chosen yet)
   bool probing_ = false;
   int max_degree_ = 0;         // most edges of one head
   long long max_samples_ = 0;  // bound on one head's samples in one epoch (2-D kernel buffers)

@@ -5,12 +5,22 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "core/common/check.hpp"
 #include "core/common/parallel.hpp"
 #include "core/io/model_file.hpp"
 
 namespace rssviz::experiment {
 
 std::string to_string(EsnReadout r) { return r == EsnReadout::kRls ? "rls" : "ridge"; }
+
+void validate_readout(double ridge, EsnReadout readout) {
+  if (readout != EsnReadout::kRls) return;
+  try {
+    check_range_open_low("ridge", ridge, 0.0, 1e6);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string(e.what()) + " for the RLS readout (P(0) = I / ridge)");
+  }
+}
 
 EsnReadout esn_readout_from_string(const std::string& s) {
   if (s == "ridge") return EsnReadout::kRidge;
@@ -56,8 +66,7 @@ EsnRun run_esn_protocol(const EsnExperimentOptions& options, const StopFlag* sto
 
 EsnRun run_esn_protocol(const corpus::Corpus& c, const esn::ReservoirOptions& reservoir, EsnReadout readout,
                         const StopFlag* stop) {
-  if (readout == EsnReadout::kRls && !(reservoir.ridge > 0.0))
-    throw std::invalid_argument("ridge = 0 is out of range (0, 1e12] for the RLS readout (P(0) = I / ridge)");
+  validate_readout(reservoir.ridge, readout);
   EsnRun run;
   ThreadScope threads(reservoir.threads);  // the fit and the prediction too, not only the harvest
   const double cpu0 = cpu_seconds();

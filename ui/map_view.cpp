@@ -114,7 +114,15 @@ MapView::MapView(Workspace* ws, QWidget* parent) : QCustomPlot(parent), ws_(ws) 
   colour_scale_->setType(QCPAxis::atRight);
   colour_scale_->setBarWidth(14);
   colour_scale_->setVisible(false);
-  side_->addElement(2, 0, colour_scale_);
+  // A grid cell gives its element the whole column width (the title's), so the bar
+  // gets a row of its own: its column is held to the bar's width, a spacer takes the rest.
+  auto* scale_row = new QCPLayoutGrid;
+  scale_row->addElement(0, 0, colour_scale_);
+  scale_row->addElement(0, 1, new QCPLayoutElement(this));  // unbounded, unlike an empty grid
+  scale_row->setColumnStretchFactor(0, 0.001);
+  scale_row->setColumnStretchFactor(1, 1);
+  scale_row->setColumnSpacing(0);
+  side_->addElement(2, 0, scale_row);
   side_->addElement(3, 0, new QCPLayoutGrid);  // takes the slack below a short legend
   side_->setRowStretchFactor(0, 0.001);
   side_->setRowStretchFactor(1, 0.001);
@@ -138,6 +146,7 @@ MapView::MapView(Workspace* ws, QWidget* parent) : QCustomPlot(parent), ws_(ws) 
   connect(ws_, &Workspace::stageChanged, this, [this] { dirty_ = true; });
   connect(ws_, &Workspace::colourChanged, this, [this] { dirty_ = true; });
   connect(this, &QCustomPlot::mouseDoubleClick, this, [this] { resetZoom(); });
+  connect(this, &QCustomPlot::afterLayout, this, [this] { layoutWords(); });
 }
 
 void MapView::setPlaceholder(const QString& text) {
@@ -300,6 +309,7 @@ void MapView::refresh() {
 void MapView::drawTrajectory() {
   for (auto* it : words_) removeItem(it);
   words_.clear();
+  labels_.clear();
   trajectory_->data()->clear();
   const int ms = ws_->mapIndex(ws_->selected());
   const auto* pts = ws_->points();
@@ -315,37 +325,16 @@ void MapView::drawTrajectory() {
   }
   trajectory_->setData(t, x, y);
   QFont f(font().family(), 9, QFont::DemiBold);
-  const QFontMetricsF fm(f);
-  // Place each word beside its point, trying four corners and keeping the first that
-  // does not cover a word already placed, so a trajectory that folds back stays legible.
-  QList<QRectF> taken;
-  const Qt::Alignment corners[] = {Qt::AlignLeft | Qt::AlignBottom, Qt::AlignRight | Qt::AlignBottom,
-                                   Qt::AlignLeft | Qt::AlignTop, Qt::AlignRight | Qt::AlignTop};
   for (size_t r = 0; r < rows.size(); ++r) {
     const int w = pts->word_at(s->corpus->test, ms, static_cast<int>(r));
     const QString text = w < 0 ? QStringLiteral("∅") : QString::fromStdString(s->corpus->grammar.vocabulary()[static_cast<size_t>(w)]);
-    const QPointF px(xAxis->coordToPixel(x[static_cast<int>(r)]), yAxis->coordToPixel(y[static_cast<int>(r)]));
-    const QSizeF size(fm.horizontalAdvance(text) + 4, fm.height());
-    Qt::Alignment chosen = corners[0];
-    for (const auto a : corners) {
-      const double left = (a & Qt::AlignLeft) ? px.x() + 4 : px.x() - 4 - size.width();
-      const double top = (a & Qt::AlignBottom) ? px.y() - 3 - size.height() : px.y() + 3;
-      const QRectF box(QPointF(left, top), size);
-      bool free = true;
-      for (const auto& t : taken) free = free && !t.intersects(box);
-      if (free) {
-        chosen = a;
-        taken << box;
-        break;
-      }
-    }
     auto* label = new QCPItemText(this);
     label->setText(text);
     label->setFont(f);
     label->setColor(QColor(20, 20, 20));
     label->setBrush(QColor(255, 255, 255, 200));
     // Anchored to the point in plot coordinates (an invisible tracer), so the word
-    // follows pan and zoom, and offset by a few pixels off the dot.
+    // follows pan and zoom, and offset by a few pixels off the dot (layoutWords).
     auto* anchor = new QCPItemTracer(this);
     anchor->setStyle(QCPItemTracer::tsNone);
     anchor->position->setCoords(x[static_cast<int>(r)], y[static_cast<int>(r)]);
@@ -353,10 +342,49 @@ void MapView::drawTrajectory() {
     label->setPadding(QMargins(2, 0, 2, 0));
     label->position->setType(QCPItemPosition::ptAbsolute);
     label->position->setParentAnchor(anchor->position);
-    label->position->setCoords((chosen & Qt::AlignLeft) ? 4 : -4, (chosen & Qt::AlignBottom) ? -3 : 3);
-    label->setPositionAlignment(chosen);
     label->setClipToAxisRect(true);
     words_ << label;
+    labels_ << Label{label, QPointF(x[static_cast<int>(r)], y[static_cast<int>(r)])};
+  }
+  layoutWords();
+}
+
+void MapView::layoutWords() {
+  // Each word beside its point, at the first of four corners that covers neither a word
+  // already placed nor a point of the trajectory; a word with no free corner is hidden
+  // (it shows again when a zoom makes room; the tooltip and the heatmap still name it).
+  // Run before every redraw, after the layout, so zoom, pan and resize re-place words.
+  word_boxes_.clear();
+  hidden_words_ = 0;
+  if (labels_.isEmpty()) return;
+  QList<QRectF>& taken = word_boxes_;
+  QList<QPointF> dots;
+  for (const auto& l : labels_) dots << QPointF(xAxis->coordToPixel(l.at.x()), yAxis->coordToPixel(l.at.y()));
+  const Qt::Alignment corners[] = {Qt::AlignLeft | Qt::AlignBottom, Qt::AlignRight | Qt::AlignBottom,
+                                   Qt::AlignLeft | Qt::AlignTop, Qt::AlignRight | Qt::AlignTop};
+  const QFontMetricsF fm(labels_.front().item->font());
+  for (int i = 0; i < labels_.size(); ++i) {
+    const auto& l = labels_[i];
+    const QPointF px = dots[i];
+    const QSizeF size(fm.horizontalAdvance(l.item->text()) + 4, fm.height());
+    bool placed = false;
+    for (const auto a : corners) {
+      const double left = (a & Qt::AlignLeft) ? px.x() + 4 : px.x() - 4 - size.width();
+      const double top = (a & Qt::AlignBottom) ? px.y() - 3 - size.height() : px.y() + 3;
+      const QRectF box(QPointF(left, top), size);
+      bool free = true;
+      for (const auto& t : taken) free = free && !t.intersects(box);
+      for (int j = 0; j < dots.size() && free; ++j) free = j == i || !box.contains(dots[j]);
+      if (free) {
+        taken << box;
+        l.item->position->setCoords((a & Qt::AlignLeft) ? 4 : -4, (a & Qt::AlignBottom) ? -3 : 3);
+        l.item->setPositionAlignment(a);
+        placed = true;
+        break;
+      }
+    }
+    l.item->setVisible(placed);
+    hidden_words_ += placed ? 0 : 1;
   }
 }
 

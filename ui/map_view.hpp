@@ -61,6 +61,11 @@ class MapView : public QCustomPlot {
   QString legendTitle() const;
   QStringList legendEntries() const;
   bool colourBarVisible() const;
+  QRect colourBarRect() const { return colour_scale_->outerRect(); }
+  // The trajectory's words as last placed: boxes in pixels (pairwise disjoint) and how
+  // many found no free place.
+  const QList<QRectF>& wordBoxes() const { return word_boxes_; }
+  int hiddenWords() const { return hidden_words_; }
   const ColoredScatter* scatter() const { return scatter_; }
   // The tooltip text for a point (rich text).
   QString describePoint(int p) const;
@@ -74,6 +79,7 @@ class MapView : public QCustomPlot {
  private:
   void rebuildLegend(const QVector<QPair<QString, QColor>>& entries);
   void drawTrajectory();
+  void layoutWords();  // places the trajectory's words for the current axes and size
   void fitAxes();  // rescale to the data plus an 8 % margin
 
   Workspace* ws_;
@@ -83,6 +89,13 @@ class MapView : public QCustomPlot {
   QCPLayoutGrid* side_;
   QCPItemText* placeholder_;
   QList<QCPAbstractItem*> words_;
+  struct Label {
+    QCPItemText* item;
+    QPointF at;  // the word's point, plot coordinates
+  };
+  QList<Label> labels_;
+  QList<QRectF> word_boxes_;
+  int hidden_words_ = 0;
   QList<QCPGraph*> legend_graphs_;
   QCPTextElement* legend_title_element_;
   bool dirty_ = true;

@@ -21,6 +21,16 @@ int SentenceModel::rowCount(const QModelIndex& parent) const {
 
 void SentenceModel::reset() {
   beginResetModel();
+  // The sentences' text is built once per corpus (searching and sorting read it for
+  // every row), not per call of data(); sessions of the same corpus share it.
+  const auto& s = ws_->session();
+  const auto c = s ? s->corpus : nullptr;
+  if (c != text_corpus_) {
+    text_.clear();
+    if (c)
+      for (const auto& sent : c->test.sentences) text_ << QString::fromStdString(experiment::inner_text(c->grammar, sent));
+    text_corpus_ = c;
+  }
   endResetModel();
 }
 
@@ -51,7 +61,7 @@ QVariant SentenceModel::data(const QModelIndex& index, int role) const {
     const bool sortKey = role == Qt::EditRole;
     switch (index.column()) {
       case cIndex: return i;
-      case cSentence: return QString::fromStdString(experiment::inner_text(g, sent));
+      case cSentence: return i < text_.size() ? text_[i] : QString::fromStdString(experiment::inner_text(g, sent));
       case cDecoded: return r ? QString::fromStdString(g.meaning_text(r->decoded)) : QStringLiteral("—");
       case cValid: return r ? (sortKey ? QVariant(r->valid) : QVariant(r->valid ? "✓" : "✗")) : QVariant("—");
       case cExact: return r ? (sortKey ? QVariant(r->exact) : QVariant(r->exact ? "✓" : "✗")) : QVariant("—");

@@ -27,6 +27,8 @@ class SentenceModel : public QAbstractTableModel {
 
  private:
   Workspace* ws_;
+  QStringList text_;                             // sentence text by test index
+  std::shared_ptr<const corpus::Corpus> text_corpus_;  // the corpus text_ was built from (kept alive)
 };
 
 class SentencesView : public QWidget {

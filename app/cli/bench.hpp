@@ -1,11 +1,13 @@
 // `rssviz-cli bench <name>`: benchmarks register themselves here like subcommands.
 #pragma once
+#include <CLI/CLI.hpp>
+
 #include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
+#include "core/common/timing.hpp"
 
 namespace rssviz::cli {
 
@@ -20,8 +22,7 @@ double median(std::vector<double> v);
 // Peak resident set size of this process so far, in MiB.
 double peak_rss_mib();
 
-inline double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
+using rssviz::cpu_seconds;
+using rssviz::seconds_since;
 
 }  // namespace rssviz::cli

@@ -3,8 +3,6 @@
 // the input scaling) it rescales the reservoir, recollects the states of the map's test
 // sentences and warm-starts UMAP from the previous layout, and prints the median latency
 // from a value change to a finished layout (target: < 300 ms for 200 sentences, 1000 units).
-#include <time.h>
-
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -22,12 +20,6 @@ namespace ex = rssviz::experiment;
 
 // Processor time of the whole process (all threads), in seconds: on this shared machine
 // the stable figure; with one thread it is what the wall time would be on an idle core.
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
-
 struct Args {
   int objects = 4;
   int units = 1000;

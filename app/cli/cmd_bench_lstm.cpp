@@ -1,7 +1,5 @@
 // rssviz-cli bench lstm: the paper's full LSTM training (35 epochs, batch 2, the 1000
 // training sentences of n = 4), timed end to end, median of several runs.
-#include <time.h>
-
 #include <cstdio>
 #include <memory>
 
@@ -21,12 +19,6 @@ struct Args {
   std::uint64_t seed = 1;
   bool single = false;
 };
-
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
 
 template <class T>
 void run(const Args& a) {

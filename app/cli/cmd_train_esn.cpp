@@ -88,8 +88,7 @@ void train(const TrainArgs& t, const EsnArgs& a) {
   o.readout = ex::esn_readout_from_string(a.readout);
   try {
     o.reservoir.validate();
-    if (o.readout == ex::EsnReadout::kRls && !(o.reservoir.ridge > 0.0))
-      throw std::invalid_argument("ridge = 0 is out of range (0, 1e6] with --readout rls");
+    ex::validate_readout(o.reservoir.ridge, o.readout);
   } catch (const std::invalid_argument& e) {
     rethrow_as_flag(e);
   }

@@ -2,7 +2,6 @@
 // `rssviz-cli bench umap`: fit and warm-start timings on such a matrix.
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -14,6 +13,7 @@
 #include "core/common/rng.hpp"
 #include "core/corpus/dataset.hpp"
 #include "core/esn/reservoir.hpp"
+#include "core/experiment/workbench.hpp"
 #include "core/io/npy.hpp"
 #include "core/umap/stability.hpp"
 #include "core/umap/umap.hpp"
@@ -97,39 +97,30 @@ void add(CLI::App& app) {
 
 const Registrar reg("umap", add);
 
-// The paper's map input: extended states [1; x] after every token of `sentences` test
-// sentences of the basic corpus (seed 1), every (1000 / sentences)-th one so that both
-// one- and two-object sentences are in (the test set lists its 300 one-object sentences
-// first), through the paper's reservoir (seed 1); duplicate states dropped.
-Eigen::MatrixXf esn_map_states(int sentences) {
-  rssviz::corpus::CorpusOptions co;
-  co.objects = 4;
-  co.seed = 1;
-  const auto corpus = rssviz::corpus::make_corpus(co);
-  rssviz::esn::ReservoirOptions ro;
-  const rssviz::esn::Reservoir res(ro, corpus.grammar.vocabulary_size());
-  std::vector<std::vector<int>> chosen;
-  const int total = corpus.test.size();
-  sentences = std::clamp(sentences, 1, total);
-  for (int i = 0; i < sentences; ++i)
-    chosen.push_back(corpus.test.sentences[static_cast<std::size_t>(static_cast<long long>(i) * total / sentences)].tokens);
-  const auto st = rssviz::esn::harvest(res, chosen, rssviz::esn::Keep::kEveryStep);
-  std::vector<Eigen::Index> keep;
-  std::vector<char> seen(static_cast<std::size_t>(st.x.cols()) + 1, 0);
-  for (Eigen::Index c = 0; c < st.x.cols(); ++c) {
-    const int id = st.prefix_id[static_cast<std::size_t>(c)];
-    if (id >= static_cast<int>(seen.size())) seen.resize(static_cast<std::size_t>(id) + 1, 0);
-    if (!seen[static_cast<std::size_t>(id)]) {
-      seen[static_cast<std::size_t>(id)] = 1;
-      keep.push_back(c);
+// Reservoir states for the benchmarks: the map's points (experiment::esn_map_points:
+// [1; x] after every token, duplicate states dropped) of `sentences` sentences spread
+// over a pool, through the paper's reservoir (seed 1). The pool is the test set of the
+// corpus (n objects, seed 1): the paper's map for n = 4 and 200 sentences; with
+// `all_splits`, the train, test and validation sentences of each corpus seed in
+// `seeds`, for inputs of ~20 000 points (n = 8, 3 000 sentences, seeds 1 and 2).
+Eigen::MatrixXf esn_map_states(int sentences, int objects, bool all_splits, const std::vector<int>& seeds) {
+  rssviz::corpus::Corpus pooled;
+  for (std::size_t i = 0; i < seeds.size(); ++i) {
+    rssviz::corpus::CorpusOptions co;
+    co.objects = objects;
+    co.seed = static_cast<std::uint64_t>(seeds[i]);
+    auto c = rssviz::corpus::make_corpus(co);
+    if (i == 0) {
+      pooled = c;
+      pooled.test.sentences.clear();
     }
+    auto& out = pooled.test.sentences;
+    if (all_splits) out.insert(out.end(), c.train.sentences.begin(), c.train.sentences.end());
+    out.insert(out.end(), c.test.sentences.begin(), c.test.sentences.end());
+    if (all_splits) out.insert(out.end(), c.validation.sentences.begin(), c.validation.sentences.end());
   }
-  Eigen::MatrixXf X(static_cast<Eigen::Index>(keep.size()), st.x.rows() + 1);
-  for (std::size_t r = 0; r < keep.size(); ++r) {
-    X(static_cast<Eigen::Index>(r), 0) = 1.0f;
-    X.row(static_cast<Eigen::Index>(r)).tail(st.x.rows()) = st.x.col(keep[r]).transpose();
-  }
-  return X;
+  const rssviz::esn::Reservoir res(rssviz::esn::ReservoirOptions{}, pooled.grammar.vocabulary_size());
+  return rssviz::experiment::esn_map_points(pooled, res, sentences, Eigen::MatrixXd()).X;
 }
 
 // bench umap: median fit time and trustworthiness; then the warm start after a small
@@ -139,6 +130,9 @@ void add_bench(CLI::App& bench) {
   struct Args {
     std::string in, save;
     int esn = 0;
+    int objects = 4;
+    std::string split = "test";
+    std::vector<int> corpus_seeds{1};
     int runs = 5;
     int warm_points = 2000;
     um::UmapOptions opt;
@@ -147,9 +141,17 @@ void add_bench(CLI::App& bench) {
   auto* cmd = bench.add_subcommand("umap", "Time UMAP on a .npy matrix: full fit, then warm-start refinement");
   auto* in = cmd->add_option("--in,-i", a->in, "Input .npy, one point per row");
   auto* esn = cmd->add_option("--esn", a->esn,
-                              "Instead of --in: reservoir states of this many test sentences (paper's ESN and corpus)")
-                  ->check(CLI::Range(1, 1000));
+                              "Instead of --in: reservoir states of this many sentences (paper's ESN; test sentences "
+                              "of the basic corpus unless --objects/--split/--corpus-seeds say otherwise)")
+                  ->check(CLI::Range(1, 1000000));
   in->excludes(esn);
+  cmd->add_option("--objects", a->objects, "With --esn: corpus size n (objects)")->check(CLI::Range(1, 50))->default_val(4);
+  cmd->add_option("--split", a->split, "With --esn: sentences from the test set, or from all splits")
+      ->check(CLI::IsMember({"test", "all"}))
+      ->default_val("test");
+  cmd->add_option("--corpus-seeds", a->corpus_seeds, "With --esn: corpus seed(s); several pool their sentences")
+      ->check(CLI::Range(0, 1000000))
+      ->default_val(std::vector<int>{1});
   cmd->add_option("--save", a->save, "Also save the input matrix as .npy (to compare with other tools)");
   cmd->add_option("--runs", a->runs, "Timed runs")->check(CLI::Range(1, 1000))->default_val(5);
   cmd->add_option("--warm-points", a->warm_points, "Points (first rows) of the warm-start benchmark; 0 = skip")
@@ -158,19 +160,20 @@ void add_bench(CLI::App& bench) {
   add_common(cmd, a->opt);
   cmd->callback([a] {
     if (a->in.empty() && a->esn == 0) throw UsageError("bench umap: give --in FILE or --esn SENTENCES");
-    const Eigen::MatrixXf X = a->esn > 0 ? esn_map_states(a->esn) : rssviz::io::read_npy_f(a->in);
+    const Eigen::MatrixXf X = a->esn > 0 ? esn_map_states(a->esn, a->objects, a->split == "all", a->corpus_seeds)
+                                         : rssviz::io::read_npy_f(a->in);
     if (!a->save.empty()) rssviz::io::write_npy(a->save, X);
     std::vector<double> t, tw, cpu, cpuw;
     Eigen::MatrixXf Y;
     um::UmapDiagnostics d;
     for (int r = 0; r < a->runs; ++r) {
       const auto t0 = std::chrono::steady_clock::now();
-      const std::clock_t c0 = std::clock();
+      const double c0 = cpu_seconds();
       um::Umap u(X, a->opt);
       u.run();
       Y = u.embedding();
       t.push_back(seconds_since(t0));
-      cpu.push_back(static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
+      cpu.push_back(cpu_seconds() - c0);
       d = u.diagnostics();
     }
     double trust = -1.0, trust_seconds = 0.0;
@@ -202,12 +205,12 @@ void add_bench(CLI::App& bench) {
     double knn = 0.0, layout = 0.0, graph = 0.0;
     for (int r = 0; r < a->runs; ++r) {
       const auto t0 = std::chrono::steady_clock::now();
-      const std::clock_t c0 = std::clock();
+      const double c0 = cpu_seconds();
       um::Umap u(base, Xc);  // reuses the neighbours of the rows the change leaves alone
       u.run();
       Yr = u.embedding();
       tw.push_back(seconds_since(t0));
-      cpuw.push_back(static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
+      cpuw.push_back(cpu_seconds() - c0);
       knn = u.diagnostics().knn_seconds;
       layout = u.diagnostics().layout_seconds;
       graph = u.diagnostics().graph_seconds;

@@ -1,16 +1,25 @@
 #include "core/experiment/esn_protocol.hpp"
 
-#include <time.h>
-
 #include <chrono>
 #include <stdexcept>
 
+#include "core/common/check.hpp"
 #include "core/common/parallel.hpp"
+#include "core/common/timing.hpp"
 #include "core/io/model_file.hpp"
 
 namespace rssviz::experiment {
 
 std::string to_string(EsnReadout r) { return r == EsnReadout::kRls ? "rls" : "ridge"; }
+
+void validate_readout(double ridge, EsnReadout readout) {
+  if (readout != EsnReadout::kRls) return;
+  try {
+    check_range_open_low("ridge", ridge, 0.0, 1e6);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string(e.what()) + " for the RLS readout (P(0) = I / ridge)");
+  }
+}
 
 EsnReadout esn_readout_from_string(const std::string& s) {
   if (s == "ridge") return EsnReadout::kRidge;
@@ -21,13 +30,6 @@ EsnReadout esn_readout_from_string(const std::string& s) {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
 
 void check_stop(const StopFlag* stop) {
   if (stop_requested(stop)) throw Cancelled();
@@ -48,7 +50,7 @@ EsnRun run_esn_protocol(const EsnExperimentOptions& options, const StopFlag* sto
   co.objects = options.objects;
   co.seed = options.reservoir.seed;
   const corpus::Corpus c = corpus::make_corpus(co);
-  const double t_corpus = since(t0);
+  const double t_corpus = seconds_since(t0);
   EsnRun run = run_esn_protocol(c, options.reservoir, options.readout, stop);
   run.timings.corpus = t_corpus;
   return run;
@@ -56,14 +58,13 @@ EsnRun run_esn_protocol(const EsnExperimentOptions& options, const StopFlag* sto
 
 EsnRun run_esn_protocol(const corpus::Corpus& c, const esn::ReservoirOptions& reservoir, EsnReadout readout,
                         const StopFlag* stop) {
-  if (readout == EsnReadout::kRls && !(reservoir.ridge > 0.0))
-    throw std::invalid_argument("ridge = 0 is out of range (0, 1e12] for the RLS readout (P(0) = I / ridge)");
+  validate_readout(reservoir.ridge, readout);
   EsnRun run;
   ThreadScope threads(reservoir.threads);  // the fit and the prediction too, not only the harvest
   const double cpu0 = cpu_seconds();
   auto t = Clock::now();
   esn::Reservoir res(reservoir, c.grammar.vocabulary_size());
-  run.timings.build = since(t);
+  run.timings.build = seconds_since(t);
   check_stop(stop);
 
   // Train and test in one harvest: more shared prefixes, wider GEMMs.
@@ -74,7 +75,7 @@ EsnRun run_esn_protocol(const corpus::Corpus& c, const esn::ReservoirOptions& re
   for (const auto& s : c.train.sentences) seqs.push_back(&s.tokens);
   for (const auto& s : c.test.sentences) seqs.push_back(&s.tokens);
   const esn::States st = esn::harvest(res, seqs, esn::Keep::kEnd, stop);
-  run.timings.harvest = since(t);
+  run.timings.harvest = seconds_since(t);
   run.timings.cpu_harvest = cpu_seconds() - cpu_h;
   run.harvested_steps = st.total_steps;
   run.unique_steps = st.unique_steps;
@@ -96,13 +97,13 @@ EsnRun run_esn_protocol(const corpus::Corpus& c, const esn::ReservoirOptions& re
   t = Clock::now();
   const Eigen::MatrixXf train_states = st.x.leftCols(c.train.size());
   run.model.wout = fit_readout(train_states, c.train.teacher, reservoir.ridge, readout);
-  run.timings.fit = since(t);
+  run.timings.fit = seconds_since(t);
   check_stop(stop);
 
   t = Clock::now();
   const Eigen::MatrixXd out_test = esn::predict(run.model.wout, st.x.rightCols(c.test.size()));
   run.test = metrics::evaluate(c.grammar, c.test, out_test);
-  run.timings.evaluate = since(t);
+  run.timings.evaluate = seconds_since(t);
   run.timings.cpu_total = cpu_seconds() - cpu0;
   run.train = metrics::evaluate(c.grammar, c.train, esn::predict(run.model.wout, train_states));
 

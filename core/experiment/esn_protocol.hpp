@@ -21,6 +21,9 @@ enum class EsnReadout {
 };
 std::string to_string(EsnReadout r);                    // "ridge" | "rls"
 EsnReadout esn_readout_from_string(const std::string& s);  // throws std::invalid_argument
+// Throws std::invalid_argument when `ridge` does not suit the readout: the RLS starts
+// from P(0) = I / ridge, so it needs 0 < ridge <= 1e6 (the options' upper bound).
+void validate_readout(double ridge, EsnReadout readout);
 
 struct EsnExperimentOptions {
   int objects = 4;                        // corpus size n, 1-50 (4 = the basic corpus)

@@ -3,14 +3,12 @@
 #include <chrono>
 #include <numeric>
 
+#include "core/common/timing.hpp"
 #include "core/experiment/workbench.hpp"
 
 namespace rssviz::experiment {
 
 namespace {
-double since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 corpus::Corpus corpus_for(const ExploreOptions& o) {
   corpus::CorpusOptions co;
   co.objects = o.objects;
@@ -38,10 +36,10 @@ std::shared_ptr<MapSession> Explorer::update(double spectral_radius, double leak
                                              const MapSession* previous, const StopFlag* stop) {
   auto t = std::chrono::steady_clock::now();
   const esn::Reservoir r = base_.with_scaling(spectral_radius, leak_rate, input_scaling);
-  timings_.rescale = since(t);
+  timings_.rescale = seconds_since(t);
   t = std::chrono::steady_clock::now();
   auto points = std::make_shared<MapPoints>(esn_map_points(*corpus_, r, options_.map_sentences, {}, stop));
-  timings_.harvest = since(t);
+  timings_.harvest = seconds_since(t);
   t = std::chrono::steady_clock::now();
   Eigen::MatrixXf init;
   if (previous && previous->points && previous->model == ModelKind::esn)
@@ -61,7 +59,7 @@ std::shared_ptr<MapSession> Explorer::update(double spectral_radius, double leak
   s->layout = u.embedding();
   timings_.knn = u.diagnostics().knn_seconds;
   timings_.layout = u.diagnostics().layout_seconds;
-  timings_.umap = since(t);
+  timings_.umap = seconds_since(t);
   s->model = ModelKind::esn;
   s->trained = false;
   s->corpus = corpus_;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/analysis/readout_importance.hpp"
+#include "core/common/timing.hpp"
 #include "core/esn/readout.hpp"
 #include "core/lstm/inspect.hpp"
 #include "core/umap/stability.hpp"
@@ -13,10 +14,6 @@
 namespace rssviz::experiment {
 
 namespace {
-
-double since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 void report(const ProgressFn& progress, long long done, long long total) {
   if (progress && !progress(done, total)) throw Cancelled();
@@ -185,7 +182,7 @@ std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& o, const 
   s->description = "ESN " + std::to_string(o.reservoir.units) + " units, sr " + std::to_string(o.reservoir.spectral_radius).substr(0, 5) +
                    ", leak " + std::to_string(o.reservoir.leak_rate).substr(0, 6) + ", n=" + std::to_string(o.objects) +
                    ", seed " + std::to_string(o.reservoir.seed);
-  s->seconds = since(t0);
+  s->seconds = seconds_since(t0);
   report(progress, kSteps, kSteps);
   return s;
 }
@@ -260,7 +257,7 @@ void LstmSessionBuilder::step(const StopFlag* stop) {
     curve_.exact_error.push_back(r.validation_exact_error);
     map_frame(stop);
   }
-  seconds_ += since(t0);
+  seconds_ += seconds_since(t0);
 }
 
 std::shared_ptr<MapSession> LstmSessionBuilder::session() const {

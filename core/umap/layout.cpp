@@ -1,15 +1,14 @@
 #include "core/umap/layout.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <vector>
 
 #include <omp.h>
-#ifdef __AVX2__
-#include <immintrin.h>
-#endif
 
 #include "core/common/rng.hpp"
 
@@ -44,68 +43,51 @@ inline float fast_exp2(float y) {
   return p * std::bit_cast<float>(bits);
 }
 
-constexpr int kLanes = 8;
+// GCC's vector extensions (lowered to AVX-512, AVX or SSE as the target allows).
+typedef float v16f __attribute__((vector_size(64)));
+typedef std::int32_t v16i __attribute__((vector_size(64)));
+typedef std::uint8_t v16b __attribute__((vector_size(16)));
 
-// Eight lanes with GCC's vector extensions (lowered to AVX or SSE as available): the
-// same formulas as fast_log2/fast_exp2, branch-free.
-typedef float v8f __attribute__((vector_size(32)));
-typedef std::int32_t v8i __attribute__((vector_size(32)));
-
-typedef std::uint64_t v4u __attribute__((vector_size(32)));
-typedef std::int32_t v4i __attribute__((vector_size(16)));
-constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
-
-// splitmix64's output function on four states (rng.hpp's splitmix64 after its increment).
-inline v4u mix64(v4u z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
+template <class VF>
+inline VF splat(float x) {
+  return VF{} + x;
 }
 
-inline v8f splat(float x) { return v8f{x, x, x, x, x, x, x, x}; }
-
-inline v8f floor_v(v8f y) {
-  const v8f t = __builtin_convertvector(__builtin_convertvector(y, v8i), v8f);  // toward zero
+template <class VF, class VI>
+inline VF floor_v(VF y) {
+  const VF t = __builtin_convertvector(__builtin_convertvector(y, VI), VF);  // toward zero
   return t > y ? t - 1.0f : t;
 }
 
-// x^y = 2^(y log2 x) on eight lanes, division-free: log2 of the mantissa m in
+// x^y = 2^(y log2 x) in vector lanes, division-free: log2 of the mantissa m in
 // [sqrt(1/2), sqrt(2)) as u q(u), u = m - 1, with a degree-5 q fitted at Chebyshev nodes
 // (absolute error 4e-6), and 2^f on [0, 1) by a fitted quintic (relative error 1.1e-7):
 // relative error of the power below 1e-5 for |y log2 x| < 100 or so.
-inline v8f pow_v(v8f x, float yexp) {
-  const v8i bits = (v8i)x;
-  const v8i e = ((bits >> 23) & 0xFF) - 127;
-  const v8i mb = (bits & 0x007FFFFF) | 0x3F800000;
-  v8f m = (v8f)mb;
+template <class VF, class VI>
+inline VF pow_v(VF x, float yexp) {
+  const VI bits = (VI)x;
+  const VI e = ((bits >> 23) & 0xFF) - 127;
+  const VI mb = (bits & 0x007FFFFF) | 0x3F800000;
+  VF m = (VF)mb;
   const auto big = m > 1.41421356f;
   m = big ? m * 0.5f : m;
-  const v8f ef = __builtin_convertvector(e, v8f) + (big ? splat(1.0f) : splat(0.0f));
-  const v8f u = m - 1.0f;
-  const v8f q = 1.4427018f + u * (-0.72120842f + u * (0.47979339f + u * (-0.36641418f + u * (0.31841403f + u * -0.20686279f))));
-  v8f y = yexp * (ef + u * q);
-  y = y < -126.0f ? splat(-126.0f) : y;
-  y = y > 126.0f ? splat(126.0f) : y;
-  const v8f fl = floor_v(y);
-  const v8f f = y - fl;
-  const v8f poly = 0.99999990f + f * (0.69315462f + f * (0.24014079f + f * (0.055863258f + f * (0.0089462249f + f * 0.0018951086f))));
-  const v8i pb = (__builtin_convertvector(fl, v8i) + 127) << 23;
-  return poly * (v8f)pb;
+  const VF ef = __builtin_convertvector(e, VF) + (big ? splat<VF>(1.0f) : splat<VF>(0.0f));
+  const VF u = m - 1.0f;
+  const VF q = 1.4427018f + u * (-0.72120842f + u * (0.47979339f + u * (-0.36641418f + u * (0.31841403f + u * -0.20686279f))));
+  VF y = yexp * (ef + u * q);
+  y = y < -126.0f ? splat<VF>(-126.0f) : y;
+  y = y > 126.0f ? splat<VF>(126.0f) : y;
+  const VF fl = floor_v<VF, VI>(y);
+  const VF f = y - fl;
+  const VF poly = 0.99999990f + f * (0.69315462f + f * (0.24014079f + f * (0.055863258f + f * (0.0089462249f + f * 0.0018951086f))));
+  const VI pb = (__builtin_convertvector(fl, VI) + 127) << 23;
+  return poly * (VF)pb;
 }
 
-// Column c of the rows kk of a row-major n x 2 matrix.
-inline v8f gather_col(const float* data, v8i kk, int c) {
-#ifdef __AVX2__
-  return (v8f)_mm256_i32gather_ps(data + c, (__m256i)(kk * 2), 4);
-#else
-  return v8f{data[2 * kk[0] + c], data[2 * kk[1] + c], data[2 * kk[2] + c], data[2 * kk[3] + c],
-             data[2 * kk[4] + c], data[2 * kk[5] + c], data[2 * kk[6] + c], data[2 * kk[7] + c]};
-#endif
-}
-
-inline v8f clip_v(v8f v) {
-  v = v > 4.0f ? splat(4.0f) : v;
-  return v < -4.0f ? splat(-4.0f) : v;
+template <class VF>
+inline VF clip_v(VF v) {
+  v = v > 4.0f ? splat<VF>(4.0f) : v;
+  return v < -4.0f ? splat<VF>(-4.0f) : v;
 }
 
 inline float clip4(float v) { return std::clamp(v, -4.0f, 4.0f); }
@@ -118,224 +100,319 @@ float fast_pow(float x, float y) { return pow_inline(x, y); }
 
 SgdSchedule::SgdSchedule(const SparseGraph& W, float negative_sample_rate) {
   const Eigen::Index n = W.rows();
-  ptr_.assign(static_cast<std::size_t>(n + 1), 0);
   float wmax = 0.0f;
   for (Eigen::Index i = 0; i < W.outerSize(); ++i)
     for (SparseGraph::InnerIterator it(W, i); it; ++it) wmax = std::max(wmax, it.value());
-  for (Eigen::Index i = 0; i < n; ++i) {
-    for (SparseGraph::InnerIterator it(W, i); it; ++it) {
+  std::vector<double> load(static_cast<std::size_t>(n), 0.0);
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (SparseGraph::InnerIterator it(W, i); it; ++it)
+      if (it.value() > 0.0f) load[static_cast<std::size_t>(i)] += it.value() / wmax;
+  // Heads by decreasing expected samples per epoch (ties by index): the 2-D kernel runs
+  // blocks of consecutive heads in vector lanes, and similar loads waste fewer lanes.
+  // The edge lists are stored in this order too, so that an epoch streams through them
+  // (in index order the sorted heads would hop across megabytes of schedule).
+  order_.resize(static_cast<std::size_t>(n));
+  for (Eigen::Index i = 0; i < n; ++i) order_[static_cast<std::size_t>(i)] = static_cast<int>(i);
+  std::stable_sort(order_.begin(), order_.end(), [&load](int a, int b) {
+    return load[static_cast<std::size_t>(a)] > load[static_cast<std::size_t>(b)];
+  });
+  ptr_.assign(static_cast<std::size_t>(n + 1), 0);
+  for (Eigen::Index p = 0; p < n; ++p) {
+    for (SparseGraph::InnerIterator it(W, order_[static_cast<std::size_t>(p)]); it; ++it) {
       if (it.value() <= 0.0f) continue;
       tail_.push_back(static_cast<int>(it.col()));
       const double e = static_cast<double>(wmax) / it.value();
       eps_.push_back(e);
       eps_neg_.push_back(e / negative_sample_rate);
+      inv_eps_neg_.push_back(negative_sample_rate / e);
     }
-    ptr_[static_cast<std::size_t>(i + 1)] = static_cast<int>(tail_.size());
+    ptr_[static_cast<std::size_t>(p + 1)] = static_cast<int>(tail_.size());
   }
   next_ = eps_;
   next_neg_ = eps_neg_;
+  // Samples of one head in one epoch: an edge is sampled at most once per epoch and at
+  // least every ceil(eps) <= eps + 1 epochs, so it brings at most 2 pulls and
+  // floor((eps + 1) / eps_neg) + 1 <= 2 rate + 1 negative samples.
+  const int per_edge = 2 + static_cast<int>(std::min(2.0f * negative_sample_rate + 2.0f, 1e6f));
+  for (Eigen::Index p = 0; p < n; ++p)
+    max_degree_ = std::max(max_degree_, ptr_[static_cast<std::size_t>(p + 1)] - ptr_[static_cast<std::size_t>(p)]);
+  max_samples_ = static_cast<long long>(max_degree_) * per_edge;
 }
 
 namespace {
 
-// One epoch for heads [0, n_head) with a compile-time dimension (D > 0) or a runtime
-// one (D == 0). The negative samples of one edge are measured against the same head
-// position and their clipped steps summed, so the 5 or so samples are independent
-// computations the CPU overlaps (umap-learn applies them one after another; the
-// difference is within one SGD step of size alpha).
-template <int D>
-void epoch_kernel(int epoch, float alpha, const SgdParams& p, RowMatrixXf& head, const RowMatrixXf& tail,
-                  std::uint64_t epoch_seed, const std::vector<int>& ptr, const std::vector<int>& tails,
-                  const std::vector<double>& eps, std::vector<double>& next, const std::vector<double>& eps_neg,
-                  std::vector<double>& next_neg, int threads) {
-  const int n_head = static_cast<int>(head.rows());
-  const auto n_tail = static_cast<std::uint64_t>(tail.rows());
-  const int dim = D > 0 ? D : static_cast<int>(head.cols());
-  const float a = p.a, b = p.b;
-  const float two_ab = 2.0f * a * b;
-  const float rep_num = 2.0f * p.gamma * b;
-  const double ep = static_cast<double>(epoch);
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
-  for (int v = 0; v < n_head; ++v) {
-    const int e0 = ptr[static_cast<std::size_t>(v)], e1 = ptr[static_cast<std::size_t>(v + 1)];
-    if (e0 == e1) continue;
-    float* row = head.row(v).data();
-    float yb[D > 0 ? D : 1];
-    float* y = D > 0 ? yb : row;
-    if constexpr (D > 0)
-      for (int c = 0; c < D; ++c) yb[c] = row[c];
-    std::uint64_t rs = epoch_seed ^ (0xD1B54A32D192ED03ULL * static_cast<std::uint64_t>(v + 1));
-    for (int e = e0; e < e1; ++e) {
-      const auto ue = static_cast<std::size_t>(e);
-      if (next[ue] > ep) continue;
-      const float* o = tail.row(tails[ue]).data();
-      float ob[D > 0 ? D : 1];
-      float* ov = D > 0 ? ob : nullptr;
-      std::vector<float> og;
-      if constexpr (D > 0) {
-        for (int c = 0; c < D; ++c) ob[c] = o[c];
-      } else {
-        og.assign(o, o + dim);
-        ov = og.data();
-      }
-      // Pull 1 moves the head and, in emulation, the partner by the same step (umap-learn
-      // moves both ends); pull 2 is the reverse edge's, from the two moved positions.
-      for (int pull = 0; pull < p.attraction_pulls; ++pull) {
-        float d2 = 0.0f;
-        for (int c = 0; c < dim; ++c) d2 += (y[c] - ov[c]) * (y[c] - ov[c]);
-        if (!(d2 > 0.0f)) break;
-        const float pb1 = pow_inline(d2, b - 1.0f);
-        const float g = -two_ab * pb1 / (a * pb1 * d2 + 1.0f);
-        for (int c = 0; c < dim; ++c) {
-          const float step = alpha * clip4(g * (y[c] - ov[c]));
-          y[c] += step;
-          ov[c] -= step;
-        }
-      }
-      next[ue] += eps[ue];
-      const int n_neg = static_cast<int>((ep - next_neg[ue]) / eps_neg[ue]);
-      if (n_neg <= 0) continue;
-      next_neg[ue] += n_neg * eps_neg[ue];
-      float acc[D > 0 ? D : 8] = {};
-      for (int s = 0; s < n_neg; ++s) {
-        const std::uint64_t r = splitmix64(rs);
-        const auto k = static_cast<int>(((r >> 32) * n_tail) >> 32);
-        if (p.exclude_self && k == v) continue;
-        const float* q = tail.row(k).data();
-        float dq = 0.0f;
-        for (int c = 0; c < dim; ++c) dq += (y[c] - q[c]) * (y[c] - q[c]);
-        if (dq <= 0.0f) continue;
-        const float g = rep_num / ((0.001f + dq) * (a * pow_inline(dq, b) + 1.0f));
-        if constexpr (D > 0) {
-          for (int c = 0; c < D; ++c) acc[c] += clip4(g * (y[c] - q[c]));
-        } else {
-          for (int c = 0; c < dim; ++c) y[c] += clip4(g * (y[c] - q[c])) * alpha;
-        }
-      }
-      if constexpr (D > 0)
-        for (int c = 0; c < D; ++c) y[c] += acc[c] * alpha;
+// Everything an epoch kernel needs.
+struct EpochArgs {
+  float alpha;
+  const SgdParams& p;
+  RowMatrixXf& head;
+  const RowMatrixXf& tail;
+  std::uint64_t epoch_seed;
+  double ep;
+  const std::vector<int>& order;  // head at each position of the edge lists
+  const std::vector<int>& ptr;    // CSR by position
+  const std::vector<int>& tails;
+  const std::vector<double>& eps;
+  std::vector<double>& next;
+  const std::vector<double>& eps_neg;
+  const std::vector<double>& inv_eps_neg;
+  std::vector<double>& next_neg;
+};
+
+inline std::uint64_t head_stream(std::uint64_t epoch_seed, int v) {
+  return epoch_seed ^ (0xD1B54A32D192ED03ULL * static_cast<std::uint64_t>(v + 1));
+}
+
+inline int draw_tail(std::uint64_t& rs, std::uint64_t n_tail) {
+  return static_cast<int>(((splitmix64(rs) >> 32) * n_tail) >> 32);
+}
+
+// The samples of head v in this epoch, in order, as calls of emit(kind, partner):
+// kAttract (a sampled edge; with attraction_pulls = 2 followed by kAttractAgain, the
+// reverse edge's pull from both moved ends) and kRepel (a negative sample). Advances
+// the edges' schedules. The sequence depends on the epoch, the graph and the seed only,
+// never on coordinates.
+enum Kind : std::uint8_t { kNone = 0, kAttract = 1, kAttractAgain = 2, kRepel = 3 };
+
+template <class Emit>
+inline void head_samples(const EpochArgs& a, int pos, std::uint64_t n_tail, Emit&& emit) {
+  const int v = a.order[static_cast<std::size_t>(pos)];
+  const int e0 = a.ptr[static_cast<std::size_t>(pos)], e1 = a.ptr[static_cast<std::size_t>(pos + 1)];
+  std::uint64_t rs = head_stream(a.epoch_seed, v);
+  const bool exclude_self = a.p.exclude_self;
+  const bool twice = a.p.attraction_pulls > 1;
+  for (int e = e0; e < e1; ++e) {
+    const auto ue = static_cast<std::size_t>(e);
+    if (a.next[ue] > a.ep) continue;
+    emit(kAttract, a.tails[ue]);
+    if (twice) emit(kAttractAgain, a.tails[ue]);
+    a.next[ue] += a.eps[ue];
+    const int n_neg = static_cast<int>((a.ep - a.next_neg[ue]) * a.inv_eps_neg[ue]);
+    if (n_neg <= 0) continue;
+    a.next_neg[ue] += n_neg * a.eps_neg[ue];
+    for (int s = 0; s < n_neg; ++s) {
+      const int k = draw_tail(rs, n_tail);
+      if (!(exclude_self && k == v)) emit(kRepel, k);
     }
-    if constexpr (D > 0)
-      for (int c = 0; c < D; ++c) row[c] = yb[c];
   }
 }
 
-// The 2-D kernel. One head's edges form a serial chain (each sample starts from the
-// position the previous one left), long in latency (a power, a division, a sum over the
-// lanes) and short in work; so kGroup heads are advanced together, one sampled edge
-// each per round, and the processor overlaps their independent chains. Each head keeps
-// its own edge order and random stream, so the result is that of one head at a time.
-constexpr int kGroup = 4;
+// One epoch, any dimension (D > 0 compile-time, D == 0 runtime), one head at a time.
+// Per sample, with d² = |y - o|² and pb = d^(2b) (one power serves both forces):
+//   attraction g = -2ab pb / (d² (1 + a pb)),  repulsion g = 2 gamma b / ((0.001 + d²)(1 + a pb)),
+// and y += alpha clip(g (y - o)); a repulsion at d² = 0 or an attraction at d² = 0 is skipped.
+template <int D>
+void epoch_kernel(const EpochArgs& a, int threads) {
+  const int n_head = static_cast<int>(a.head.rows());
+  const auto n_tail = static_cast<std::uint64_t>(a.tail.rows());
+  const int dim = D > 0 ? D : static_cast<int>(a.head.cols());
+  const float pa = a.p.a, pb_exp = a.p.b, alpha = a.alpha;
+  const float two_ab = 2.0f * pa * pb_exp;
+  const float rep_num = 2.0f * a.p.gamma * pb_exp;
+#pragma omp parallel num_threads(threads) if (threads > 1)
+  {
+    std::vector<float> o(static_cast<std::size_t>(dim)), prev_step(static_cast<std::size_t>(dim), 0.0f);
+#pragma omp for schedule(static)
+  for (int pos = 0; pos < n_head; ++pos) {
+    float* y = a.head.row(a.order[static_cast<std::size_t>(pos)]).data();
+    head_samples(a, pos, n_tail, [&](Kind kind, int k) {
+      const float* q = a.tail.row(k).data();
+      if (kind == kAttractAgain) {
+        for (int c = 0; c < dim; ++c) o[static_cast<std::size_t>(c)] -= prev_step[static_cast<std::size_t>(c)];
+      } else {
+        for (int c = 0; c < dim; ++c) o[static_cast<std::size_t>(c)] = q[c];
+      }
+      float d2 = 0.0f;
+      for (int c = 0; c < dim; ++c) {
+        const float u = y[c] - o[static_cast<std::size_t>(c)];
+        d2 += u * u;
+      }
+      const bool attract = kind != kRepel;
+      if (!(d2 > 0.0f)) {
+        if (attract) std::fill(prev_step.begin(), prev_step.end(), 0.0f);
+        return;
+      }
+      const float pw = pow_inline(d2, pb_exp);
+      const float den = 1.0f + pa * pw;
+      const float g = attract ? -two_ab * pw / (d2 * den) : rep_num / ((0.001f + d2) * den);
+      for (int c = 0; c < dim; ++c) {
+        const float step = alpha * clip4(g * (y[c] - o[static_cast<std::size_t>(c)]));
+        y[c] += step;
+        if (attract) prev_step[static_cast<std::size_t>(c)] = step;
+      }
+    });
+  }
+  }
+}
 
-struct Head2 {
-  int v, e, e1;
-  float y0, y1;
-  std::uint64_t rs;
+// The 2-D kernel. A head's samples form a serial chain (each starts where the previous
+// left the head), long in latency and short in work; so heads run in vector lanes, kW
+// per vector and kV vectors side by side (independent chains the processor overlaps).
+// Per block of kW * kV heads, each head's samples are first listed as op codes (kind in
+// the top two bits, partner index below; the negative samples' draws made eight at a
+// time in vector lanes), then applied lane-parallel, the partners' coordinates gathered
+// from the snapshot; a lane whose head has no sample left idles (kNone). Every lane
+// does exactly the arithmetic of every other, so a head's result does not depend on
+// its block, its lane or the thread count.
+constexpr int kW = 16;
+constexpr int kV = 2;
+constexpr int kBlockHeads = kW * kV;
+constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
+
+typedef std::uint64_t v8u __attribute__((vector_size(64)));
+
+// One block's samples, step-major: slot s * kBlockHeads + lane. `xy` holds the partner's
+// snapshot coordinates (x, y) of the slot, copied when the samples are listed, so that
+// the lane-parallel pass reads contiguous memory (gathers are slow on some processors).
+struct Block2 {
+  std::vector<std::uint8_t> kind;
+  std::vector<float> xy;  // 2 per slot
+  std::vector<int> due;   // scratch: one head's due edges
+  int count[kBlockHeads] = {};
+  // `steps`: the bound on one head's samples; 8 more rows for the unconditional writes.
+  Block2(std::size_t steps, std::size_t max_degree)
+      : kind((steps + 8) * kBlockHeads, 0), xy(2 * (steps + 8) * kBlockHeads, 0.0f), due(max_degree + 1) {}
 };
 
-void epoch_kernel_2d(int epoch, float alpha, const SgdParams& p, RowMatrixXf& head, const RowMatrixXf& tail,
-                     std::uint64_t epoch_seed, const std::vector<int>& ptr, const std::vector<int>& tails,
-                     const std::vector<double>& eps, std::vector<double>& next, const std::vector<double>& eps_neg,
-                     std::vector<double>& next_neg, int threads) {
-  const int n_head = static_cast<int>(head.rows());
-  const auto n_tail = static_cast<std::uint64_t>(tail.rows());
-  const float a = p.a, b = p.b;
-  const float two_ab = 2.0f * a * b;
-  const float rep_num = 2.0f * p.gamma * b;
-  const double ep = static_cast<double>(epoch);
-  const float* tail_data = tail.data();
-  const int pulls = p.attraction_pulls;
-  const bool exclude_self = p.exclude_self;
-  const int n_groups = (n_head + kGroup - 1) / kGroup;
-
-  // Processes the next sampled edge of h; false when h has none left this epoch.
-  const auto step = [&](Head2& h) -> bool {
-    while (h.e < h.e1 && next[static_cast<std::size_t>(h.e)] > ep) ++h.e;
-    if (h.e >= h.e1) return false;
-    const auto ue = static_cast<std::size_t>(h.e++);
-    const float* o = tail_data + 2 * static_cast<std::size_t>(tails[ue]);
-    float o0 = o[0], o1 = o[1];
-    for (int pull = 0; pull < pulls; ++pull) {
-      const float d0 = h.y0 - o0, d1 = h.y1 - o1;
-      const float d2 = d0 * d0 + d1 * d1;
-      if (!(d2 > 0.0f)) break;
-      const float pb1 = pow_inline(d2, b - 1.0f);
-      const float g = -two_ab * pb1 / (a * pb1 * d2 + 1.0f);
-      const float s0 = alpha * clip4(g * d0), s1 = alpha * clip4(g * d1);
-      h.y0 += s0;
-      o0 -= s0;
-      h.y1 += s1;
-      o1 -= s1;
-    }
-    next[ue] += eps[ue];
-    const int n_neg = static_cast<int>((ep - next_neg[ue]) / eps_neg[ue]);
-    if (n_neg <= 0) return true;
-    next_neg[ue] += n_neg * eps_neg[ue];
-    float acc0 = 0.0f, acc1 = 0.0f;
-    const v8f tx = splat(h.y0), ty = splat(h.y1);
-    for (int s0 = 0; s0 < n_neg; s0 += kLanes) {
-      // The batch's splitmix64 draws in vector lanes: draw j of the batch mixes the
-      // state rs + j * golden, exactly as j sequential splitmix64 calls would.
-      const int nl = std::min(kLanes, n_neg - s0);
-      const v4u st0 = h.rs + kGolden * v4u{1, 2, 3, 4};
-      const v4u st1 = h.rs + kGolden * v4u{5, 6, 7, 8};
-      h.rs += kGolden * static_cast<std::uint64_t>(nl);
-      const v4u k0 = ((mix64(st0) >> 32) * n_tail) >> 32;
-      const v4u k1 = ((mix64(st1) >> 32) * n_tail) >> 32;
-      const v8i kk = __builtin_shufflevector(__builtin_convertvector(k0, v4i), __builtin_convertvector(k1, v4i), 0,
-                                             1, 2, 3, 4, 5, 6, 7);
-      auto on = v8i{0, 1, 2, 3, 4, 5, 6, 7} < nl;
-      if (exclude_self) on = on & (kk != h.v);
-      const v8i kc = on ? kk : v8i{};  // dead lanes read row 0 and contribute zero
-      const v8f qx = gather_col(tail_data, kc, 0), qy = gather_col(tail_data, kc, 1);
-      const v8f vx = on ? tx - qx : splat(1.0f);
-      const v8f vy = on ? ty - qy : splat(0.0f);
-      const v8f dq = vx * vx + vy * vy;
-      const auto live = on & (dq > 0.0f);
-      const v8f safe = live ? dq : splat(1.0f);
-      const v8f g = (live ? splat(rep_num) : splat(0.0f)) / ((0.001f + safe) * (a * pow_v(safe, b) + 1.0f));
-      const v8f c0 = clip_v(g * vx), c1 = clip_v(g * vy);
-      for (int l = 0; l < kLanes; ++l) {
-        acc0 += c0[l];
-        acc1 += c1[l];
-      }
-    }
-    h.y0 += acc0 * alpha;
-    h.y1 += acc1 * alpha;
-    return true;
+// Lists head v's samples (as head_samples: same order, same draws) into lane l of the
+// block; returns how many.
+inline int list_samples(const EpochArgs& a, int pos, std::uint64_t n_tail, Block2& blk, int l) {
+  const int v = a.order[static_cast<std::size_t>(pos)];
+  const int e0 = a.ptr[static_cast<std::size_t>(pos)], e1 = a.ptr[static_cast<std::size_t>(pos + 1)];
+  std::uint64_t rs = head_stream(a.epoch_seed, v);
+  const std::uint64_t self = a.p.exclude_self ? static_cast<std::uint64_t>(v) : ~0ULL;
+  const bool twice = a.p.attraction_pulls > 1;
+  const v8u lane_no = v8u{1, 2, 3, 4, 5, 6, 7, 8};
+  // Local pointers: the byte stores below could alias anything as far as the compiler
+  // knows, which would reload every vector's data pointer per edge.
+  const float* __restrict tail = a.tail.data();
+  const int* __restrict tails = a.tails.data();
+  const double* __restrict eps = a.eps.data();
+  const double* __restrict inv_eps_neg = a.inv_eps_neg.data();
+  const double* __restrict eps_neg = a.eps_neg.data();
+  double* __restrict next = a.next.data();
+  double* __restrict next_neg = a.next_neg.data();
+  const double ep = a.ep;
+  std::uint8_t* __restrict kind = blk.kind.data() + l;
+  float* __restrict xy = blk.xy.data() + 2 * l;
+  std::size_t slot = 0;  // s * kBlockHeads
+  const auto put = [&](Kind k, std::uint64_t partner) {
+    kind[slot] = k;
+    std::memcpy(xy + 2 * slot, tail + 2 * partner, 2 * sizeof(float));
+    slot += kBlockHeads;
   };
-
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
-  for (int grp = 0; grp < n_groups; ++grp) {
-    Head2 hs[kGroup];
-    bool active[kGroup];
-    const int v0 = grp * kGroup;
-    const int m = std::min(kGroup, n_head - v0);
-    for (int j = 0; j < m; ++j) {
-      const int v = v0 + j;
-      hs[j] = Head2{v, ptr[static_cast<std::size_t>(v)], ptr[static_cast<std::size_t>(v + 1)], head(v, 0),
-                    head(v, 1), epoch_seed ^ (0xD1B54A32D192ED03ULL * static_cast<std::uint64_t>(v + 1))};
-      active[j] = true;
-    }
-    int live = m;
-    if (m == kGroup) {
-      // Unrolled rounds while all heads of the group still have edges.
-      while (live == kGroup) {
-        for (int j = 0; j < kGroup; ++j)
-          if (!step(hs[j])) {
-            active[j] = false;
-            --live;
-          }
-        if (live < kGroup) break;
+  // The due edges first, compacted without branches (whether an edge is due is a
+  // coin flip to the branch predictor).
+  int* due = blk.due.data();
+  int n_due = 0;
+  for (int e = e0; e < e1; ++e) {
+    due[n_due] = e;
+    n_due += next[e] <= ep ? 1 : 0;
+  }
+  for (int i = 0; i < n_due; ++i) {
+    const int e = due[i];
+    const auto t = static_cast<std::uint64_t>(tails[e]);
+    put(kAttract, t);
+    if (twice) put(kAttractAgain, t);
+    next[e] += eps[e];
+    const int n_neg = static_cast<int>((ep - next_neg[e]) * inv_eps_neg[e]);
+    if (n_neg <= 0) continue;
+    next_neg[e] += n_neg * eps_neg[e];
+    // Draw j of a batch mixes state rs + j * golden: the numbers of j sequential
+    // splitmix64 calls. All eight lanes are written (the block has room) and `take`
+    // kept; a draw of the head itself becomes kNone, a no-op (head_samples skips it).
+    for (int b = 0; b < n_neg; b += 8) {
+      v8u z = rs + kGolden * lane_no;
+      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+      z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+      z = z ^ (z >> 31);
+      const v8u k = ((z >> 32) * n_tail) >> 32;
+      for (int j = 0; j < 8; ++j) {
+        const std::size_t at = slot + static_cast<std::size_t>(j) * kBlockHeads;
+        kind[at] = k[j] != self ? kRepel : kNone;
+        std::memcpy(xy + 2 * at, tail + 2 * k[j], 2 * sizeof(float));
       }
+      const int take = std::min(8, n_neg - b);
+      slot += static_cast<std::size_t>(take) * kBlockHeads;
+      rs += kGolden * static_cast<std::uint64_t>(take);
     }
-    for (int j = 0; j < m; ++j)
-      if (active[j])
-        while (step(hs[j])) {
+  }
+  return static_cast<int>(slot / kBlockHeads);
+}
+
+void epoch_kernel_2d(const EpochArgs& a, int cap, int max_degree, int threads) {
+  const std::vector<int>& order = a.order;
+  const int n_head = static_cast<int>(a.head.rows());
+  const auto n_tail = static_cast<std::uint64_t>(a.tail.rows());
+  const float pa = a.p.a, pb_exp = a.p.b, alpha = a.alpha;
+  const float two_ab = 2.0f * pa * pb_exp;
+  const float rep_num = 2.0f * a.p.gamma * pb_exp;
+  const int n_blocks = (n_head + kBlockHeads - 1) / kBlockHeads;
+  const v16i even = v16i{0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
+  const v16i odd = even + 1;
+#pragma omp parallel num_threads(threads) if (threads > 1)
+  {
+    Block2 blk(static_cast<std::size_t>(cap), static_cast<std::size_t>(max_degree));
+#pragma omp for schedule(static)
+    for (int bi = 0; bi < n_blocks; ++bi) {
+      const int h0 = bi * kBlockHeads;
+      const int m = std::min(kBlockHeads, n_head - h0);
+      int steps = 0;
+      for (int l = 0; l < kBlockHeads; ++l) {
+        blk.count[l] = l < m ? list_samples(a, h0 + l, n_tail, blk, l) : 0;
+        steps = std::max(steps, blk.count[l]);
+      }
+      for (int l = 0; l < kBlockHeads; ++l)
+        for (int s = blk.count[l]; s < steps; ++s)
+          blk.kind[static_cast<std::size_t>(s) * kBlockHeads + static_cast<std::size_t>(l)] = kNone;
+
+      v16f y0[kV], y1[kV], px[kV], py[kV], s0p[kV], s1p[kV];
+      for (int w = 0; w < kV; ++w) {
+        for (int j = 0; j < kW; ++j) {
+          const int l = w * kW + j;
+          const int v = l < m ? order[static_cast<std::size_t>(h0 + l)] : -1;
+          y0[w][j] = v >= 0 ? a.head(v, 0) : 0.0f;
+          y1[w][j] = v >= 0 ? a.head(v, 1) : 0.0f;
         }
-    for (int j = 0; j < m; ++j) {
-      head(hs[j].v, 0) = hs[j].y0;
-      head(hs[j].v, 1) = hs[j].y1;
+        px[w] = py[w] = s0p[w] = s1p[w] = splat<v16f>(0.0f);
+      }
+      for (int s = 0; s < steps; ++s) {
+        const std::size_t base = static_cast<std::size_t>(s) * kBlockHeads;
+        for (int w = 0; w < kV; ++w) {
+          const std::size_t o = base + static_cast<std::size_t>(w * kW);
+          v16b kb;
+          v16f lo, hi;
+          std::memcpy(&kb, blk.kind.data() + o, sizeof kb);
+          std::memcpy(&lo, blk.xy.data() + 2 * o, sizeof lo);
+          std::memcpy(&hi, blk.xy.data() + 2 * o + kW, sizeof hi);
+          const v16i kind = __builtin_convertvector(kb, v16i);
+          const auto again = kind == static_cast<int>(kAttractAgain);
+          const auto attract = (kind == static_cast<int>(kAttract)) | again;
+          // The reverse pull starts from the partner as the previous pull moved it.
+          const v16f qx = again ? px[w] - s0p[w] : __builtin_shuffle(lo, hi, even);
+          const v16f qy = again ? py[w] - s1p[w] : __builtin_shuffle(lo, hi, odd);
+          const v16f dx = y0[w] - qx, dy = y1[w] - qy;
+          const v16f d2 = dx * dx + dy * dy;
+          const auto live = (kind != static_cast<int>(kNone)) & (d2 > 0.0f);
+          const v16f safe = live ? d2 : splat<v16f>(1.0f);
+          const v16f pw = pow_v<v16f, v16i>(safe, pb_exp);
+          const v16f den = (1.0f + pa * pw) * (attract ? safe : 0.001f + safe);
+          const v16f num = live ? (attract ? -two_ab * pw : splat<v16f>(rep_num)) : splat<v16f>(0.0f);
+          const v16f g = num / den;
+          const v16f st0 = alpha * clip_v(g * dx), st1 = alpha * clip_v(g * dy);
+          y0[w] += st0;
+          y1[w] += st1;
+          px[w] = attract ? qx : px[w];
+          py[w] = attract ? qy : py[w];
+          s0p[w] = attract ? st0 : s0p[w];
+          s1p[w] = attract ? st1 : s1p[w];
+        }
+      }
+      for (int l = 0; l < m; ++l) {
+        const int v = order[static_cast<std::size_t>(h0 + l)];
+        a.head(v, 0) = y0[l / kW][l % kW];
+        a.head(v, 1) = y1[l / kW][l % kW];
+      }
     }
   }
 }
@@ -346,22 +423,81 @@ void SgdSchedule::run_epoch(int epoch, float alpha, const SgdParams& p, RowMatri
                             std::uint64_t sampling_seed, int threads) {
   const std::uint64_t epoch_seed =
       derive_seed(sampling_seed, "epoch") ^ (0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(epoch + 1));
-  // The result does not depend on the thread count, so tiny graphs use one thread: a
-  // parallel region per epoch costs more than it saves below ~15 000 edges. On an idle
-  // 2-core machine the paper's map (~37 000 edges) runs 1.5x faster on two threads; on
-  // a busy one the second thread can be far slower (it waits for a descheduled peer at
-  // every epoch), hence the explicit `threads` override.
-  if (threads <= 0) threads = std::clamp(static_cast<int>(tail_.size() / 15000), 1, omp_get_max_threads());
+  const bool automatic = threads <= 0;
+  if (automatic) threads = pick_threads();
+  const auto t0 = std::chrono::steady_clock::now();
+  const EpochArgs args{alpha, p, head, tail, epoch_seed, static_cast<double>(epoch), order_, ptr_, tail_, eps_, next_, eps_neg_, inv_eps_neg_, next_neg_};
   switch (head.cols()) {
     case 2:
-      epoch_kernel_2d(epoch, alpha, p, head, tail, epoch_seed, ptr_, tail_, eps_, next_, eps_neg_, next_neg_, threads);
+      epoch_kernel_2d(args, static_cast<int>(max_samples_), max_degree_, threads);
       break;
     case 3:
-      epoch_kernel<3>(epoch, alpha, p, head, tail, epoch_seed, ptr_, tail_, eps_, next_, eps_neg_, next_neg_, threads);
+      epoch_kernel<3>(args, threads);
       break;
     default:
-      epoch_kernel<0>(epoch, alpha, p, head, tail, epoch_seed, ptr_, tail_, eps_, next_, eps_neg_, next_neg_, threads);
+      epoch_kernel<0>(args, threads);
   }
+  if (automatic) record_epoch(threads, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+}
+
+// The result does not depend on the thread count, so the count can follow the
+// machine. Tiny graphs use one thread (a parallel region per epoch costs more than it
+// saves below ~15 000 edges). Above, both counts are timed: every epoch ends at a
+// barrier, and on a machine whose other core is busy the second thread is descheduled
+// for a time slice at each one (measured: the paper's map's 500 epochs took 5 s
+// instead of 0.2 s). So the first epochs try each count, the faster is kept, and the
+// other is re-tried after 16 epochs, then 32, 64, ... while it keeps losing. What the
+// last schedule learnt seeds the next (a warm start after a fit, the explorer's
+// frames): it starts with the count that won and keeps its back-off.
+namespace {
+std::atomic<int> g_hint_threads{0};     // 0: nothing learnt yet
+std::atomic<int> g_hint_interval{16};
+}  // namespace
+
+int SgdSchedule::pick_threads() {
+  const int many = std::clamp(static_cast<int>(tail_.size() / 15000), 1, omp_get_max_threads());
+  if (many == 1) return 1;
+  if (first_threads_ == 0) {
+    const int hint = g_hint_threads.load(std::memory_order_relaxed);
+    first_threads_ = hint == 1 ? 1 : many;
+    probe_interval_ = hint > 0 ? g_hint_interval.load(std::memory_order_relaxed) : 1;
+  }
+  const bool known1 = epoch_seconds_[0] >= 0.0, known_many = epoch_seconds_[1] >= 0.0;
+  const int best = known1 && known_many ? (epoch_seconds_[0] <= epoch_seconds_[1] ? 1 : many)
+                   : known1             ? 1
+                   : known_many         ? many
+                                        : first_threads_;
+  if (++since_probe_ > probe_interval_) {
+    since_probe_ = 0;
+    probing_ = true;
+    return best == 1 ? many : 1;
+  }
+  return best;
+}
+
+void SgdSchedule::record_epoch(int threads, double seconds) {
+  const int slot = threads == 1 ? 0 : 1;
+  double& est = epoch_seconds_[slot];
+  if (probing_) {
+    probing_ = false;
+    const double other = epoch_seconds_[1 - slot];
+    if (other >= 0.0) probe_interval_ = seconds < other ? 16 : std::min(probe_interval_ * 2, 1 << 20);
+    est = seconds;
+  } else {
+    est = est < 0.0 ? seconds : 0.7 * est + 0.3 * seconds;
+  }
+  if (epoch_seconds_[0] >= 0.0 && epoch_seconds_[1] >= 0.0) {
+    g_hint_threads.store(epoch_seconds_[0] <= epoch_seconds_[1] ? 1 : 2, std::memory_order_relaxed);
+    g_hint_interval.store(probe_interval_, std::memory_order_relaxed);
+  }
+}
+
+void SgdSchedule::run_epoch_reference(int epoch, float alpha, const SgdParams& p, RowMatrixXf& head,
+                                      const RowMatrixXf& tail, std::uint64_t sampling_seed) {
+  const std::uint64_t epoch_seed =
+      derive_seed(sampling_seed, "epoch") ^ (0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(epoch + 1));
+  const EpochArgs args{alpha, p, head, tail, epoch_seed, static_cast<double>(epoch), order_, ptr_, tail_, eps_, next_, eps_neg_, inv_eps_neg_, next_neg_};
+  epoch_kernel<0>(args, 1);
 }
 
 }  // namespace rssviz::umap

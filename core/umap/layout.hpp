@@ -19,9 +19,11 @@
 // umap-learn also moves the other end (UmapOptions::move_both_ends), emulated here at
 // the head: a first pull moves the head and a private copy of the partner by the same
 // step, a second pull (the reverse edge's) starts from those two moved positions.
-// The negative samples of one edge are evaluated at the same head position, eight at a
-// time in vector lanes, and their clipped steps summed in order (umap-learn applies them
-// one after another; the difference is within one step of size alpha).
+// Each sample (attraction or negative) is applied in turn, as umap-learn does; the head's
+// sequence of samples in an epoch depends only on the graph, the epoch and the seed.
+// Speed (2-D): heads run side by side in vector lanes, 32 per block, each lane with its
+// own head's sample sequence (layout.cpp), so the parallelism is across heads and the
+// arithmetic of a head is the same in any lane, block or thread.
 // The powers use fast float log2/exp2 (relative error below 1e-5).
 #pragma once
 #include <Eigen/Core>
@@ -54,17 +56,31 @@ class SgdSchedule {
   SgdSchedule(const SparseGraph& W, float negative_sample_rate);
   // One epoch (0-based `epoch`): moves the rows of `head`; `tail` is what the heads read
   // (a snapshot of head for fit, the fitted embedding for transform).
-  // `threads`: 0 = automatic (one thread per 15 000 edges, as a parallel region per
-  // epoch costs more than it saves; at most the OpenMP maximum); > 0 forces that many.
-  // The result is the same for any value.
+  // `threads`: 0 = automatic (one thread below 15 000 edges, as a parallel region per
+  // epoch costs more than it saves; above, one or all OpenMP threads, whichever the
+  // recent epochs found faster: on a busy machine a second thread can slow every epoch
+  // down 20-fold); > 0 forces that many. The result is the same for any value.
   void run_epoch(int epoch, float alpha, const SgdParams& p, RowMatrixXf& head, const RowMatrixXf& tail,
                  std::uint64_t sampling_seed, int threads = 0);
+  // The same epoch by the plain scalar kernel (one head at a time, any dimension, one
+  // thread): the reference the vectorised 2-D kernel is tested against.
+  void run_epoch_reference(int epoch, float alpha, const SgdParams& p, RowMatrixXf& head, const RowMatrixXf& tail,
+                           std::uint64_t sampling_seed);
   Eigen::Index edges() const { return static_cast<Eigen::Index>(tail_.size()); }
 
  private:
+  int pick_threads();                            // automatic thread count for the next epoch
+  void record_epoch(int threads, double seconds);
+  double epoch_seconds_[2] = {-1.0, -1.0};       // recent wall time of an epoch: 1 thread, all threads
+  int probe_interval_ = 1, since_probe_ = 0;
+  int first_threads_ = 0;                        // count of the first epoch (0: not chosen yet)
+  bool probing_ = false;
+  int max_degree_ = 0;         // most edges of one head
+  long long max_samples_ = 0;  // bound on one head's samples in one epoch (2-D kernel buffers)
+  std::vector<int> order_;  // heads by decreasing expected samples per epoch (2-D kernel blocks)
   std::vector<int> ptr_;   // CSR by head
   std::vector<int> tail_;
-  std::vector<double> eps_, next_, eps_neg_, next_neg_;
+  std::vector<double> eps_, next_, eps_neg_, inv_eps_neg_, next_neg_;
 };
 
 }  // namespace rssviz::umap

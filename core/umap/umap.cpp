@@ -9,14 +9,11 @@
 #include "core/common/check.hpp"
 #include "core/common/parallel.hpp"
 #include "core/common/rng.hpp"
+#include "core/common/timing.hpp"
 #include "core/umap/spectral.hpp"
 
 namespace rssviz::umap {
 namespace {
-
-double since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 // Drops edges that would be sampled less than once in n_epochs (umap-learn does so).
 SparseGraph prune_weak(const SparseGraph& W, int n_epochs) {
@@ -114,7 +111,7 @@ void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, c
     knn_ = nearest_neighbors(X, k, opt_.metric, opt_.knn, derive_seed(opt_.seed, "umap knn"), stop_,
                              &diag_.knn_method);
   }
-  diag_.knn_seconds = since(t0);
+  diag_.knn_seconds = seconds_since(t0);
   if (stop_requested(stop_)) throw Cancelled();
 
   t0 = std::chrono::steady_clock::now();
@@ -138,7 +135,7 @@ void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, c
   // A rate of 0 becomes a negligible one: the schedule then never draws a sample.
   schedule_ = SgdSchedule(graph_, std::max(params_.negative_sample_rate, 1e-9f));
   diag_.edges = schedule_.edges();
-  diag_.graph_seconds = since(t0);
+  diag_.graph_seconds = seconds_since(t0);
   if (stop_requested(stop_)) throw Cancelled();
 
   t0 = std::chrono::steady_clock::now();
@@ -163,7 +160,7 @@ void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, c
     y_ = *init_coords;
     if (!opt_.warm_start) rescale_0_10(y_);
   }
-  diag_.init_seconds = since(t0);
+  diag_.init_seconds = seconds_since(t0);
 
   const bool warm = opt_.init == Init::given && opt_.warm_start;
   total_epochs_ = warm ? opt_.warm_start_epochs : full_epochs;
@@ -183,7 +180,7 @@ bool Umap::run(int max_epochs) {
     schedule_.run_epoch(epoch_, alpha, params_, y_, snapshot_, sampling_seed_);
     ++epoch_;
   }
-  diag_.layout_seconds += since(t0);
+  diag_.layout_seconds += seconds_since(t0);
   return finished();
 }
 

@@ -88,3 +88,28 @@ TEST(CliUmap, UnreadableInputExitsOneNamingTheFile) {
   EXPECT_NE(r.err.find("magic"), std::string::npos) << r.err;
   fs::remove(in);
 }
+
+TEST(CliUmap, BenchMakesReservoirStatesFromPooledCorpora) {
+  // --esn with several corpus seeds and all splits: more sentences than one test set
+  // holds, states of 1 001 dimensions ([1; x]) without duplicates; pooling a second seed
+  // adds states.
+  const auto one = temp("esn1.npy"), two = temp("esn2.npy");
+  auto r = run_cli("bench umap --esn 40 --objects 8 --split all --corpus-seeds 1 --runs 1 --warm-points 0 --epochs 5 --save " +
+                   one.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run_cli("bench umap --esn 80 --objects 8 --split all --corpus-seeds 1 2 --runs 1 --warm-points 0 --epochs 5 --save " +
+              two.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Eigen::MatrixXf a = rssviz::io::read_npy_f(one), b = rssviz::io::read_npy_f(two);
+  EXPECT_EQ(a.cols(), 1001);
+  EXPECT_EQ(b.cols(), 1001);
+  EXPECT_GT(a.rows(), 40);
+  EXPECT_GT(b.rows(), a.rows());
+  EXPECT_TRUE((a.col(0).array() == 1.0f).all());
+  for (Eigen::Index i = 1; i < a.rows(); ++i) EXPECT_GT((a.row(i) - a.row(i - 1)).norm(), 0.0f);
+  r = run_cli("bench umap --esn 40 --split some");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--split"), std::string::npos) << r.err;
+  fs::remove(one);
+  fs::remove(two);
+}

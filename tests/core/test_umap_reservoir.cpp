@@ -3,6 +3,7 @@
 
 #include "core/corpus/dataset.hpp"
 #include "core/esn/reservoir.hpp"
+#include "core/experiment/workbench.hpp"
 #include "core/umap/stability.hpp"
 #include "core/umap/umap.hpp"
 
@@ -21,26 +22,9 @@ TEST(UmapReservoir, MapOf200TestSentencesIsAsTrustworthyAsUmapLearn) {
   co.seed = 1;
   const auto corpus = rssviz::corpus::make_corpus(co);
   const rssviz::esn::Reservoir res(rssviz::esn::ReservoirOptions{}, corpus.grammar.vocabulary_size());
-  // Every 5th test sentence: the test set lists its one-object sentences first.
-  std::vector<std::vector<int>> chosen;
-  for (int i = 0; i < 200; ++i) chosen.push_back(corpus.test.sentences[static_cast<std::size_t>(i * 5)].tokens);
-  const auto st = rssviz::esn::harvest(res, chosen, rssviz::esn::Keep::kEveryStep);
-  // Drop duplicate states (identical prefixes), keep [1; x].
-  std::vector<char> seen(static_cast<std::size_t>(st.x.cols()) + 1, 0);
-  std::vector<Eigen::Index> keep;
-  for (Eigen::Index c = 0; c < st.x.cols(); ++c) {
-    const auto id = static_cast<std::size_t>(st.prefix_id[static_cast<std::size_t>(c)]);
-    if (id >= seen.size()) seen.resize(id + 1, 0);
-    if (!seen[id]) {
-      seen[id] = 1;
-      keep.push_back(c);
-    }
-  }
-  Eigen::MatrixXf X(static_cast<Eigen::Index>(keep.size()), st.x.rows() + 1);
-  for (std::size_t r = 0; r < keep.size(); ++r) {
-    X(static_cast<Eigen::Index>(r), 0) = 1.0f;
-    X.row(static_cast<Eigen::Index>(r)).tail(st.x.rows()) = st.x.col(keep[r]).transpose();
-  }
+  // 200 test sentences spread over the set (its one-object sentences come first), the
+  // untrained map's points: [1; x] after every token, duplicate states dropped.
+  const Eigen::MatrixXf X = rssviz::experiment::esn_map_points(corpus, res, 200, Eigen::MatrixXd()).X;
   ASSERT_EQ(X.cols(), 1001);
   ASSERT_EQ(X.rows(), 1773);  // the input umap-learn was measured on
   const Eigen::MatrixXf Y = rssviz::umap::fit(X, rssviz::umap::UmapOptions{});

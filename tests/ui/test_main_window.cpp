@@ -177,6 +177,12 @@ TEST(MainWindow, SelectionInOneViewShowsInTheOthers) {
   for (int i = 0; i < w.mapView()->plottableCount(); ++i)
     if (auto* c = qobject_cast<QCPCurve*>(w.mapView()->plottable(i))) curve_points = c->dataCount();
   EXPECT_EQ(curve_points, len);
+  // Its words: one per point, placed or hidden, never covering one another.
+  const auto& boxes = w.mapView()->wordBoxes();
+  EXPECT_EQ(boxes.size() + w.mapView()->hiddenWords(), len);
+  EXPECT_GE(boxes.size(), 1);
+  for (int a = 0; a < boxes.size(); ++a)
+    for (int b = a + 1; b < boxes.size(); ++b) EXPECT_FALSE(boxes[a].intersects(boxes[b])) << a << " " << b;
   // Map click -> table and heatmap.
   const int p = s->points->point_of[20][3];
   const QPoint px(qRound(w.mapView()->xAxis->coordToPixel(s->layout(p, 0))),
@@ -222,6 +228,11 @@ TEST(MainWindow, ColourModesChangeColoursAndLegend) {
     colours << map->scatter()->colours();
     const bool continuous = mode >= 3;
     EXPECT_EQ(map->colourBarVisible(), continuous) << mode;
+    // The colour bar is a bar with its axis, not a block as wide as the legend column.
+    if (continuous) EXPECT_LT(map->colourBarRect().width(), 90) << mode;
+    // ... and the side column never squeezes the map itself.
+    EXPECT_GT(map->axisRect()->height(), map->height() / 2) << mode;
+    if (continuous) EXPECT_GT(map->colourBarRect().height(), map->height() / 3) << mode;
     EXPECT_EQ(map->legendEntries().isEmpty(), continuous) << mode;
   }
   EXPECT_EQ(titles[0], "Clause position");

@@ -9,18 +9,13 @@
 #include "core/common/parallel.hpp"
 #include "core/common/rng.hpp"
 #include "core/umap/knn.hpp"
+#include "tests/core/point_sets.hpp"
 
 namespace um = rssviz::umap;
+using rssviz::test::gaussian;
+using rssviz::test::low_rank;
 
 namespace {
-
-Eigen::MatrixXf gaussian(int n, int d, std::uint64_t seed, float scale = 1.0f) {
-  rssviz::Rng rng(seed, "test points");
-  Eigen::MatrixXf X(n, d);
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < d; ++j) X(i, j) = scale * static_cast<float>(rng.normal());
-  return X;
-}
 
 // Brute force in double: (distance, index) sorted, self excluded.
 std::vector<std::pair<double, int>> brute(const Eigen::MatrixXf& X, int i) {
@@ -212,15 +207,6 @@ TEST(UmapKnn, UpdateExactRejectsMismatchedShapes) {
 
 namespace {
 
-// rank-r signal (unit variance per coordinate) plus isotropic noise, far from the origin.
-Eigen::MatrixXf low_rank(int n, int d, int rank, float noise, std::uint64_t seed) {
-  const Eigen::MatrixXf Z = gaussian(n, rank, seed);
-  const Eigen::MatrixXf W = gaussian(rank, d, seed + 1) / std::sqrt(static_cast<float>(rank));
-  Eigen::MatrixXf X = Z * W + noise * gaussian(n, d, seed + 2);
-  X.array() += 20.0f;
-  return X;
-}
-
 // All squared distances in double (one product; rows centred first).
 Eigen::MatrixXd brute_sq(const Eigen::MatrixXf& X) {
   Eigen::MatrixXd D = X.cast<double>();
@@ -275,7 +261,7 @@ void expect_exact(const um::KnnGraph& g, const Eigen::MatrixXf& X, bool partial_
 // The projected search (1 001 dims, 32 kept) equals brute force, equals the plain
 // product, prunes, and does not depend on the thread count.
 TEST(UmapKnn, ProjectedSearchIsExactOnLowRankPlusNoise) {
-  Eigen::MatrixXf X = low_rank(1500, 1001, 20, 0.02f, 21);
+  Eigen::MatrixXf X = low_rank(1500, 1001, 20, 0.02f, 21, 20.0f);
   for (int r = 0; r < 4; ++r) X.row(1400 + r) = X.row(3);  // five copies of row 3
   um::KnnGraph g1, g2;
   {
@@ -327,7 +313,7 @@ TEST(UmapKnn, FlatSpectrumStaysExactEitherWay) {
 }
 
 TEST(UmapKnn, ProjectedQueryAndUpdateMatchFullSearch) {
-  const Eigen::MatrixXf X = low_rank(1200, 400, 12, 0.02f, 23);
+  const Eigen::MatrixXf X = low_rank(1200, 400, 12, 0.02f, 23, 20.0f);
   // 300 queries: the projected path (from 256 query rows).
   const Eigen::MatrixXf Q = X.topRows(300) + 0.05f * gaussian(300, 400, 24);
   const um::KnnGraph q = um::exact_knn_query(X, Q, 7);
@@ -362,7 +348,7 @@ TEST(UmapKnn, AutomaticChoiceCountsTheProjection) {
   EXPECT_EQ(um::resolve_knn_method(um::KnnMethod::automatic, 100000, 1001, 32), um::KnnMethod::approximate);
   EXPECT_EQ(um::resolve_knn_method(um::KnnMethod::approximate, 20000, 1001, 32), um::KnnMethod::approximate);
   // 9 000 x 1 001 low-rank points: above the plain limit, exact through the projection.
-  const Eigen::MatrixXf X = low_rank(9000, 1001, 10, 0.01f, 26);
+  const Eigen::MatrixXf X = low_rank(9000, 1001, 10, 0.01f, 26, 20.0f);
   um::KnnMethod used = um::KnnMethod::automatic;
   const um::KnnGraph g = um::nearest_neighbors(X, 5, um::Metric::euclidean, um::KnnMethod::automatic, 1, nullptr, &used);
   EXPECT_EQ(used, um::KnnMethod::exact);

@@ -7,24 +7,16 @@
 #include "core/common/parallel.hpp"
 #include "core/common/rng.hpp"
 #include "core/umap/projection.hpp"
+#include "tests/core/point_sets.hpp"
 
 namespace um = rssviz::umap;
+using rssviz::test::gaussian;
 
 namespace {
 
-Eigen::MatrixXf gaussian(int n, int d, std::uint64_t seed) {
-  rssviz::Rng rng(seed, "test points");
-  Eigen::MatrixXf X(n, d);
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < d; ++j) X(i, j) = static_cast<float>(rng.normal());
-  return X;
-}
-
-// rank-r signal (unit variance per coordinate) plus isotropic noise, centred.
+// rssviz::test::low_rank, centred.
 Eigen::MatrixXf low_rank(int n, int d, int rank, float noise, std::uint64_t seed) {
-  const Eigen::MatrixXf Z = gaussian(n, rank, seed);
-  const Eigen::MatrixXf W = gaussian(rank, d, seed + 1) / std::sqrt(static_cast<float>(rank));
-  Eigen::MatrixXf X = Z * W + noise * gaussian(n, d, seed + 2);
+  Eigen::MatrixXf X = rssviz::test::low_rank(n, d, rank, noise, seed);
   X.rowwise() -= X.colwise().mean();
   return X;
 }

@@ -8,18 +8,12 @@
 #include "core/common/rng.hpp"
 #include "core/umap/projection.hpp"
 #include "core/umap/stability.hpp"
+#include "tests/core/point_sets.hpp"
 
 namespace um = rssviz::umap;
+using rssviz::test::gaussian;
 
 namespace {
-
-Eigen::MatrixXf gaussian(int n, int d, std::uint64_t seed) {
-  rssviz::Rng rng(seed, "test points");
-  Eigen::MatrixXf X(n, d);
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < d; ++j) X(i, j) = static_cast<float>(rng.normal());
-  return X;
-}
 
 // scikit-learn's definition, directly: full argsorts in double.
 double trust_reference(const Eigen::MatrixXf& X, const Eigen::MatrixXf& Y, int k) {

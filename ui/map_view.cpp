@@ -351,7 +351,8 @@ void MapView::drawTrajectory() {
 
 void MapView::layoutWords() {
   // Each word beside its point, at the first of four corners that covers neither a word
-  // already placed nor a point of the trajectory; a word with no free corner is hidden
+  // already placed nor a point of the trajectory, inside the plot area if one such corner
+  // is; a word with no free corner is hidden
   // (it shows again when a zoom makes room; the tooltip and the heatmap still name it).
   // Run before every redraw, after the layout, so zoom, pan and resize re-place words.
   word_boxes_.clear();
@@ -368,21 +369,24 @@ void MapView::layoutWords() {
     const QPointF px = dots[i];
     const QSizeF size(fm.horizontalAdvance(l.item->text()) + 4, fm.height());
     bool placed = false;
-    for (const auto a : corners) {
-      const double left = (a & Qt::AlignLeft) ? px.x() + 4 : px.x() - 4 - size.width();
-      const double top = (a & Qt::AlignBottom) ? px.y() - 3 - size.height() : px.y() + 3;
-      const QRectF box(QPointF(left, top), size);
-      bool free = true;
-      for (const auto& t : taken) free = free && !t.intersects(box);
-      for (int j = 0; j < dots.size() && free; ++j) free = j == i || !box.contains(dots[j]);
-      if (free) {
-        taken << box;
-        l.item->position->setCoords((a & Qt::AlignLeft) ? 4 : -4, (a & Qt::AlignBottom) ? -3 : 3);
-        l.item->setPositionAlignment(a);
-        placed = true;
-        break;
+    // First pass: corners whose box lies inside the plot area; second: any corner (the
+    // word is then clipped at the edge rather than hidden).
+    for (int pass = 0; pass < 2 && !placed; ++pass)
+      for (const auto a : corners) {
+        const double left = (a & Qt::AlignLeft) ? px.x() + 4 : px.x() - 4 - size.width();
+        const double top = (a & Qt::AlignBottom) ? px.y() - 3 - size.height() : px.y() + 3;
+        const QRectF box(QPointF(left, top), size);
+        bool free = pass == 1 || QRectF(axisRect()->rect()).contains(box);
+        for (const auto& t : taken) free = free && !t.intersects(box);
+        for (int j = 0; j < dots.size() && free; ++j) free = j == i || !box.contains(dots[j]);
+        if (free) {
+          taken << box;
+          l.item->position->setCoords((a & Qt::AlignLeft) ? 4 : -4, (a & Qt::AlignBottom) ? -3 : 3);
+          l.item->setPositionAlignment(a);
+          placed = true;
+          break;
+        }
       }
-    }
     l.item->setVisible(placed);
     hidden_words_ += placed ? 0 : 1;
   }

@@ -102,10 +102,12 @@ TEST(EsnProtocol, SavedModelEvaluatesIdentically) {
   const auto e1 = ex::evaluate_esn(run.model, c.grammar, c.test);
   const auto e2 = ex::evaluate_esn(m, c.grammar, c.test);
   EXPECT_EQ(e1.outputs, e2.outputs);
-  // The protocol harvested train + test together: the test outputs are the same bits.
+  // The protocol harvested train + test together: the same decisions, and the same RMSE
+  // (bit for bit with the AVX-512 harvest; the portable harvest's matrix products round
+  // differently for another batch of sentences, in the last bits).
   EXPECT_EQ(e2.scores.valid_error, run.test.valid_error);
   EXPECT_EQ(e2.scores.exact_error, run.test.exact_error);
-  EXPECT_EQ(e2.scores.rmse, run.test.rmse);
+  EXPECT_NEAR(e2.scores.rmse, run.test.rmse, 1e-6 * run.test.rmse);  // float states
   // A corpus with another vocabulary is refused.
   co.objects = 10;
   const auto c10 = corpus::make_corpus(co);

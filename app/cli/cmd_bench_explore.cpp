@@ -18,8 +18,6 @@ namespace {
 
 namespace ex = rssviz::experiment;
 
-// Processor time of the whole process (all threads), in seconds: on this shared machine
-// the stable figure; with one thread it is what the wall time would be on an idle core.
 struct Args {
   int objects = 4;
   int units = 1000;

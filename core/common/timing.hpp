@@ -11,7 +11,8 @@ inline double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// Processor time of the whole process (all threads), in seconds.
+// Processor time of the whole process (all threads), in seconds: on a shared machine the
+// stable figure; with one thread it is what the wall time would be on an idle core.
 inline double cpu_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);

@@ -8,6 +8,7 @@
 #include "core/analysis/readout_importance.hpp"
 #include "core/common/timing.hpp"
 #include "core/esn/readout.hpp"
+#include "core/experiment/lstm_protocol.hpp"
 #include "core/lstm/inspect.hpp"
 #include "core/umap/stability.hpp"
 
@@ -188,11 +189,11 @@ std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& o, const 
 }
 
 LstmSessionOptions lstm_session_options(int objects, std::uint64_t seed) {
+  const LstmProtocolOptions paper = lstm_paper_options(objects, seed);
   LstmSessionOptions o;
-  o.corpus.objects = objects;
-  o.corpus.seed = seed;
-  o.model.seed = seed;
-  o.trainer.seed = seed;
+  o.corpus = paper.corpus;
+  o.model = paper.model;
+  o.trainer = paper.trainer;
   return o;
 }
 

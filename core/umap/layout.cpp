@@ -159,6 +159,10 @@ struct EpochArgs {
   std::vector<double>& next_neg;
 };
 
+inline std::uint64_t epoch_stream(std::uint64_t sampling_seed, int epoch) {
+  return derive_seed(sampling_seed, "epoch") ^ (0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(epoch + 1));
+}
+
 inline std::uint64_t head_stream(std::uint64_t epoch_seed, int v) {
   return epoch_seed ^ (0xD1B54A32D192ED03ULL * static_cast<std::uint64_t>(v + 1));
 }
@@ -269,9 +273,16 @@ struct Block2 {
   std::vector<float> xy;  // 2 per slot
   std::vector<int> due;   // scratch: one head's due edges
   int count[kBlockHeads] = {};
-  // `steps`: the bound on one head's samples; 8 more rows for the unconditional writes.
-  Block2(std::size_t steps, std::size_t max_degree)
-      : kind((steps + 8) * kBlockHeads, 0), xy(2 * (steps + 8) * kBlockHeads, 0.0f), due(max_degree + 1) {}
+  // Room for `steps` (the bound on one head's samples) plus 8 rows for the unconditional
+  // writes. Grows only: stale slots beyond a lane's count are marked kNone before use.
+  void reserve(std::size_t steps, std::size_t max_degree) {
+    const std::size_t slots = (steps + 8) * kBlockHeads;
+    if (kind.size() < slots) {
+      kind.resize(slots, 0);
+      xy.resize(2 * slots, 0.0f);
+    }
+    if (due.size() < max_degree + 1) due.resize(max_degree + 1);
+  }
 };
 
 // Lists head v's samples (as head_samples: same order, same draws) into lane l of the
@@ -352,7 +363,10 @@ void epoch_kernel_2d(const EpochArgs& a, int cap, int max_degree, int threads) {
   const v16i odd = even + 1;
 #pragma omp parallel num_threads(threads) if (threads > 1)
   {
-    Block2 blk(static_cast<std::size_t>(cap), static_cast<std::size_t>(max_degree));
+    // One buffer per thread for the life of the thread (OpenMP keeps its pool), not one
+    // allocated and zeroed per epoch.
+    thread_local Block2 blk;
+    blk.reserve(static_cast<std::size_t>(cap), static_cast<std::size_t>(max_degree));
 #pragma omp for schedule(static)
     for (int bi = 0; bi < n_blocks; ++bi) {
       const int h0 = bi * kBlockHeads;
@@ -421,8 +435,7 @@ void epoch_kernel_2d(const EpochArgs& a, int cap, int max_degree, int threads) {
 
 void SgdSchedule::run_epoch(int epoch, float alpha, const SgdParams& p, RowMatrixXf& head, const RowMatrixXf& tail,
                             std::uint64_t sampling_seed, int threads) {
-  const std::uint64_t epoch_seed =
-      derive_seed(sampling_seed, "epoch") ^ (0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(epoch + 1));
+  const std::uint64_t epoch_seed = epoch_stream(sampling_seed, epoch);
   const bool automatic = threads <= 0;
   if (automatic) threads = pick_threads();
   const auto t0 = std::chrono::steady_clock::now();
@@ -494,8 +507,7 @@ void SgdSchedule::record_epoch(int threads, double seconds) {
 
 void SgdSchedule::run_epoch_reference(int epoch, float alpha, const SgdParams& p, RowMatrixXf& head,
                                       const RowMatrixXf& tail, std::uint64_t sampling_seed) {
-  const std::uint64_t epoch_seed =
-      derive_seed(sampling_seed, "epoch") ^ (0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(epoch + 1));
+  const std::uint64_t epoch_seed = epoch_stream(sampling_seed, epoch);
   const EpochArgs args{alpha, p, head, tail, epoch_seed, static_cast<double>(epoch), order_, ptr_, tail_, eps_, next_, eps_neg_, inv_eps_neg_, next_neg_};
   epoch_kernel<0>(args, 1);
 }

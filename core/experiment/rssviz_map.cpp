@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "core/experiment/rssviz_map.hpp"
 
 #include <stdexcept>
@@ -187,6 +188,18 @@ std::vector<int> spread_sentences(const corpus::Dataset& data, int count) {
   std::vector<int> v(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i)
     v[static_cast<size_t>(i)] = static_cast<int>(static_cast<long long>(i) * data.size() / n);
+  return v;
+}
+
+std::vector<int> map_sentences(const corpus::Dataset& data, int count, const std::vector<int>& include) {
+  std::vector<int> v = spread_sentences(data, count);
+  for (int i : include) {
+    if (i < 0 || i >= data.size())
+      throw std::invalid_argument("sentence " + std::to_string(i) + " is out of range [0, " +
+                                  std::to_string(data.size() - 1) + "] (test sentences)");
+    const auto at = std::lower_bound(v.begin(), v.end(), i);
+    if (at == v.end() || *at != i) v.insert(at, i);
+  }
   return v;
 }
 

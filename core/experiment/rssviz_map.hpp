@@ -91,6 +91,10 @@ std::vector<int> sentence_error_codes(const corpus::Grammar& g, const corpus::Da
 // shuffled by the split), so this keeps their proportion (30 % / 70 %) on the map, where
 // the first `count` would all be one-object sentences. count is clamped to the data size.
 std::vector<int> spread_sentences(const corpus::Dataset& data, int count);
+// The map's sentences: spread_sentences(data, count) plus the test sentences `include`
+// (a sentence a figure or the user selected must have its states on the map), in
+// increasing order without repeats. Throws std::invalid_argument for an index out of range.
+std::vector<int> map_sentences(const corpus::Dataset& data, int count, const std::vector<int>& include);
 
 // Label names for legends.
 std::string clause_part_name(corpus::ClausePart p);

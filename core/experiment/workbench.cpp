@@ -38,7 +38,11 @@ umap::UmapOptions paper_map_umap() {
 
 MapPoints esn_map_points(const corpus::Corpus& corpus, const esn::Reservoir& reservoir, int count,
                          const Eigen::MatrixXd& wout, const StopFlag* stop) {
-  const auto chosen = spread_sentences(corpus.test, count);
+  return esn_map_points(corpus, reservoir, spread_sentences(corpus.test, count), wout, stop);
+}
+
+MapPoints esn_map_points(const corpus::Corpus& corpus, const esn::Reservoir& reservoir, const std::vector<int>& chosen,
+                         const Eigen::MatrixXd& wout, const StopFlag* stop) {
   std::vector<const std::vector<int>*> tokens;
   tokens.reserve(chosen.size());
   for (int i : chosen) tokens.push_back(&corpus.test.sentences[static_cast<size_t>(i)].tokens);
@@ -151,7 +155,8 @@ std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& o, const 
   s->scores = metrics::evaluate(g, corpus->test, test_out);
   s->results = metrics::evaluate_each(g, corpus->test, test_out);
   report(progress, 3, kSteps);
-  auto points = std::make_shared<MapPoints>(esn_map_points(*corpus, reservoir, o.map_sentences, wout, stop));
+  auto points = std::make_shared<MapPoints>(esn_map_points(
+      *corpus, reservoir, map_sentences(corpus->test, o.map_sentences, o.include_sentences), wout, stop));
   report(progress, 4, kSteps);
   s->layout = umap::fit(points->X, o.umap, nullptr, stop);
   report(progress, 5, kSteps);
@@ -201,7 +206,7 @@ LstmSessionBuilder::LstmSessionBuilder(const LstmSessionOptions& options) : opti
   umap::validate(options_.umap);
   corpus_ = std::make_shared<const corpus::Corpus>(corpus::make_corpus(options_.corpus));
   trainer_ = std::make_unique<lstm::Trainer>(*corpus_, options_.model, options_.trainer);
-  chosen_ = spread_sentences(corpus_->test, options_.map_sentences);
+  chosen_ = map_sentences(corpus_->test, options_.map_sentences, options_.include_sentences);
   curve_.x_label = "epoch";
 }
 

@@ -34,6 +34,7 @@ struct EsnSessionOptions {
   int objects = 4;                  // corpus size n (4 = basic corpus); reservoir.seed is the master seed
   esn::ReservoirOptions reservoir;  // paper defaults (1000 units, sr 1.1, leak 0.05, ridge 10^-3.5)
   int map_sentences = 200;          // test sentences on the map (paper: 200)
+  std::vector<int> include_sentences;  // test sentences put on the map besides the spread ones (default none)
   umap::UmapOptions umap = paper_map_umap();  // projection of the map
   // Learning stages: training sentences seen by the readout at each frame (each in [1, 1000]).
   std::vector<int> stages = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
@@ -48,6 +49,9 @@ std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& options, 
 // readout `wout` (K x (N+1)) or none (empty matrix: untrained).
 MapPoints esn_map_points(const corpus::Corpus& corpus, const esn::Reservoir& reservoir, int count,
                          const Eigen::MatrixXd& wout, const StopFlag* stop = nullptr);
+// The same for a given list of test sentences (map_sentences).
+MapPoints esn_map_points(const corpus::Corpus& corpus, const esn::Reservoir& reservoir, const std::vector<int>& chosen,
+                         const Eigen::MatrixXd& wout, const StopFlag* stop = nullptr);
 
 // Starting coordinates for `points` from a previous layout of other points of the same
 // sentences (rows matched by (sentence, step)); rows without a match take the mean of
@@ -59,6 +63,7 @@ struct LstmSessionOptions {
   lstm::LstmOptions model;          // hidden units, initialisation seed
   lstm::TrainerOptions trainer;     // epochs, batch, Adam
   int map_sentences = 200;          // test sentences on the map
+  std::vector<int> include_sentences;  // test sentences put on the map besides the spread ones (default none)
   umap::UmapOptions umap = paper_map_umap();  // first frame's projection; later frames warm-start
 };
 // The paper's LSTM settings for a corpus size and master seed.
@@ -76,6 +81,9 @@ class LstmSessionBuilder {
   // The session so far: the latest frame as the map, every frame as a learning stage,
   // the curve of the epochs done. A fresh copy each call (the GUI keeps it).
   std::shared_ptr<MapSession> session() const;
+  // Every frame mapped so far (frame 0: the initial weights), and the corpus they use.
+  const std::vector<LearningStage>& frames() const { return frames_; }
+  const std::shared_ptr<const corpus::Corpus>& corpus() const { return corpus_; }
 
  private:
   void map_frame(const StopFlag* stop);

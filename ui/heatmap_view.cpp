@@ -80,6 +80,10 @@ int HeatmapView::unitAtRow(int r) const {
   return (r >= 0 && r < rows()) ? units_[static_cast<size_t>(r)] : -1;
 }
 
+void HeatmapView::setOrder(bool by_importance) { order_->setCurrentIndex(by_importance ? 0 : 1); }
+
+void HeatmapView::setUnitCount(int units) { count_->setValue(units); }
+
 void HeatmapView::activateRow(int r) {
   const int u = unitAtRow(r);
   if (u >= 0) ws_->setColour(ColourMode::unit, u);

@@ -31,6 +31,9 @@ class HeatmapView : public QWidget {
   QCustomPlot* plot() const { return plot_; }
   // Simulates a click on row r (tests, keyboard).
   void activateRow(int r);
+  // Row order (readout importance or index) and how many units are shown.
+  void setOrder(bool by_importance);
+  void setUnitCount(int units);
 
  private:
   Workspace* ws_;

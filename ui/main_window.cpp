@@ -28,6 +28,9 @@
 #include "ui/heatmap_view.hpp"
 #include "ui/map_view.hpp"
 #include "ui/param_slider.hpp"
+#include "ui/session_jobs.hpp"
+#include "ui/animation_dialog.hpp"
+#include "ui/figures/export_actions.hpp"
 #include "ui/sentences_view.hpp"
 #include "ui/timeline_view.hpp"
 #include "ui/training_view.hpp"
@@ -40,23 +43,6 @@ namespace rssviz::ui {
 using experiment::MapSession;
 
 namespace {
-
-// Threads for a job: all cores but one, which stays with the GUI thread so the window
-// keeps painting (on this project's 2-core machine: one job thread).
-int job_threads() { return std::max(1, rssviz::default_threads() - 1); }
-
-esn::ReservoirOptions reservoir_of(const ModelSettings& s) {
-  esn::ReservoirOptions r;
-  r.threads = job_threads();
-  r.units = s.units;
-  r.spectral_radius = s.spectral_radius;
-  r.leak_rate = s.leak_rate;
-  r.input_scaling = s.input_scaling;
-  r.density = s.density;
-  r.ridge = s.ridge;
-  r.seed = s.seed;
-  return r;
-}
 
 QDockWidget* makeDock(QMainWindow* w, const QString& title, const char* name, QWidget* content,
                       Qt::DockWidgetArea area) {
@@ -76,10 +62,24 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
   setWindowTitle(tr("rssviz — recurrent state space workbench"));
   setWindowIcon(QIcon(":/rssviz/rssviz.svg"));
   setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks | QMainWindow::AllowNestedDocks);
+  recipes_ = new SessionJobs(&jobs_, &live_, this);
+  connect(recipes_, &SessionJobs::failed, this, &MainWindow::jobFailed);
+  animation_ = new AnimationJob(&jobs_, this);
   map_ = new MapView(&ws_, this);
   setCentralWidget(map_);
   buildDocks();
+  exporter_ = new figures::FigureExporter(&ws_, map_, heatmap_, training_, this);
+  connect(exporter_, &figures::FigureExporter::failed, this, &MainWindow::jobFailed);
   buildMenus();
+  // Every view exports from its context menu (right click).
+  const std::pair<QWidget*, figures::View> views[] = {
+      {map_, figures::View::map}, {heatmap_->plot(), figures::View::heatmap}, {training_, figures::View::training}};
+  for (const auto& [w, v] : views) {
+    w->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(w, &QWidget::customContextMenuRequested, this, [this, w = w, v = v](const QPoint& at) {
+      exporter_->contextMenu(v, this)->popup(w->mapToGlobal(at));
+    });
+  }
 
   message_ = new QLabel(tr("Ready"));
   progress_ = new QProgressBar;
@@ -104,16 +104,38 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
   connect(cancel_, &QToolButton::clicked, this, &MainWindow::stop);
 
   connect(&jobs_, &JobRunner::busyChanged, this, [this](bool busy) {
-    progress_->setVisible(busy);
-    cancel_->setVisible(busy);
+    progress_->setVisible(busy || animation_->running());
+    cancel_->setVisible(busy || animation_->running());
     panel_->setBusy(busy);
-    stop_action_->setEnabled(busy);
+    stop_action_->setEnabled(busy || animation_->running());
   });
   connect(&jobs_, &JobRunner::started, this, [this](const QString& n) { message_->setText(n + "…"); });
   connect(&jobs_, &JobRunner::cancelledJob, this, [this](const QString& n) {
     if (!jobs_.busy()) message_->setText(tr("%1: cancelled").arg(n));
   });
   connect(&jobs_, &JobRunner::failed, this, &MainWindow::jobFailed);
+  connect(exporter_, &figures::FigureExporter::message, message_, &QLabel::setText);
+  connect(animation_, &AnimationJob::progress, this, [this](const QString& text, int done, int total) {
+    message_->setText(text + "…");
+    progress_->setVisible(true);
+    cancel_->setVisible(true);
+    progress_->setRange(0, total);
+    progress_->setValue(done);
+    stop_action_->setEnabled(true);
+  });
+  connect(animation_, &AnimationJob::finished, this, [this](const QString& summary) {
+    message_->setText(summary);
+    progress_->setVisible(jobs_.busy());
+    cancel_->setVisible(jobs_.busy());
+  });
+  connect(animation_, &AnimationJob::failed, this, &MainWindow::jobFailed);
+  connect(animation_, &AnimationJob::cancelled, this, [this] {
+    message_->setText(tr("Animation export cancelled"));
+    if (!jobs_.busy()) {
+      progress_->setVisible(false);
+      cancel_->setVisible(false);
+    }
+  });
   connect(panel_, &ModelPanel::trainRequested, this, &MainWindow::train);
   connect(panel_, &ModelPanel::stopRequested, this, &MainWindow::stop);
   connect(panel_, &ModelPanel::exploreRequested, this, &MainWindow::explore);
@@ -202,19 +224,19 @@ void MainWindow::buildMenus() {
   connect(unit_box_, &QSpinBox::valueChanged, this, apply);
 
   auto* file = menuBar()->addMenu(tr("&File"));
-  auto* exp = file->addAction(tr("&Export map image…"), this, &MainWindow::exportMap);
-  exp->setShortcut(QKeySequence::Save);
-  exp->setToolTip(tr("Save the map as PNG, SVG-free PDF or JPEG"));
+  auto* exp = file->addAction(tr("&Export figure…"), this, [this] { exporter_->showDialog(figures::View::map); });
+  exp->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+  exp->setToolTip(tr("Save the map, the heatmap or the training curves as PNG, SVG or PDF at any size"));
+  auto* anim = file->addAction(tr("Export &animation…"), this, &MainWindow::exportAnimation);
+  anim->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+  anim->setToolTip(tr("Animated GIF / PNG frames of the learning stages or of a hyperparameter sweep"));
   file->addAction(tr("Export &sentences (TSV)…"), this, &MainWindow::exportSentences);
   file->addSeparator();
   auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
 
   auto* edit = menuBar()->addMenu(tr("&Edit"));
-  auto* copy = edit->addAction(tr("&Copy map"), this, [this] {
-    QApplication::clipboard()->setPixmap(map_->toPixmap());
-    message_->setText(tr("Map copied to the clipboard"));
-  });
+  auto* copy = edit->addAction(tr("&Copy map"), this, [this] { exporter_->copy(figures::View::map); });
   copy->setShortcut(QKeySequence::Copy);
   auto* find = edit->addAction(tr("&Find sentence"), this, [this] {
     sentences_->parentWidget()->show();
@@ -261,7 +283,7 @@ void MainWindow::buildMenus() {
   auto* play = model->addAction(tr("&Play learning stages"), this, [this] { timeline_->setPlaying(!timeline_->playing()); });
   play->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
   auto* worst = model->addAction(tr("Sort sentences by &error"), this, [this] { sentences_->sortByError(); });
-  worst->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+  worst->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
   tb->addSeparator();
   tb->addAction(trainA);
   tb->addAction(stop_action_);
@@ -340,98 +362,28 @@ void MainWindow::startSession(const ModelSettings& s) {
 void MainWindow::train() {
   const ModelSettings s = panel_->settings();
   timeline_->setPlaying(false);
-  if (s.model == experiment::ModelKind::esn) {
-    experiment::EsnSessionOptions o;
-    o.objects = s.objects;
-    o.reservoir = reservoir_of(s);
-    o.map_sentences = s.map_sentences;
-    o.umap.threads = job_threads();
-    try {
-      o.reservoir.validate();
-    } catch (const std::exception& e) {
-      jobFailed(tr("Train ESN"), QString::fromUtf8(e.what()));
-      return;
-    }
-    if (map_->scatter()->points().isEmpty()) map_->setPlaceholder(tr("Training the ESN…"));
-    jobs_.start<std::shared_ptr<const MapSession>>(
-        tr("Training ESN (%1 units)").arg(s.units),
-        [o](const JobContext& ctx) -> std::shared_ptr<const MapSession> {
-          return experiment::build_esn_session(o, ctx.stop(), ctx.progress_fn());
-        },
-        [this](std::shared_ptr<const MapSession> r) {
-          showSession(r);
-          message_->setText(tr("ESN trained and mapped in %1 s: valid error %2 %, exact error %3 %")
-                                .arg(r->seconds, 0, 'f', 2)
-                                .arg(100 * r->scores.valid_error, 0, 'f', 2)
-                                .arg(100 * r->scores.exact_error, 0, 'f', 2));
-        });
-    return;
-  }
-  auto o = experiment::lstm_session_options(s.objects, s.seed);
-  o.model.hidden = s.hidden;
-  o.trainer.epochs = s.epochs;
-  o.trainer.batch_size = s.batch;
-  o.trainer.learning_rate = s.learning_rate;
-  o.map_sentences = s.map_sentences;
-  o.umap.threads = job_threads();
-  try {
-    o.model.validate();
-    o.trainer.validate();
-  } catch (const std::exception& e) {
-    jobFailed(tr("Train LSTM"), QString::fromUtf8(e.what()));
-    return;
-  }
-  auto* live = &live_;
-  jobs_.start<std::shared_ptr<const MapSession>>(
-      tr("Training LSTM (%1 units, %2 epochs)").arg(s.hidden).arg(s.epochs),
-      [o, live](const JobContext& ctx) -> std::shared_ptr<const MapSession> {
-        experiment::LstmSessionBuilder b(o);
-        while (!b.finished()) {
-          ctx.check();
-          b.step(ctx.stop());
-          ctx.progress(b.epoch(), b.epochs());
-          if (!b.finished()) live->post(b.session());  // the map moves epoch by epoch
-        }
-        return b.session();
-      },
-      [this](std::shared_ptr<const MapSession> r) {
-        live_.take();  // an older live frame must not replace the final one
-        showSession(r);
-        message_->setText(tr("LSTM trained in %1 s: valid error %2 %, exact error %3 %")
-                              .arg(r->seconds, 0, 'f', 1)
-                              .arg(100 * r->scores.valid_error, 0, 'f', 2)
-                              .arg(100 * r->scores.exact_error, 0, 'f', 2));
-      });
+  const bool esn = s.model == experiment::ModelKind::esn;
+  if (esn && map_->scatter()->points().isEmpty()) map_->setPlaceholder(tr("Training the ESN…"));
+  recipes_->train(s, [this, esn](std::shared_ptr<const MapSession> r) {
+    showSession(r);
+    message_->setText((esn ? tr("ESN trained and mapped in %1 s: valid error %2 %, exact error %3 %")
+                           : tr("LSTM trained in %1 s: valid error %2 %, exact error %3 %"))
+                          .arg(r->seconds, 0, 'f', esn ? 2 : 1)
+                          .arg(100 * r->scores.valid_error, 0, 'f', 2)
+                          .arg(100 * r->scores.exact_error, 0, 'f', 2));
+  });
 }
 
 void MainWindow::explore() {
-  const ModelSettings s = panel_->settings();
-  if (s.model != experiment::ModelKind::esn) return;
-  experiment::ExploreOptions o;
-  o.objects = s.objects;
-  o.reservoir = reservoir_of(s);
-  o.map_sentences = s.map_sentences;
-  o.umap.threads = job_threads();
-  auto previous = ws_.session();
-  // The explorer (corpus + drawn weights) lives in a slot only the job thread touches
-  // (the pool has one thread, so jobs never overlap); a cancelled job still leaves it
-  // for the next slider value.
-  auto slot = explorer_;
-  jobs_.start<std::shared_ptr<const MapSession>>(
-      tr("Exploring the untrained reservoir"),
-      [o, slot, previous, s](const JobContext& ctx) -> std::shared_ptr<const MapSession> {
-        if (!*slot || !(*slot)->compatible(o)) *slot = std::make_shared<experiment::Explorer>(o);
-        ctx.check();
-        return (*slot)->update(s.spectral_radius, s.leak_rate, s.input_scaling, previous.get(), ctx.stop());
-      },
-      [this](std::shared_ptr<const MapSession> r) {
-        showSession(r);
-        message_->setText(tr("Untrained reservoir mapped in %1 ms (press Train to fit a readout)")
-                              .arg(r->seconds * 1e3, 0, 'f', 0));
-      });
+  recipes_->explore(panel_->settings(), ws_.session(), [this](std::shared_ptr<const MapSession> r) {
+    showSession(r);
+    message_->setText(tr("Untrained reservoir mapped in %1 ms (press Train to fit a readout)")
+                          .arg(r->seconds * 1e3, 0, 'f', 0));
+  });
 }
 
 void MainWindow::stop() {
+  if (animation_->running()) animation_->cancel();
   if (!jobs_.busy()) return;
   jobs_.cancel();
   message_->setText(tr("Cancelling…"));
@@ -446,16 +398,21 @@ void MainWindow::jobFailed(const QString& name, const QString& message) {
   box->open();  // not exec(): the event loop (and the redraw timer) keep running
 }
 
-void MainWindow::exportMap() {
-  const QString path = QFileDialog::getSaveFileName(this, tr("Export map"), "rssviz-map.png",
-                                                    tr("PNG image (*.png);;PDF (*.pdf);;JPEG (*.jpg)"));
-  if (path.isEmpty()) return;
-  bool ok = false;
-  if (path.endsWith(".pdf", Qt::CaseInsensitive)) ok = map_->savePdf(path);
-  else if (path.endsWith(".jpg", Qt::CaseInsensitive)) ok = map_->saveJpg(path, 0, 0, 2.0);
-  else ok = map_->savePng(path, 0, 0, 2.0);
-  message_->setText(ok ? tr("Map saved to %1").arg(path) : tr("Could not write %1").arg(path));
-  if (!ok) jobFailed(tr("Export map"), tr("Could not write %1").arg(path));
+void MainWindow::exportAnimation() {
+  if (animation_->running()) {
+    message_->setText(tr("An animation is being exported (Esc cancels it)"));
+    return;
+  }
+  auto* d = new AnimationDialog(panel_->settings(), &ws_, this);
+  d->setAttribute(Qt::WA_DeleteOnClose);
+  connect(d, &AnimationDialog::exportRequested, this, [this, d] {
+    try {
+      animation_->start(d->animation(), d->look(), d->output());
+    } catch (const std::exception& e) {
+      jobFailed(tr("Export animation"), QString::fromUtf8(e.what()));
+    }
+  });
+  d->open();
 }
 
 void MainWindow::exportSentences() {
@@ -517,6 +474,7 @@ void MainWindow::closeEvent(QCloseEvent* e) {
   settings.setValue("window/state", saveState());
   timeline_->setPlaying(false);
   redraw_->stop();
+  animation_->cancel();
   jobs_.cancelAndWait();  // the job sees its stop flag at its next check
   e->accept();
 }

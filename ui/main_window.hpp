@@ -21,10 +21,6 @@ class QSpinBox;
 class QTimer;
 class QAction;
 
-namespace rssviz::experiment {
-class Explorer;
-}
-
 namespace rssviz::ui {
 
 class MapView;
@@ -32,6 +28,11 @@ class HeatmapView;
 class SentencesView;
 class TrainingView;
 class TimelineView;
+class SessionJobs;
+class AnimationJob;
+namespace figures {
+class FigureExporter;
+}
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -72,7 +73,7 @@ class MainWindow : public QMainWindow {
   void showSession(std::shared_ptr<const experiment::MapSession> s);
   void jobFailed(const QString& name, const QString& message);
   void syncColourControls();
-  void exportMap();
+  void exportAnimation();
   void exportSentences();
   void about();
   void resetLayout();
@@ -80,8 +81,9 @@ class MainWindow : public QMainWindow {
   Workspace ws_;
   JobRunner jobs_;
   Mailbox<experiment::MapSession> live_;
-  std::shared_ptr<std::shared_ptr<experiment::Explorer>> explorer_ =
-      std::make_shared<std::shared_ptr<experiment::Explorer>>();
+  SessionJobs* recipes_ = nullptr;
+  AnimationJob* animation_ = nullptr;
+  figures::FigureExporter* exporter_ = nullptr;
   MapView* map_ = nullptr;
   HeatmapView* heatmap_ = nullptr;
   SentencesView* sentences_ = nullptr;

@@ -6,6 +6,7 @@
 
 #include "core/metrics/metrics.hpp"
 #include "ui/colors.hpp"
+#include "ui/map_colouring.hpp"
 
 namespace rssviz::ui {
 
@@ -58,10 +59,22 @@ void ColoredScatter::draw(QCPPainter* painter) {
   if (sprites_.size() > 2000) sprites_.clear();
   const QRectF clip = clipRect().adjusted(-5, -5, 5, 5);
   const double half = std::ceil(2 * radius_ + 2) / 2.0;
+  // Exports (PNG at any scale, SVG, PDF) draw every disc as a shape, so they stay sharp
+  // when scaled and vector files hold circles, not bitmaps; the screen blits sprites.
+  const bool shapes = painter->modes().testFlag(QCPPainter::pmNoCaching);
+  if (shapes) {
+    painter->setAntialiasing(true);
+    painter->setPen(Qt::NoPen);
+  }
   for (int i = 0; i < points_.size(); ++i) {
     const QPointF c = coordsToPixels(points_[i].x(), points_[i].y());
     if (!clip.contains(c)) continue;
-    painter->drawPixmap(QPointF(c.x() - half, c.y() - half), sprite(colours_[i]));
+    if (shapes) {
+      painter->setBrush(QColor::fromRgba(colours_[i]));
+      painter->drawEllipse(c, radius_, radius_);
+    } else {
+      painter->drawPixmap(QPointF(c.x() - half, c.y() - half), sprite(colours_[i]));
+    }
   }
   if (!mark_ends_) return;
   painter->setBrush(Qt::NoBrush);
@@ -198,10 +211,8 @@ QString MapView::legendTitle() const { return legend_title_element_->text(); }
 void MapView::refresh() {
   dirty_ = false;
   hover_ = -1;
-  QString title;
   const auto* pts = ws_->points();
   const auto* lay = ws_->layout();
-  const auto& s = ws_->session();
   if (!pts || !lay || lay->rows() != pts->size()) {
     scatter_->setPoints({}, {}, {});
     trajectory_->data()->clear();
@@ -211,92 +222,21 @@ void MapView::refresh() {
   placeholder_->setVisible(false);
   const int n = pts->size();
   QVector<QPointF> xy(n);
-  QVector<QRgb> col(n);
   QVector<bool> ends(n);
   for (int i = 0; i < n; ++i) {
     xy[i] = QPointF((*lay)(i, 0), (*lay)(i, 1));
     ends[i] = pts->is_end_point(i);
   }
-  QVector<QPair<QString, QColor>> entries;
-  const auto& grammar = s->corpus->grammar;
-  ColourMode mode = ws_->colourMode();
-  const auto* codes = ws_->codes();
-  const auto* outs = ws_->outputs();
-  if ((mode == ColourMode::errorCode && !codes) || (mode == ColourMode::outputUnit && !outs))
-    mode = ColourMode::clausePart;
-  bool continuous = false;
-  QCPRange range;
-  QCPColorGradient gradient;
-  Eigen::VectorXf values;
-  switch (mode) {
-    case ColourMode::clausePart:
-      title = tr("Clause position");
-      for (int i = 0; i < n; ++i) col[i] = clausePartColor(static_cast<int>(pts->part[static_cast<size_t>(i)])).rgba();
-      for (int k = 0; k < 4; ++k)
-        entries.append({QString::fromStdString(experiment::clause_part_name(static_cast<corpus::ClausePart>(k))),
-                        clausePartColor(k)});
-      break;
-    case ColourMode::errorCode: {
-      title = ws_->stage() >= 0
-                          ? tr("Error code (%1)").arg(QString::fromStdString(
-                                s->stages[static_cast<size_t>(ws_->stage())].label))
-                          : tr("Per-step error code");
-      std::vector<int> present(9, 0);
-      for (int i = 0; i < n; ++i) {
-        const int c = (*codes)[static_cast<size_t>(i)];
-        col[i] = errorCodeColor(c).rgba();
-        if (c >= 0 && c < 9) ++present[static_cast<size_t>(c)];
-      }
-      for (int c = 0; c < 9; ++c)
-        if (present[static_cast<size_t>(c)])
-          entries.append({QString("%1: %2").arg(c).arg(QString::fromStdString(experiment::error_code_name(c))),
-                          errorCodeColor(c)});
-      break;
-    }
-    case ColourMode::word: {
-      title = tr("Word read");
-      std::vector<int> present(static_cast<size_t>(grammar.vocabulary_size()), 0);
-      for (int i = 0; i < n; ++i) {
-        const int w = pts->word[static_cast<size_t>(i)];
-        col[i] = categoryColor(w).rgba();
-        if (w >= 0) ++present[static_cast<size_t>(w)];
-      }
-      if (pts->zero_state_first) entries.append({tr("(zero state)"), categoryColor(-1)});
-      for (int w = 0; w < grammar.vocabulary_size(); ++w)
-        if (present[static_cast<size_t>(w)])
-          entries.append({QString::fromStdString(grammar.vocabulary()[static_cast<size_t>(w)]), categoryColor(w)});
-      break;
-    }
-    case ColourMode::outputUnit: {
-      const int o = std::clamp(ws_->colourParameter(), 0, grammar.output_size() - 1);
-      title = tr("Output %1").arg(QString::fromStdString(grammar.output_name(o)));
-      values = outs->col(o);
-      continuous = true;
-      range = QCPRange(-0.3, 1.3);  // the paper's fixed range, so stages compare
-      gradient = infernoGradient();
-      break;
-    }
-    case ColourMode::unit: {
-      const int u = std::clamp(ws_->colourParameter(), 0, pts->units() - 1);
-      title = tr("%1 unit %2").arg(s->model == experiment::ModelKind::esn ? tr("Reservoir") : tr("LSTM cell"))
-                          .arg(u);
-      values = pts->unit_activation(u);
-      const double m = std::max(1e-6f, values.cwiseAbs().maxCoeff());
-      range = QCPRange(-m, m);
-      continuous = true;
-      gradient = divergingGradient();
-      break;
-    }
+  MapColouring c = colourMap(*ws_);
+  if (c.continuous) {
+    colour_scale_->setGradient(c.gradient);
+    colour_scale_->setDataRange(c.range);
+    colour_scale_->axis()->setLabel(c.bar_label);
   }
-  if (continuous) {
-    for (int i = 0; i < n; ++i) col[i] = gradient.color(values[i], range);
-    colour_scale_->setGradient(gradient);
-    colour_scale_->setDataRange(range);
-    colour_scale_->axis()->setLabel(mode == ColourMode::outputUnit ? tr("activation") : tr("state"));
-  }
-  colour_scale_->setVisible(continuous);
-  rebuildLegend(continuous ? QVector<QPair<QString, QColor>>{} : entries);
-  legend_title_element_->setText(title);
+  colour_scale_->setVisible(c.continuous);
+  rebuildLegend(c.continuous ? QVector<QPair<QString, QColor>>{} : c.legend);
+  legend_title_element_->setText(c.title);
+  QVector<QRgb> col = std::move(c.colours);
   scatter_->setPoints(std::move(xy), std::move(col), std::move(ends));
   drawTrajectory();
   if (fit_next_) {

@@ -18,12 +18,7 @@ std::string fixed(double v, int digits) {
   return buf;
 }
 
-// Shortest of %g with up to 4 significant digits: "0.1", "1.25", "3".
-std::string short_number(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
+std::string short_number(double v) { return format_number(v); }
 
 double parse_number(const std::string& text, const std::string& what, const std::string& whole) {
   std::size_t used = 0;

@@ -66,9 +66,10 @@ std::shared_ptr<MapSession> Explorer::update(double spectral_radius, double leak
   s->unit_order.resize(static_cast<size_t>(points->units()));
   std::iota(s->unit_order.begin(), s->unit_order.end(), 0);
   s->points = std::move(points);
-  s->description = "untrained ESN " + std::to_string(options_.reservoir.units) + " units, sr " +
-                   std::to_string(spectral_radius).substr(0, 5) + ", leak " + std::to_string(leak_rate).substr(0, 6) +
-                   ", input scaling " + std::to_string(input_scaling).substr(0, 5);
+  s->description = "untrained ESN " + std::to_string(options_.reservoir.units) + " units, spectral radius " +
+                   format_number(spectral_radius) + ", leak rate " + format_number(leak_rate) + ", input scaling " +
+                   format_number(input_scaling) + " · CSL n = " + std::to_string(options_.objects) + ", seed " +
+                   std::to_string(options_.reservoir.seed);
   s->seconds = timings_.total();
   return s;
 }

@@ -1,6 +1,7 @@
 #include "core/experiment/workbench.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
 #include <stdexcept>
 #include <string>
@@ -25,6 +26,12 @@ void check(const StopFlag* stop) {
 }
 
 }  // namespace
+
+std::string format_number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
 
 umap::UmapOptions paper_map_umap() {
   umap::UmapOptions o;
@@ -185,9 +192,11 @@ std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& o, const 
   s->unit_order = analysis::rank_units_by_readout(wout, 1);
   s->readout = std::move(wout);
   s->points = std::move(points);
-  s->description = "ESN " + std::to_string(o.reservoir.units) + " units, sr " + std::to_string(o.reservoir.spectral_radius).substr(0, 5) +
-                   ", leak " + std::to_string(o.reservoir.leak_rate).substr(0, 6) + ", n=" + std::to_string(o.objects) +
-                   ", seed " + std::to_string(o.reservoir.seed);
+  const auto& r = o.reservoir;
+  s->description = "ESN " + std::to_string(r.units) + " units, spectral radius " + format_number(r.spectral_radius) +
+                   ", leak rate " + format_number(r.leak_rate) + ", input scaling " + format_number(r.input_scaling) +
+                   ", ridge " + format_number(r.ridge) + " · CSL n = " + std::to_string(o.objects) + ", seed " +
+                   std::to_string(r.seed);
   s->seconds = seconds_since(t0);
   report(progress, kSteps, kSteps);
   return s;
@@ -283,8 +292,10 @@ std::shared_ptr<MapSession> LstmSessionBuilder::session() const {
   s->unit_order = analysis::rank_units_by_readout(s->readout, 0);
   s->stages = frames_;
   s->curve = curve_;
+  const auto& t = trainer_->options();
   s->description = "LSTM " + std::to_string(trainer_->model().hidden()) + " units, epoch " +
-                   std::to_string(trainer_->epoch()) + "/" + std::to_string(epochs()) + ", n=" +
+                   std::to_string(trainer_->epoch()) + "/" + std::to_string(epochs()) + ", Adam lr " +
+                   format_number(t.learning_rate) + ", batch " + std::to_string(t.batch_size) + " · CSL n = " +
                    std::to_string(options_.corpus.objects) + ", seed " + std::to_string(options_.corpus.seed);
   s->seconds = seconds_;
   return s;

@@ -16,6 +16,7 @@
 #include <Eigen/Core>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/common/progress.hpp"
@@ -25,6 +26,9 @@
 #include "core/umap/umap.hpp"
 
 namespace rssviz::experiment {
+
+// A number for titles and status lines: %.4g ("0.1", "1.25", "0.0003162").
+std::string format_number(double v);
 
 // The map's UMAP settings: the paper's (15 neighbours, min_dist 0.1, Euclidean,
 // spectral initialisation, seed 42).

@@ -116,7 +116,7 @@ TEST(MainWindow, SliderChangeProducesNewMap) {
   EXPECT_EQ(after->layout.rows(), after->points->size());
   // New states, hence a new picture.
   EXPECT_GT((after->points->X - before->points->X).cwiseAbs().maxCoeff(), 1e-3f);
-  EXPECT_NE(QString::fromStdString(after->description).indexOf("sr 2.000"), -1);
+  EXPECT_NE(QString::fromStdString(after->description).indexOf("spectral radius 2,"), -1);
   // Colour modes that need a readout fall back to one that does not.
   EXPECT_EQ(w.workspace()->colourMode(), ColourMode::clausePart);
 }
@@ -138,7 +138,7 @@ TEST(MainWindow, NewestSliderValueWins) {
   QTest::qWait(60);
   ASSERT_GE(shown.count(), 1);
   EXPECT_LT(shown.count(), 5);  // stale values were dropped, not all drawn
-  EXPECT_NE(QString::fromStdString(w.workspace()->session()->description).indexOf("leak 0.6"), -1);
+  EXPECT_NE(QString::fromStdString(w.workspace()->session()->description).indexOf("leak rate 0.6"), -1);
 }
 
 TEST(MainWindow, CancelStopsTheJob) {

@@ -1,0 +1,49 @@
+// The headless subcommands of the rssviz binary (`rssviz render`, `rssviz animate`):
+// they run on Qt's offscreen platform, with no window system, and share the model
+// options of `rssviz-cli train` (app/common/model_args.hpp).
+#pragma once
+#include <CLI/CLI.hpp>
+#include <QSize>
+#include <QString>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "app/common/model_args.hpp"
+#include "core/experiment/map_session.hpp"
+#include "ui/figures/figure.hpp"
+#include "ui/map_colouring.hpp"
+
+namespace rssviz::gui {
+
+// Adds the subcommand to `app`. The callback runs after parsing.
+void add_render_command(CLI::App& app);
+void add_animate_command(CLI::App& app);
+
+// Options both subcommands share: the model, the figure's size and look, the colours.
+struct FigureArgs {
+  std::string size = "1600x1200";   // WxH pixels
+  double scale = 0.0;               // 0 = automatic
+  bool no_title = false;
+  std::string title;                // replaces the automatic title
+  std::string colour_by;            // clause, error, word, output:K|NAME, unit:K
+  int sentence = -1;                // test sentence whose trajectory is drawn (and heatmap shown)
+  int map_sentences = 200;          // test sentences on the map
+  bool no_end_marks = false;
+};
+void add_figure_options(CLI::App* cmd, FigureArgs& a, const std::string& default_size);
+// Parses "WxH"; throws app::UsageError naming the option.
+QSize parse_size(const std::string& text);
+// Builds the figure options (size, scale, title) from the arguments.
+ui::figures::FigureOptions figure_options(const FigureArgs& a);
+
+// Trains the model of `m` and builds its workbench session, printing a one-line
+// progress note on standard error. `stages` asks for the ESN's learning stages (the
+// training view and --stage need them).
+std::shared_ptr<const experiment::MapSession> build_session(const app::ModelArgs& m, const FigureArgs& f, bool stages);
+
+// Checks an output path before long work (missing folder, a directory, a device);
+// throws std::runtime_error naming the option and the path.
+void check_output(const std::string& option, const std::string& path);
+
+}  // namespace rssviz::gui

@@ -1,0 +1,55 @@
+// The window's job recipes, out of MainWindow so that anything (the window, a dialog, a
+// test) can drive them with a JobRunner and no window: turn the model panel's settings
+// into the core's options, run the core's session builders as one background job
+// (newest wins, cancellable), and hand the finished session back on the GUI thread.
+#pragma once
+#include <QObject>
+#include <functional>
+#include <memory>
+
+#include "core/experiment/animation.hpp"
+#include "core/experiment/explore.hpp"
+#include "core/experiment/workbench.hpp"
+#include "ui/job_runner.hpp"
+#include "ui/mailbox.hpp"
+#include "ui/model_panel.hpp"
+
+namespace rssviz::ui {
+
+// Threads for a job: all cores but one, which stays with the GUI thread so the window
+// keeps painting (on a 2-core machine: one job thread).
+int jobThreads();
+
+// The core options for the panel's settings (validated by the caller or the job).
+experiment::EsnSessionOptions esnSessionOptions(const ModelSettings& s);
+experiment::LstmSessionOptions lstmSessionOptions(const ModelSettings& s);
+experiment::ExploreOptions exploreOptions(const ModelSettings& s);
+
+class SessionJobs : public QObject {
+  Q_OBJECT
+ public:
+  using Session = std::shared_ptr<const experiment::MapSession>;
+  // `live` receives the LSTM's epoch-by-epoch sessions while it trains (may be null).
+  SessionJobs(JobRunner* jobs, Mailbox<experiment::MapSession>* live, QObject* parent = nullptr);
+
+  // Trains the model of `s` and maps it; `done` gets the session. Returns false (and
+  // reports through failed()) when the settings are invalid.
+  bool train(const ModelSettings& s, std::function<void(Session)> done);
+  // Maps the untrained reservoir of `s` with its current scalings, warm-started from
+  // `previous` (may be null); `done` gets the session.
+  bool explore(const ModelSettings& s, Session previous, std::function<void(Session)> done);
+
+ signals:
+  void failed(const QString& job, const QString& message);
+
+ private:
+  JobRunner* jobs_;
+  Mailbox<experiment::MapSession>* live_;
+  // The explorer (corpus + drawn weights) lives in a slot only the job thread touches
+  // (the pool has one thread, so jobs never overlap); a cancelled job still leaves it
+  // for the next slider value.
+  std::shared_ptr<std::shared_ptr<experiment::Explorer>> explorer_ =
+      std::make_shared<std::shared_ptr<experiment::Explorer>>();
+};
+
+}  // namespace rssviz::ui

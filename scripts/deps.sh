@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh [gui]   (gui adds Xvfb, xauth and imagemagick for screenshots)
 set -euo pipefail
 pkgs=(cmake ninja-build g++ pkg-config libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
-      libspectra-dev libhnswlib-dev libcli11-dev nlohmann-json3-dev libgif-dev
+      libspectra-dev libhnswlib-dev libcli11-dev nlohmann-json3-dev libgif-dev libimagequant-dev libwebp-dev
       qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev)
 if [[ "${1:-}" == gui ]]; then pkgs+=(xvfb xauth imagemagick); fi
 missing=()

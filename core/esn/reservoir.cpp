@@ -266,8 +266,14 @@ class ChunkProduct {
   std::vector<float> packed_;
 };
 #else
-// Portable path: Eigen's GEMM on a fixed n x 64 shape (same bits for a column whatever
-// the chunk, as every call has the same shape).
+// Portable path: Eigen's GEMM, one call per block of 32 rows of W on the fixed 64-column
+// chunk. Eigen's GEMM runs its own OpenMP team when it is called from a team of one
+// thread (harvest with threads = 1) and not from a larger one, and its blocking depends
+// on that team, so a plain n x 64 product gave other last bits for another thread count.
+// A destination with at most 32 rows at compile time is never split by Eigen (its
+// parallelizer's condition is MaxRowsAtCompileTime > 32), and each row block has the
+// same shape in every call: a column's bits are independent of the chunk, the level, the
+// batch and the thread count.
 class ChunkProduct {
  public:
   explicit ChunkProduct(const Eigen::MatrixXf& w) : w_(w) {}
@@ -277,16 +283,22 @@ class ChunkProduct {
   template <class Column>
   void run(int nc, Column&& column, float* pp, float* q) const {
     const Eigen::Index n = w_.rows();
-    Eigen::Map<Eigen::MatrixXf> p(pp, n, kChunk), out(q, n, kChunk);
+    Eigen::Map<Eigen::MatrixXf> p(pp, n, kChunk);
     for (int c = 0; c < kChunk; ++c)
       if (c < nc)
         p.col(c) = Eigen::Map<const Eigen::VectorXf>(column(c), n);
       else
         p.col(c).setZero();
-    out.noalias() = w_ * p;  // single-threaded inside the parallel region
+    using RowBlock = Eigen::Matrix<float, Eigen::Dynamic, kChunk, Eigen::ColMajor, kRows, kChunk>;
+    for (Eigen::Index r0 = 0; r0 < n; r0 += kRows) {
+      const Eigen::Index rows = std::min<Eigen::Index>(kRows, n - r0);
+      Eigen::Map<RowBlock, 0, Eigen::OuterStride<>> out(q + r0, rows, kChunk, Eigen::OuterStride<>(n));
+      out.noalias() = w_.middleRows(r0, rows) * p;
+    }
   }
 
  private:
+  static constexpr int kRows = 32;
   const Eigen::MatrixXf& w_;
 };
 #endif

@@ -8,12 +8,10 @@
 #include <limits>
 #include <stdexcept>
 
-#if __has_include("core/io/gif_writer.hpp")  // TEMP until the gif branch lands
 #include "core/io/gif_writer.hpp"
-#define RSSVIZ_TEMP_GIF 1
-#endif
-#ifdef RSSVIZ_HAVE_WEBP
+#if defined(RSSVIZ_HAVE_WEBP) && __has_include("core/io/webp_writer.hpp")  // TEMP: until the WebP writer lands
 #include "core/io/webp_writer.hpp"
+#define RSSVIZ_WEBP_OUT 1
 #endif
 #include "ui/map_view.hpp"
 
@@ -21,7 +19,6 @@ namespace rssviz::ui::figures {
 
 namespace {
 
-#ifdef RSSVIZ_TEMP_GIF
 io::RgbaFrame toRgba(const QImage& image) {
   const QImage img = image.convertToFormat(QImage::Format_RGBA8888);
   io::RgbaFrame f;
@@ -33,7 +30,6 @@ io::RgbaFrame toRgba(const QImage& image) {
                 static_cast<size_t>(f.width) * 4);
   return f;
 }
-#endif
 
 // A copy of the points without the state matrix (its rows still count the points):
 // everything the map needs except unit activations.
@@ -57,7 +53,7 @@ std::shared_ptr<const experiment::MapPoints> lighten(const experiment::MapPoints
 }  // namespace
 
 bool webpAvailable() {
-#ifdef RSSVIZ_HAVE_WEBP
+#ifdef RSSVIZ_WEBP_OUT
   return true;
 #else
   return false;
@@ -175,7 +171,6 @@ AnimationReport writeAnimation(const std::vector<QImage>& frames, const Animatio
   } else {
     tick(static_cast<long long>(frames.size()));
   }
-#ifdef RSSVIZ_TEMP_GIF
   if (!out.gif.isEmpty() || !out.webp.isEmpty()) {
     std::vector<io::RgbaFrame> rgba;
     rgba.reserve(frames.size());
@@ -194,7 +189,7 @@ AnimationReport writeAnimation(const std::vector<QImage>& frames, const Animatio
       r.palette_size = rep.palette_size;
     }
     tick(static_cast<long long>(frames.size()));
-#ifdef RSSVIZ_HAVE_WEBP
+#ifdef RSSVIZ_WEBP_OUT
     if (!out.webp.isEmpty()) {
       io::WebpOptions w;
       w.fps = out.fps;
@@ -203,7 +198,6 @@ AnimationReport writeAnimation(const std::vector<QImage>& frames, const Animatio
     }
 #endif
   }
-#endif
   if (progress) progress(steps, steps);
   return r;
 }

@@ -29,7 +29,8 @@
 //   6. The bytes go to the target with write_file_atomic (temporary file, fsync, rename):
 //      a failure or cancellation never leaves a partial file or touches an existing one.
 //
-// Delays. GIF counts whole centiseconds (1..65535 here). A frame's delay is
+// Delays. GIF counts whole centiseconds (1..65535 here, so a frame's delay_ms is at most
+// 655350). A frame's delay is
 //     d = max(1, round(delay_ms / 10))   if its delay_ms > 0,
 //     d = max(1, round(100 / fps))       otherwise.
 // Browsers play delays under 2 cs as 10 cs, so above 50 fps a GIF plays slower there.
@@ -44,19 +45,13 @@
 #include <vector>
 
 #include "core/common/progress.hpp"
+#include "core/io/rgba_frame.hpp"
 
 namespace rssviz::io {
 
-// One image of the animation: 8-bit RGBA, row-major, straight (not premultiplied) alpha.
-struct RgbaFrame {
-  int width = 0, height = 0;
-  std::vector<std::uint8_t> rgba;  // width * height * 4 bytes, R G B A per pixel, top row first
-  int delay_ms = 0;                // how long this frame shows; 0 = 1/fps; 1..655350 (rounded to 10 ms)
-};
-
 struct GifOptions {
   double fps = 4.0;          // frames per second for frames whose delay_ms is 0; in (0, 100], at least 100/65535
-  int loops = 0;             // NETSCAPE2.0 repeat count: 0 = loop forever, else 1..65535 (viewers play loops+1 times)
+  int loops = 0;             // NETSCAPE2.0 repeat count: 0 = loop forever, else 1..65535 repeats (most viewers play loops+1 times)
   double dithering = 1.0;    // error-diffusion strength 0..1: 0 = nearest colour (bands on gradients), 1 = full
   int max_colours = 256;     // colour-table entries 2..256 (3..256 with optimise: one is the transparent index)
   int quality_min = 0;       // 0..100: fail (std::runtime_error) if K colours cannot reach this quality; 0 never fails

@@ -407,6 +407,7 @@ TEST(GifWriter, CancellationWritesNothing) {
     long long calls = 0;
     auto progress = [&](long long done, long long total) {
       EXPECT_EQ(total, 9);
+      EXPECT_EQ(done, calls);  // one step per call, none skipped
       return calls++ < at_step;
     };
     EXPECT_THROW(write_gif(t / "old.gif", frames, {}, nullptr, progress), Cancelled) << at_step;
@@ -416,6 +417,7 @@ TEST(GifWriter, CancellationWritesNothing) {
 
   std::vector<long long> seen;
   write_gif(t / "old.gif", frames, {}, nullptr, [&](long long done, long long total) {
+    EXPECT_EQ(total, 9);
     seen.push_back(done);
     return true;
   });

@@ -9,9 +9,8 @@
 #include <stdexcept>
 
 #include "core/io/gif_writer.hpp"
-#if defined(RSSVIZ_HAVE_WEBP) && __has_include("core/io/webp_writer.hpp")  // TEMP: until the WebP writer lands
+#ifdef RSSVIZ_HAVE_WEBP
 #include "core/io/webp_writer.hpp"
-#define RSSVIZ_WEBP_OUT 1
 #endif
 #include "ui/map_view.hpp"
 
@@ -53,7 +52,7 @@ std::shared_ptr<const experiment::MapPoints> lighten(const experiment::MapPoints
 }  // namespace
 
 bool webpAvailable() {
-#ifdef RSSVIZ_WEBP_OUT
+#ifdef RSSVIZ_HAVE_WEBP
   return true;
 #else
   return false;
@@ -189,7 +188,7 @@ AnimationReport writeAnimation(const std::vector<QImage>& frames, const Animatio
       r.palette_size = rep.palette_size;
     }
     tick(static_cast<long long>(frames.size()));
-#ifdef RSSVIZ_WEBP_OUT
+#ifdef RSSVIZ_HAVE_WEBP
     if (!out.webp.isEmpty()) {
       io::WebpOptions w;
       w.fps = out.fps;

@@ -1,9 +1,28 @@
 #include "app/common/model_args.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <limits>
 #include <map>
 
 namespace rssviz::app {
+
+namespace {
+
+// A decimal whole number in [0, 2^64 - 1], rewritten without leading zeros (CLI11 reads
+// integers with strtoull base 0: "010" would be octal 8, "-1" would wrap to 2^64 - 1).
+std::string check_seed(std::string& s) {
+  const std::string range = "must be a whole number from 0 to " +
+                            std::to_string(std::numeric_limits<std::uint64_t>::max()) + ", not \"" + s + "\"";
+  if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) return range;
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return range;
+  s = std::to_string(v);
+  return {};
+}
+
+}  // namespace
 
 [[noreturn]] void rethrow_as_flag(const std::invalid_argument& e) {
   // Core fields whose flag is not the field name with dashes.
@@ -25,6 +44,7 @@ void add_run_options(CLI::App* cmd, ModelArgs& a) {
       ->check(CLI::Range(1, 50))
       ->default_val(4);
   cmd->add_option("--seed,-s", a.seed, "Master seed: corpus split, teacher fill and model initialisation")
+      ->transform(CLI::Validator(check_seed, ""))
       ->default_val(1);
   cmd->add_option("--threads,-j", a.threads, "Threads (0 = all cores)")->check(CLI::Range(0, 256))->default_val(0);
 }

@@ -61,7 +61,9 @@ class ModelOptionSet {
 // then add_run_options, then every ESN and LSTM option of `train` to cmd.
 ModelOptionSet add_model_options(CLI::App* cmd, ModelArgs& a, bool model_required = true);
 
-// Adds only --objects/-n, --seed/-s and --threads/-j (what `evaluate` takes).
+// Adds only --objects/-n, --seed/-s and --threads/-j (what `evaluate` takes). --seed
+// takes a decimal whole number 0 .. 2^64 - 1 (CLI11 alone would wrap -1 to 2^64 - 1 and
+// read 010 as octal).
 void add_run_options(CLI::App* cmd, ModelArgs& a);
 
 // The core's options for what the arguments describe. None of them validates: call

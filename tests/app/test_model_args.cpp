@@ -140,3 +140,13 @@ TEST(AppModelArgs, ModelMayBeOptional) {
   Parsed q;
   EXPECT_THROW(q.parse({"--units", "30"}), CLI::RequiredError);
 }
+
+TEST(AppModelArgs, SeedIsDecimalAndInRange) {
+  Parsed p;
+  p.parse({"--model", "esn", "--seed", "007"});
+  EXPECT_EQ(p.args.seed, 7u);
+  for (const char* bad : {"-1", "0x10", "18446744073709551616", "", "+3"}) {
+    Parsed q;
+    EXPECT_THROW(q.parse({"--model", "esn", "--seed", bad}), CLI::ValidationError) << bad;
+  }
+}

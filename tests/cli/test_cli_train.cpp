@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "tests/cli/run_cli.hpp"
 
@@ -10,6 +11,36 @@ using rssviz::test::run_cli;
 namespace {
 int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
 }  // namespace
+
+// Regression: CLI11 reads unsigned options with strtoull, so `--seed -1` trained with seed
+// 2^64 - 1 without a word (and `--seed 010` with the octal seed 8).
+TEST(CliTrain, NegativeSeedIsRefusedNotWrappedTo2Pow64Minus1) {
+  for (const char* cmd : {"train --model esn --units 20", "train --model lstm --epochs 1",
+                          "evaluate --model-file /dev/null"}) {
+    for (const char* seed : {"-1", "18446744073709551616", "1.5", "x", "''"}) {
+      auto r = run_cli(std::string(cmd) + " --seed " + seed);
+      EXPECT_EQ(r.code, 2) << cmd << " --seed " << seed << ": " << r.err;
+      EXPECT_EQ(lines(r.err), 1) << r.err;
+      EXPECT_NE(r.err.find("--seed"), std::string::npos) << r.err;
+      EXPECT_NE(r.err.find("18446744073709551615"), std::string::npos) << r.err;  // says the range
+      EXPECT_TRUE(r.out.empty()) << r.out;
+    }
+  }
+}
+
+TEST(CliTrain, SeedsAreDecimalUpTo2Pow64Minus1) {
+  auto top = run_cli("train --model esn --units 20 --json --seed 18446744073709551615");
+  ASSERT_EQ(top.code, 0) << top.err;
+  EXPECT_EQ(nlohmann::json::parse(top.out).at("seed").get<std::uint64_t>(), 18446744073709551615ULL);
+  // A leading zero is decimal, not octal: 010 is seed 10.
+  auto ten = run_cli("train --model esn --units 20 --json --seed 010");
+  auto ref = run_cli("train --model esn --units 20 --json --seed 10");
+  ASSERT_EQ(ten.code, 0) << ten.err;
+  ASSERT_EQ(ref.code, 0) << ref.err;
+  const auto a = nlohmann::json::parse(ten.out), b = nlohmann::json::parse(ref.out);
+  EXPECT_EQ(a.at("seed"), 10);
+  EXPECT_EQ(a.at("rmse"), b.at("rmse"));
+}
 
 TEST(CliTrain, AnOptionOfTheOtherModelIsBadUsage) {
   const std::vector<std::pair<std::string, std::string>> cases = {

@@ -66,9 +66,9 @@ ModelOptionSet add_model_options(CLI::App* cmd, ModelArgs& a, bool model_require
 // read 010 as octal).
 void add_run_options(CLI::App* cmd, ModelArgs& a);
 
-// The core's options for what the arguments describe. None of them validates: call
-// ModelOptionSet::check() first (the core builders validate again and throw
-// std::invalid_argument naming the field).
+// The core's options for what the arguments describe. They do not range-check (only an
+// unknown --readout or --weight-init name throws std::invalid_argument): call
+// ModelOptionSet::check() first; the core builders validate again, naming the field.
 experiment::EsnExperimentOptions esn_experiment_options(const ModelArgs& a);  // what train --model esn runs
 experiment::LstmProtocolOptions lstm_protocol_options(const ModelArgs& a);    // what train --model lstm runs
 // The workbench sessions (core/experiment/workbench.hpp), with the paper's map

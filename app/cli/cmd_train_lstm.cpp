@@ -1,7 +1,6 @@
 // rssviz-cli train --model lstm / evaluate of an LSTM model file.
 #include <cstdio>
 #include <iostream>
-#include <memory>
 
 #include "app/cli/train.hpp"
 #include "core/experiment/lstm_protocol.hpp"
@@ -11,58 +10,19 @@
 namespace rssviz::cli {
 namespace {
 
-struct LstmArgs {
-  int hidden = 20;
-  int epochs = 35;
-  int batch_size = 2;
-  double learning_rate = 1e-3;
-  double clip = 0.0;
-  bool shuffle = false;
-};
-
-std::shared_ptr<LstmArgs> args() {
-  static auto a = std::make_shared<LstmArgs>();
-  return a;
-}
-
-std::vector<CLI::Option*> add_options(CLI::App& train) {
-  auto a = args();
-  return {
-      train.add_option("--hidden", a->hidden, "LSTM: hidden units (paper: 20)")->check(CLI::Range(1, 4096))->default_val(20),
-      train.add_option("--epochs", a->epochs, "LSTM: training epochs (paper: 35)")->check(CLI::Range(1, 100000))->default_val(35),
-      train.add_option("--batch-size", a->batch_size, "LSTM: sentences per Adam update (paper: 2)")
-          ->check(CLI::Range(1, 1000))
-          ->default_val(2),
-      train.add_option("--learning-rate", a->learning_rate, "LSTM: Adam learning rate (paper: 1e-3)")
-          ->check(CLI::Range(1e-12, 10.0))
-          ->default_val(1e-3),
-      train.add_option("--clip", a->clip, "LSTM: clip the batch gradient to this L2 norm, 0 = off (paper: off)")
-          ->check(CLI::Range(0.0, 1e12))
-          ->default_val(0.0),
-      train.add_flag("--shuffle", a->shuffle, "LSTM: reshuffle the training set every epoch (paper: off)"),
-  };
-}
-
 void print_scores_text(const char* what, const metrics::Scores& s) {
   std::printf("%s: valid error %.2f %%, exact error %.2f %%, RMSE %.4f (%d sentences)\n", what, 100 * s.valid_error,
               100 * s.exact_error, s.rmse, s.sentences);
 }
 
 void train(const TrainArgs& t) {
-  auto a = args();
-  auto o = experiment::lstm_paper_options(t.objects, t.seed);
-  o.model.hidden = a->hidden;
-  o.trainer.epochs = a->epochs;
-  o.trainer.batch_size = a->batch_size;
-  o.trainer.learning_rate = a->learning_rate;
-  o.trainer.clip_norm = a->clip;
-  o.trainer.shuffle = a->shuffle;
-  if (t.threads > 0) o.trainer.threads = t.threads;
+  const auto& a = t.model;
+  const auto o = app::lstm_protocol_options(a);
   const bool json = t.json;
   if (!json)
     std::printf("LSTM: n = %d objects, seed %llu, %d hidden units, %d epochs, batch %d, learning rate %g\n",
-                t.objects, static_cast<unsigned long long>(t.seed), a->hidden, a->epochs, a->batch_size,
-                a->learning_rate);
+                t.model.objects, static_cast<unsigned long long>(t.model.seed), a.hidden, a.epochs, a.batch_size,
+                a.learning_rate);
   const auto res = experiment::run_lstm_protocol(o, nullptr, [json](const lstm::EpochReport& r) {
     if (json) return;
     std::printf("epoch %3d  loss %.5f  validation: MSE %.5f, valid error %5.2f %%, exact error %5.2f %%  (%.3f s)\n",
@@ -83,20 +43,20 @@ void train(const TrainArgs& t) {
 void evaluate(const TrainArgs& t) {
   const auto loaded = lstm::load_lstm(t.model_file);
   corpus::CorpusOptions co;
-  co.objects = t.objects;
-  co.seed = t.seed;
+  co.objects = t.model.objects;
+  co.seed = t.model.seed;
   const auto corpus = corpus::make_corpus(co);
   if (loaded.model.inputs() != corpus.grammar.vocabulary_size() ||
       loaded.model.outputs() != corpus.grammar.output_size())
     throw std::runtime_error(t.model_file + ": the model was trained on n = " + std::to_string(loaded.corpus.objects) +
                              " objects (" + std::to_string(loaded.model.inputs()) + " inputs, " +
                              std::to_string(loaded.model.outputs()) + " outputs), not n = " +
-                             std::to_string(t.objects));
-  const auto s = lstm::evaluate(loaded.model, corpus.grammar, corpus.test, t.threads > 0 ? t.threads : 1);
+                             std::to_string(t.model.objects));
+  const auto s = lstm::evaluate(loaded.model, corpus.grammar, corpus.test, t.model.threads > 0 ? t.model.threads : 1);
   if (t.json) {
     nlohmann::json j = {{"model", "lstm"},
-                        {"objects", t.objects},
-                        {"seed", t.seed},
+                        {"objects", t.model.objects},
+                        {"seed", t.model.seed},
                         {"valid_error", s.valid_error},
                         {"exact_error", s.exact_error},
                         {"rmse", s.rmse},
@@ -110,7 +70,7 @@ void evaluate(const TrainArgs& t) {
   }
 }
 
-const ModelRegistrar reg(ModelCommand{"lstm", add_options, train, evaluate});
+const ModelRegistrar reg(ModelCommand{"lstm", train, evaluate});
 
 }  // namespace
 }  // namespace rssviz::cli

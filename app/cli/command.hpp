@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "app/common/model_args.hpp"
+
 namespace rssviz::cli {
 
 // Adds a subcommand (with its options and callback) to the application.
@@ -18,9 +20,7 @@ struct Registrar {
 std::vector<std::pair<std::string, CommandFactory>>& registry();
 
 // Thrown by a subcommand for bad usage that CLI11 cannot see (e.g. option combinations):
-// exit code 2 with the message.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+// exit code 2 with the message. Shared with the GUI binary's subcommands.
+using app::UsageError;
 
 }  // namespace rssviz::cli

@@ -68,9 +68,7 @@ std::shared_ptr<const experiment::MapSession> build_session(const app::ModelArgs
   o.include_sentences = include;
   std::fprintf(stderr, "rssviz: training the LSTM (%d units, %d epochs) on n = %d, seed %llu and mapping every epoch…\n",
                o.model.hidden, o.trainer.epochs, o.corpus.objects, static_cast<unsigned long long>(o.corpus.seed));
-  experiment::LstmSessionBuilder b(o);
-  while (!b.finished()) b.step();
-  return b.session();
+  return experiment::build_lstm_session(o);
 }
 
 void check_output(const std::string& option, const std::string& path) {

@@ -133,6 +133,7 @@ std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& o, const 
                                               const ProgressFn& progress) {
   const auto t0 = std::chrono::steady_clock::now();
   o.reservoir.validate();
+  validate_readout(o.reservoir.ridge, o.readout);
   umap::validate(o.umap);
   constexpr int kSteps = 7;
   corpus::CorpusOptions co;
@@ -152,7 +153,7 @@ std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& o, const 
   const Eigen::MatrixXf train_x = ends.x.leftCols(corpus->train.size());
   const Eigen::MatrixXf test_x = ends.x.rightCols(corpus->test.size());
   report(progress, 2, kSteps);
-  Eigen::MatrixXd wout = esn::fit_ridge(train_x, corpus->train.teacher, o.reservoir.ridge);
+  Eigen::MatrixXd wout = fit_readout(train_x, corpus->train.teacher, o.reservoir.ridge, o.readout);
   check(stop);
   const Eigen::MatrixXd test_out = esn::predict(wout, test_x);
   auto s = std::make_shared<MapSession>();
@@ -273,6 +274,17 @@ void LstmSessionBuilder::step(const StopFlag* stop) {
     map_frame(stop);
   }
   seconds_ += seconds_since(t0);
+}
+
+std::shared_ptr<MapSession> build_lstm_session(const LstmSessionOptions& options, const StopFlag* stop,
+                                               const ProgressFn& progress) {
+  LstmSessionBuilder b(options);
+  while (!b.finished()) {
+    check(stop);
+    b.step(stop);
+    report(progress, b.epoch(), b.epochs());
+  }
+  return b.session();
 }
 
 std::shared_ptr<MapSession> LstmSessionBuilder::session() const {

@@ -21,6 +21,7 @@
 
 #include "core/common/progress.hpp"
 #include "core/esn/reservoir.hpp"
+#include "core/experiment/esn_protocol.hpp"
 #include "core/experiment/map_session.hpp"
 #include "core/lstm/trainer.hpp"
 #include "core/umap/umap.hpp"
@@ -37,6 +38,7 @@ umap::UmapOptions paper_map_umap();
 struct EsnSessionOptions {
   int objects = 4;                  // corpus size n (4 = basic corpus); reservoir.seed is the master seed
   esn::ReservoirOptions reservoir;  // paper defaults (1000 units, sr 1.1, leak 0.05, ridge 10^-3.5)
+  EsnReadout readout = EsnReadout::kRidge;  // how the final Wout is fitted (the stages are the RLS path either way)
   int map_sentences = 200;          // test sentences on the map (paper: 200)
   std::vector<int> include_sentences;  // test sentences put on the map besides the spread ones (default none)
   umap::UmapOptions umap = paper_map_umap();  // projection of the map
@@ -72,6 +74,12 @@ struct LstmSessionOptions {
 };
 // The paper's LSTM settings for a corpus size and master seed.
 LstmSessionOptions lstm_session_options(int objects, std::uint64_t seed);
+
+// The whole LSTM session in one call: LstmSessionBuilder::step() until finished().
+// progress(epoch, epochs) is told after each step (frame 0 = the initial weights);
+// `stop` is checked between and inside the steps (throws Cancelled).
+std::shared_ptr<MapSession> build_lstm_session(const LstmSessionOptions& options, const StopFlag* stop = nullptr,
+                                               const ProgressFn& progress = {});
 
 class LstmSessionBuilder {
  public:

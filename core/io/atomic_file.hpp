@@ -12,6 +12,8 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace rssviz::io {
 
@@ -21,11 +23,20 @@ namespace rssviz::io {
 // Cheap; writers call it before expensive work so that a bad path fails at once.
 std::filesystem::path atomic_write_target(const std::filesystem::path& path);
 
+// atomic_write_target, and a file can be created in the folder (tried with a temporary
+// name, removed again): fails fast, before a long computation, where a later write is
+// bound to fail (e.g. an unwritable folder). Leaves the target untouched.
+void check_writable(const std::filesystem::path& path);
+
 // Writes `content` to `path` atomically; throws std::runtime_error naming the path.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
 // Calls `writer` with a binary stream, then writes what it wrote to `path` atomically.
 // The content is buffered in memory; an exception from `writer` leaves `path` untouched.
 void write_file_atomic(const std::filesystem::path& path, const std::function<void(std::ostream&)>& writer);
+// Writes several files all or nothing: every content goes to its temporary file first,
+// and only when all of them are written are they renamed over their targets; a failure
+// before that leaves every target as it was. Throws std::runtime_error naming the path.
+void write_files_atomic(const std::vector<std::pair<std::filesystem::path, std::string>>& files);
 // Reads a whole file; throws std::runtime_error naming the path when it cannot.
 std::string read_file(const std::filesystem::path& path);
 

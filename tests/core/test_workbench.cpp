@@ -137,3 +137,40 @@ TEST(Workbench, EsnMapPointsEqualTheGenericCollection) {
   for (int i = 0; i < fast.size(); ++i) same += fast.error_code[static_cast<size_t>(i)] == ref.error_code[static_cast<size_t>(i)];
   EXPECT_GE(same, fast.size() - 2);  // a decode exactly at a threshold may flip
 }
+
+TEST(Workbench, EsnSessionFitsTheRequestedReadout) {
+  auto o = small_esn();
+  const auto ridge = build_esn_session(o);
+  o.readout = EsnReadout::kRls;
+  const auto rls = build_esn_session(o);
+  // The RLS from P(0) = I / ridge is the ridge solution up to rounding.
+  EXPECT_LT((rls->readout - ridge->readout).cwiseAbs().maxCoeff(), 1e-3 * ridge->readout.cwiseAbs().maxCoeff());
+  EXPECT_NEAR(rls->scores.exact_error, ridge->scores.exact_error, 0.01);
+  o.reservoir.ridge = 0.0;  // the RLS needs P(0) = I / ridge
+  EXPECT_THROW(build_esn_session(o), std::invalid_argument);
+}
+
+TEST(Workbench, BuildLstmSessionRunsTheBuilderLoop) {
+  auto o = lstm_session_options(4, 3);
+  o.model.hidden = 5;
+  o.trainer.epochs = 2;
+  o.map_sentences = 20;
+  std::vector<long long> done;
+  const auto s = build_lstm_session(o, nullptr, [&](long long d, long long total) {
+    EXPECT_EQ(total, 2);
+    done.push_back(d);
+    return true;
+  });
+  EXPECT_EQ(done, (std::vector<long long>{0, 1, 2}));  // frame 0 (initial weights), then each epoch
+  LstmSessionBuilder b(o);
+  while (!b.finished()) b.step();
+  const auto ref = b.session();
+  EXPECT_TRUE(s->layout == ref->layout);
+  EXPECT_TRUE(s->points->X == ref->points->X);
+  EXPECT_EQ(s->stages.size(), 3u);
+  EXPECT_EQ(s->scores.exact_error, ref->scores.exact_error);
+  StopFlag stop;
+  stop.request();
+  EXPECT_THROW(build_lstm_session(o, &stop), Cancelled);
+  EXPECT_THROW(build_lstm_session(o, nullptr, [](long long, long long) { return false; }), Cancelled);
+}

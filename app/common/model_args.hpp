@@ -1,0 +1,84 @@
+// The model options of `rssviz-cli train` (and of every command that trains a model:
+// `rssviz-cli states`, `rssviz render` / `rssviz animate`), defined once so that every
+// binary has the same names, defaults, ranges, help texts and messages.
+//
+//   ModelArgs a;
+//   auto set = add_model_options(cmd, a);   // before parsing
+//   cmd->callback([&] { set.check(); run(esn_experiment_options(a)); });
+//
+// Every option binds to a field of ModelArgs (its default is the core's default); the
+// conversions to the core's option structs fill the master seed and the thread count
+// into each of them.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/esn/reservoir.hpp"
+#include "core/experiment/esn_protocol.hpp"
+#include "core/experiment/lstm_protocol.hpp"
+#include "core/experiment/workbench.hpp"
+
+namespace rssviz::app {
+
+// Bad usage that CLI11 cannot see (option combinations, values core rejects): the
+// front ends print the message and exit with code 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct ModelArgs {
+  std::string model = "esn";          // esn | lstm
+  int objects = 4;                    // corpus size n, 1..50
+  std::uint64_t seed = 1;             // master seed
+  int threads = 0;                    // 0 = all cores
+  esn::ReservoirOptions reservoir;    // ESN options as parsed (seed/threads filled by the getters below)
+  std::string readout = "ridge", weight_init = "expected"; bool no_bias = false;
+  int hidden = 20, epochs = 35, batch_size = 2; double learning_rate = 1e-3, clip = 0.0; bool shuffle = false;
+};
+
+// What add_model_options added: which options belong to which model, and the arguments
+// they fill (which must outlive the handle).
+class ModelOptionSet {
+ public:
+  // After parsing: an option of the other model given -> UsageError("--hidden applies to
+  // --model lstm only"); then the chosen model's options validated by the core
+  // (ReservoirOptions, the readout's ridge, LstmOptions, TrainerOptions), whose messages
+  // name the flag ("--leak-rate = 0 is out of range (0, 1]") -> UsageError.
+  void check() const;
+  const std::vector<CLI::Option*>& esn_options() const { return esn_; }
+  const std::vector<CLI::Option*>& lstm_options() const { return lstm_; }
+
+ private:
+  friend ModelOptionSet add_model_options(CLI::App* cmd, ModelArgs& a, bool model_required);
+  const ModelArgs* args_ = nullptr;
+  std::vector<CLI::Option*> esn_, lstm_;
+};
+
+// Adds --model (required or not; not required: `a.model` as preset, "esn" by default),
+// then add_run_options, then every ESN and LSTM option of `train` to cmd.
+ModelOptionSet add_model_options(CLI::App* cmd, ModelArgs& a, bool model_required = true);
+
+// Adds only --objects/-n, --seed/-s and --threads/-j (what `evaluate` takes). --seed
+// takes a decimal whole number 0 .. 2^64 - 1 (CLI11 alone would wrap -1 to 2^64 - 1 and
+// read 010 as octal).
+void add_run_options(CLI::App* cmd, ModelArgs& a);
+
+// The core's options for what the arguments describe. They do not range-check (only an
+// unknown --readout or --weight-init name throws std::invalid_argument): call
+// ModelOptionSet::check() first; the core builders validate again, naming the field.
+experiment::EsnExperimentOptions esn_experiment_options(const ModelArgs& a);  // what train --model esn runs
+experiment::LstmProtocolOptions lstm_protocol_options(const ModelArgs& a);    // what train --model lstm runs
+// The workbench sessions (core/experiment/workbench.hpp), with the paper's map
+// (200 sentences, paper_map_umap() with `threads`).
+experiment::EsnSessionOptions esn_session_options(const ModelArgs& a);
+experiment::LstmSessionOptions lstm_session_options(const ModelArgs& a);
+
+// Rethrows a core std::invalid_argument ("leak_rate = 0 is ...", "TrainerOptions.clip_norm
+// = ...") as a UsageError naming the command-line flag ("--leak-rate = 0 is ...",
+// "--clip = ..."); other messages unchanged.
+[[noreturn]] void rethrow_as_flag(const std::invalid_argument& e);
+
+}  // namespace rssviz::app

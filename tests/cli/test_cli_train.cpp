@@ -1,0 +1,69 @@
+// rssviz-cli train / evaluate: the options every model shares (app/common/model_args.hpp).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/run_cli.hpp"
+
+using rssviz::test::run_cli;
+
+namespace {
+int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+}  // namespace
+
+// Regression: CLI11 reads unsigned options with strtoull, so `--seed -1` trained with seed
+// 2^64 - 1 without a word (and `--seed 010` with the octal seed 8).
+TEST(CliTrain, NegativeSeedIsRefusedNotWrappedTo2Pow64Minus1) {
+  for (const char* cmd : {"train --model esn --units 20", "train --model lstm --epochs 1",
+                          "evaluate --model-file /dev/null"}) {
+    for (const char* seed : {"-1", "18446744073709551616", "1.5", "x", "''"}) {
+      auto r = run_cli(std::string(cmd) + " --seed " + seed);
+      EXPECT_EQ(r.code, 2) << cmd << " --seed " << seed << ": " << r.err;
+      EXPECT_EQ(lines(r.err), 1) << r.err;
+      EXPECT_NE(r.err.find("--seed"), std::string::npos) << r.err;
+      EXPECT_NE(r.err.find("18446744073709551615"), std::string::npos) << r.err;  // says the range
+      EXPECT_TRUE(r.out.empty()) << r.out;
+    }
+  }
+}
+
+TEST(CliTrain, SeedsAreDecimalUpTo2Pow64Minus1) {
+  auto top = run_cli("train --model esn --units 20 --json --seed 18446744073709551615");
+  ASSERT_EQ(top.code, 0) << top.err;
+  EXPECT_EQ(nlohmann::json::parse(top.out).at("seed").get<std::uint64_t>(), 18446744073709551615ULL);
+  // A leading zero is decimal, not octal: 010 is seed 10.
+  auto ten = run_cli("train --model esn --units 20 --json --seed 010");
+  auto ref = run_cli("train --model esn --units 20 --json --seed 10");
+  ASSERT_EQ(ten.code, 0) << ten.err;
+  ASSERT_EQ(ref.code, 0) << ref.err;
+  const auto a = nlohmann::json::parse(ten.out), b = nlohmann::json::parse(ref.out);
+  EXPECT_EQ(a.at("seed"), 10);
+  EXPECT_EQ(a.at("rmse"), b.at("rmse"));
+}
+
+TEST(CliTrain, AnOptionOfTheOtherModelIsBadUsage) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--model esn --hidden 8", "--hidden applies to --model lstm only"},
+      {"--model esn --shuffle", "--shuffle applies to --model lstm only"},
+      {"--model lstm --units 50", "--units applies to --model esn only"},
+      {"--model lstm --no-bias", "--no-bias applies to --model esn only"},
+      {"--model lstm --readout rls", "--readout applies to --model esn only"},
+  };
+  for (const auto& [args, message] : cases) {
+    auto r = run_cli("train " + args);
+    EXPECT_EQ(r.code, 2) << args;
+    EXPECT_NE(r.err.find(message), std::string::npos) << args << ": " << r.err;
+    EXPECT_EQ(lines(r.err), 1) << r.err;
+    EXPECT_TRUE(r.out.empty()) << args;
+  }
+}
+
+TEST(CliTrain, ModelIsRequiredAndChecked) {
+  auto none = run_cli("train --units 20");
+  EXPECT_EQ(none.code, 2);
+  EXPECT_NE(none.err.find("--model"), std::string::npos) << none.err;
+  auto bad = run_cli("train --model gru");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("--model"), std::string::npos) << bad.err;
+}

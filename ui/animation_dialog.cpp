@@ -102,6 +102,7 @@ AnimationDialog::AnimationDialog(const ModelSettings& model, const Workspace* ws
   title_->setChecked(true);
   form->addRow(QString(), title_);
   gif_ = new QLineEdit("rssviz-animation.gif");
+  gif_->setMinimumWidth(360);
   gif_->setObjectName("animationGif");
   auto* browse = new QPushButton(tr("Browse…"));
   connect(browse, &QPushButton::clicked, this, [this] {
@@ -144,6 +145,10 @@ AnimationDialog::AnimationDialog(const ModelSettings& model, const Workspace* ws
   connect(kind_, &QComboBox::currentIndexChanged, this, &AnimationDialog::kindChanged);
   connect(colour_, &QComboBox::currentIndexChanged, this, &AnimationDialog::updatePreview);
   connect(colour_param_, &QSpinBox::valueChanged, this, &AnimationDialog::updatePreview);
+  connect(colour_, &QComboBox::currentIndexChanged, this, [this](int i) {
+    colour_param_->setEnabled(i == 3 || i == 4);
+    colour_param_->setPrefix(i == 3 ? tr("output ") : tr("unit "));
+  });
   colour_->setCurrentIndex(1);
   kindChanged();
 }

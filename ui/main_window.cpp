@@ -230,6 +230,8 @@ void MainWindow::buildMenus() {
   auto* anim = file->addAction(tr("Export &animation…"), this, &MainWindow::exportAnimation);
   anim->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
   anim->setToolTip(tr("Animated GIF / PNG frames of the learning stages or of a hyperparameter sweep"));
+  file->addAction(tr("Export s&tates (NumPy + labels)…"), this, [this] { exporter_->askAndExportStates(); })
+      ->setToolTip(tr("The map's states (.npy), their labels (.tsv) and the layout (-map.npy), for Python"));
   file->addAction(tr("Export &sentences (TSV)…"), this, &MainWindow::exportSentences);
   file->addSeparator();
   auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);

@@ -52,6 +52,8 @@ class MainWindow : public QMainWindow {
   Workspace* workspace() { return &ws_; }
   JobRunner* jobs() { return &jobs_; }
   QComboBox* colourBox() const { return colour_box_; }
+  figures::FigureExporter* exporter() const { return exporter_; }
+  AnimationJob* animationJob() const { return animation_; }
 
   // Starts jobs with the panel's settings (also wired to the panel's buttons).
   void train();

@@ -7,7 +7,7 @@
 
 namespace rssviz::ui {
 
-MapColouring colourMap(const Workspace& ws) {
+MapColouring colourMap(const Workspace& ws, bool all_classes) {
   MapColouring c;
   const auto* pts = ws.points();
   const auto& s = ws.session();
@@ -41,7 +41,7 @@ MapColouring colourMap(const Workspace& ws) {
         if (code >= 0 && code < 9) ++present[static_cast<size_t>(code)];
       }
       for (int code = 0; code < 9; ++code)
-        if (present[static_cast<size_t>(code)])
+        if (all_classes || present[static_cast<size_t>(code)])
           c.legend.append({QString("%1: %2").arg(code).arg(QString::fromStdString(experiment::error_code_name(code))),
                            errorCodeColor(code)});
       break;
@@ -56,7 +56,7 @@ MapColouring colourMap(const Workspace& ws) {
       }
       if (pts->zero_state_first) c.legend.append({QObject::tr("(zero state)"), categoryColor(-1)});
       for (int w = 0; w < grammar.vocabulary_size(); ++w)
-        if (present[static_cast<size_t>(w)])
+        if (all_classes || present[static_cast<size_t>(w)])
           c.legend.append({QString::fromStdString(grammar.vocabulary()[static_cast<size_t>(w)]), categoryColor(w)});
       break;
     }

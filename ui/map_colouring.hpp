@@ -23,8 +23,10 @@ struct MapColouring {
 };
 
 // Colours the workspace's current points (stage, mode and parameter as set). Empty
-// colours when there is nothing to draw.
-MapColouring colourMap(const Workspace& ws);
+// colours when there is nothing to draw. The legend lists the classes present, or with
+// `all_classes` every class of the mode (animations: a legend that keeps its size from
+// frame to frame keeps the plot still).
+MapColouring colourMap(const Workspace& ws, bool all_classes = false);
 
 // "clause", "error", "word", "output:K" or "output:NAME", "unit:K" (the headless
 // commands' --colour-by). Throws std::invalid_argument naming the value and the choices.

@@ -227,7 +227,7 @@ void MapView::refresh() {
     xy[i] = QPointF((*lay)(i, 0), (*lay)(i, 1));
     ends[i] = pts->is_end_point(i);
   }
-  MapColouring c = colourMap(*ws_);
+  MapColouring c = colourMap(*ws_, full_legend_);
   if (c.continuous) {
     colour_scale_->setGradient(c.gradient);
     colour_scale_->setDataRange(c.range);

@@ -54,6 +54,11 @@ class MapView : public QCustomPlot {
   void markDirty() { dirty_ = true; }
   bool dirty() const { return dirty_; }
   void setMarkEnds(bool on);
+  // Legend of every class of the mode, present or not (animations; default off).
+  void setFullLegend(bool on) {
+    full_legend_ = on;
+    dirty_ = true;
+  }
   void resetZoom();
   // Point nearest to a widget position within `pixels`, or -1.
   int pointAt(const QPointF& pos, double pixels = 8.0) const;
@@ -99,6 +104,7 @@ class MapView : public QCustomPlot {
   QList<QCPGraph*> legend_graphs_;
   QCPTextElement* legend_title_element_;
   bool dirty_ = true;
+  bool full_legend_ = false;
   bool fit_next_ = true;
   int hover_ = -1;  // point whose tooltip is shown, -1 for none
   QPoint press_pos_;

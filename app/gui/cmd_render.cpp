@@ -1,9 +1,11 @@
 // rssviz render: one figure of a view, from a freshly trained model, without a window.
 // Parse, build, write; nothing else.
+#include <chrono>
 #include <cstdio>
 #include <memory>
 
 #include "app/gui/headless.hpp"
+#include "core/common/timing.hpp"
 #include "ui/heatmap_view.hpp"
 #include "ui/map_view.hpp"
 
@@ -56,7 +58,10 @@ void run(RenderArgs& a, const app::ModelOptionSet& model_options) {
   for (const auto& [path, format] : outputs) check_output("--" + ui::figures::formatName(format).toStdString(), path);
 
   const bool stages = a.stage != "final" || view == ui::figures::View::training;
+  const auto t0 = std::chrono::steady_clock::now();
   const auto session = build_session(a.model, a.figure, stages);
+  const double build_s = seconds_since(t0);
+  const auto t1 = std::chrono::steady_clock::now();
   const QString problem = ui::resolveColour(colour, *session);
   if (!problem.isEmpty()) throw app::UsageError(problem.toStdString());
 
@@ -71,6 +76,7 @@ void run(RenderArgs& a, const app::ModelOptionSet& model_options) {
     std::printf("wrote %s (%s, %dx%d)\n", path.c_str(), ui::figures::formatName(format).toUtf8().constData(),
                 fo.size.width(), fo.size.height());
   }
+  std::fprintf(stderr, "rssviz: model and map %.2f s, figure %.2f s\n", build_s, seconds_since(t1));
 }
 
 }  // namespace

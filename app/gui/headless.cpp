@@ -66,8 +66,10 @@ std::shared_ptr<const experiment::MapSession> build_session(const app::ModelArgs
   auto o = app::lstm_session_options(m);
   o.map_sentences = f.map_sentences;
   o.include_sentences = include;
-  std::fprintf(stderr, "rssviz: training the LSTM (%d units, %d epochs) on n = %d, seed %llu and mapping every epoch…\n",
-               o.model.hidden, o.trainer.epochs, o.corpus.objects, static_cast<unsigned long long>(o.corpus.seed));
+  o.map_every_epoch = stages;
+  std::fprintf(stderr, "rssviz: training the LSTM (%d units, %d epochs) on n = %d, seed %llu and mapping %s…\n",
+               o.model.hidden, o.trainer.epochs, o.corpus.objects, static_cast<unsigned long long>(o.corpus.seed),
+               stages ? "every epoch" : "the final model");
   return experiment::build_lstm_session(o);
 }
 

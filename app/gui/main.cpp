@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <string>
 
 #include "app/gui/headless.hpp"
 #include "core/common/progress.hpp"
@@ -14,15 +15,32 @@ namespace {
 
 bool headless_request(int argc, char** argv) {
   if (argc < 2) return false;
-  for (const char* a : {"render", "animate", "--help", "-h", "--version"})
+  for (const char* a : {"render", "animate", "-h"})
     if (std::strcmp(argv[1], a) == 0) return true;
-  return false;
+  // Qt's own options take one dash (-platform, -style); ours take two: --help,
+  // --version, and anything else is reported by the command-line parser.
+  return std::strncmp(argv[1], "--", 2) == 0;
+}
+
+// Headless runs print one line per problem: Qt's own chatter on the offscreen platform
+// (QStandardPaths about XDG_RUNTIME_DIR, font notes) is dropped; its warnings about our
+// work are kept.
+void quiet_qt(QtMsgType type, const QMessageLogContext&, const QString& msg) {
+  if (type == QtDebugMsg || type == QtInfoMsg) return;
+  if (msg.startsWith("QStandardPaths:") || msg.contains("propagateSizeHints")) return;
+  std::fprintf(stderr, "rssviz: Qt: %s\n", msg.toLocal8Bit().constData());
 }
 
 int run_headless(int argc, char** argv) {
   // The offscreen platform needs no display, window manager or X server, whatever
   // DISPLAY says.
+  const std::string first = argv[1];
+  if (first != "render" && first != "animate" && first != "--help" && first != "-h" && first != "--version") {
+    std::fprintf(stderr, "rssviz: error: unknown option %s (see rssviz --help)\n", argv[1]);
+    return 2;
+  }
   qputenv("QT_QPA_PLATFORM", "offscreen");
+  qInstallMessageHandler(quiet_qt);
   int qt_argc = 1;
   QApplication qt(qt_argc, argv);
   QApplication::setOrganizationName("rssviz");
@@ -71,6 +89,13 @@ int run_headless(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   if (headless_request(argc, argv)) return run_headless(argc, argv);
+  if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
+      qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+    std::fprintf(stderr,
+                 "rssviz: error: no display (DISPLAY and WAYLAND_DISPLAY are unset): the window needs one; "
+                 "rssviz render / rssviz animate make figures without it (see rssviz --help)\n");
+    return 1;
+  }
   QApplication app(argc, argv);  // takes Qt's own arguments (-platform, -style, ...)
   QApplication::setOrganizationName("rssviz");
   QApplication::setApplicationName("rssviz");

@@ -263,7 +263,7 @@ void LstmSessionBuilder::map_frame(const StopFlag* stop) {
 
 void LstmSessionBuilder::step(const StopFlag* stop) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (frames_.empty()) {
+  if (frames_.empty() && options_.map_every_epoch) {
     map_frame(stop);
   } else if (!trainer_->finished()) {
     const lstm::EpochReport r = trainer_->run_epoch(stop);
@@ -271,7 +271,9 @@ void LstmSessionBuilder::step(const StopFlag* stop) {
     curve_.loss.push_back(r.train_loss);
     curve_.valid_error.push_back(r.validation_valid_error);
     curve_.exact_error.push_back(r.validation_exact_error);
-    map_frame(stop);
+    if (options_.map_every_epoch || trainer_->finished()) map_frame(stop);
+  } else if (frames_.empty()) {
+    map_frame(stop);  // no epoch to train: the initial weights are the final model
   }
   seconds_ += seconds_since(t0);
 }

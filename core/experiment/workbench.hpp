@@ -71,6 +71,7 @@ struct LstmSessionOptions {
   int map_sentences = 200;          // test sentences on the map
   std::vector<int> include_sentences;  // test sentences put on the map besides the spread ones (default none)
   umap::UmapOptions umap = paper_map_umap();  // first frame's projection; later frames warm-start
+  bool map_every_epoch = true;      // map every epoch (the learning stages); false: only the final model, one UMAP (a figure of it)
 };
 // The paper's LSTM settings for a corpus size and master seed.
 LstmSessionOptions lstm_session_options(int objects, std::uint64_t seed);

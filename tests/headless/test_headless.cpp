@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
+struct Outcome {
   int code = -1;
   std::string out, err;
 };
@@ -38,14 +38,14 @@ fs::path scratch() {
   return dir;
 }
 
-Run rssviz(const std::string& args) {
+Outcome rssviz(const std::string& args) {
   static int counter = 0;
   const auto tag = std::to_string(counter++);
   const auto out = scratch() / ("out-" + tag), err = scratch() / ("err-" + tag);
   const std::string cmd = "cd " + scratch().string() + " && env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM " +
                           RSSVIZ_GUI_PATH + " " + args + " >" + out.string() + " 2>" + err.string() + " </dev/null";
   const int status = std::system(cmd.c_str());
-  Run r;
+  Outcome r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = slurp(out);
   r.err = slurp(err);
@@ -111,7 +111,7 @@ double ink(const QImage& img) {
 
 TEST(Headless, RenderEsnMapPngAsWritten) {
   fs::remove(scratch() / "map.png");
-  const Run r = rssviz("render --model esn --objects 4 --seed 1 --view map --colour-by clause --png map.png --size 1600x1200");
+  const Outcome r = rssviz("render --model esn --objects 4 --seed 1 --view map --colour-by clause --png map.png --size 1600x1200");
   ASSERT_EQ(r.code, 0) << r.err;
   const QImage img(QString::fromStdString((scratch() / "map.png").string()));
   ASSERT_EQ(img.size(), QSize(1600, 1200));
@@ -119,7 +119,7 @@ TEST(Headless, RenderEsnMapPngAsWritten) {
 }
 
 TEST(Headless, RenderLstmHeatmapSvgAsWritten) {
-  const Run r = rssviz("render --model lstm --objects 4 --seed 1 --view heatmap --sentence 12 --svg heat.svg");
+  const Outcome r = rssviz("render --model lstm --objects 4 --seed 1 --view heatmap --sentence 12 --svg heat.svg");
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string svg = slurp(scratch() / "heat.svg");
   QXmlStreamReader xml(QByteArray::fromStdString(svg));
@@ -135,7 +135,7 @@ TEST(Headless, RenderLstmHeatmapSvgAsWritten) {
 }
 
 TEST(Headless, AnimateLstmEpochsGifAsWritten) {
-  const Run r = rssviz("animate --model lstm --objects 4 --seed 1 --stages epochs --gif lstm.gif --size 800x600 --fps 4");
+  const Outcome r = rssviz("animate --model lstm --objects 4 --seed 1 --stages epochs --gif lstm.gif --size 800x600 --fps 4");
   ASSERT_EQ(r.code, 0) << r.err;
   const Gif g = decode_gif(scratch() / "lstm.gif");
   EXPECT_EQ(g.width, 800);
@@ -151,7 +151,7 @@ TEST(Headless, AnimateLstmEpochsGifAsWritten) {
 }
 
 TEST(Headless, AnimateEsnReadoutOutputGifAsWritten) {
-  const Run r = rssviz("animate --model esn --objects 4 --seed 1 --stages readout --colour-by output:0 --gif esn.gif");
+  const Outcome r = rssviz("animate --model esn --objects 4 --seed 1 --stages readout --colour-by output:0 --gif esn.gif");
   ASSERT_EQ(r.code, 0) << r.err;
   const Gif g = decode_gif(scratch() / "esn.gif");
   EXPECT_EQ(g.width, 800);
@@ -161,7 +161,7 @@ TEST(Headless, AnimateEsnReadoutOutputGifAsWritten) {
 }
 
 TEST(Headless, AnimateSpectralRadiusSweepGifAsWritten) {
-  const Run r = rssviz("animate --model esn --sweep spectral-radius=0.1:3:30 --gif sr.gif");
+  const Outcome r = rssviz("animate --model esn --sweep spectral-radius=0.1:3:30 --gif sr.gif");
   ASSERT_EQ(r.code, 0) << r.err;
   const Gif g = decode_gif(scratch() / "sr.gif");
   EXPECT_EQ(g.frames, 30);
@@ -169,7 +169,7 @@ TEST(Headless, AnimateSpectralRadiusSweepGifAsWritten) {
 }
 
 TEST(Headless, PdfHasThePageSizeAndPngFramesAreComplete) {
-  Run r = rssviz("render --model esn --units 100 --map-sentences 30 --view training --pdf curve.pdf --size 1000x600");
+  Outcome r = rssviz("render --model esn --units 100 --map-sentences 30 --view training --pdf curve.pdf --size 1000x600");
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string pdf = slurp(scratch() / "curve.pdf");
   ASSERT_EQ(pdf.rfind("%PDF-", 0), 0u);
@@ -189,7 +189,7 @@ TEST(Headless, PdfHasThePageSizeAndPngFramesAreComplete) {
 }
 
 TEST(Headless, HelpAndVersion) {
-  Run r = rssviz("--help");
+  Outcome r = rssviz("--help");
   EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.out.find("render"), std::string::npos);
   EXPECT_NE(r.out.find("animate"), std::string::npos);
@@ -231,7 +231,7 @@ TEST(Headless, BadUsageExitsTwoWithOneLineNamingTheProblem) {
            {"animate --model esn --stages readout", "no output"},
            {"--bogus", "bogus"},
        }) {
-    const Run r = rssviz(c.args);
+    const Outcome r = rssviz(c.args);
     EXPECT_EQ(r.code, 2) << c.args << "\n" << r.err;
     EXPECT_NE(r.err.find(c.says), std::string::npos) << c.args << "\n" << r.err;
     EXPECT_EQ(lines(r.err), 1) << c.args << "\n" << r.err;
@@ -245,7 +245,7 @@ TEST(Headless, UnwritableOutputsFailFastAndLeaveExistingFilesAlone) {
                                   std::string("render --model esn --svg ") + scratch().string(),
                                   std::string("render --model esn --png /dev/full"),
                                   std::string("animate --model esn --stages readout --gif no/such/dir/a.gif")}) {
-    const Run r = rssviz(args);
+    const Outcome r = rssviz(args);
     EXPECT_EQ(r.code, 1) << args << "\n" << r.err;
     EXPECT_EQ(lines(r.err), 1) << args << "\n" << r.err;
     EXPECT_EQ(r.err.find("training"), std::string::npos) << "checked after the long work: " << r.err;
@@ -253,7 +253,7 @@ TEST(Headless, UnwritableOutputsFailFastAndLeaveExistingFilesAlone) {
   // An existing file is replaced only by a complete new one: a failing run leaves it.
   const fs::path keep = scratch() / "keep.png";
   { std::ofstream(keep) << "previous"; }
-  const Run r = rssviz("render --model esn --units 50 --map-sentences 10 --png keep.png --colour-by unit:999");
+  const Outcome r = rssviz("render --model esn --units 50 --map-sentences 10 --png keep.png --colour-by unit:999");
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_EQ(slurp(keep), "previous");
 }

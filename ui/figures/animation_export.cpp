@@ -106,6 +106,7 @@ std::vector<experiment::AnimationFrame> computeFrames(experiment::Animation& ani
 AnimationPainter::AnimationPainter(const AnimationLook& look, const QString& title,
                                    const std::vector<experiment::AnimationFrame>& frames)
     : look_(look), title_(title), figure_(View::map, look.figure) {
+  figure_.mapView()->setFullLegend(true);
   // One set of axes for the whole animation: the union of the frames' layouts plus the
   // map's 8 % margin, so the picture does not zoom from frame to frame.
   double x0 = std::numeric_limits<double>::infinity(), x1 = -x0, y0 = x0, y1 = -x0;

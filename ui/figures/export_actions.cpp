@@ -16,6 +16,7 @@
 #include <QSpinBox>
 #include <qcustomplot.h>
 
+#include "core/experiment/states_export.hpp"
 #include "ui/heatmap_view.hpp"
 #include "ui/map_view.hpp"
 
@@ -87,6 +88,44 @@ QMenu* FigureExporter::contextMenu(View v, QWidget* parent) {
   menu->addSeparator();
   menu->addAction(tr("&Copy to clipboard"), this, [this, v] { copy(v); });
   return menu;
+}
+
+bool FigureExporter::exportStates(const QString& npy_path) {
+  const auto& s = ws_->session();
+  if (!s || !s->points) {
+    emit failed(tr("Export states"), tr("No map yet: train a model or explore a reservoir first"));
+    return false;
+  }
+  QString base = npy_path;
+  if (base.endsWith(".npy", Qt::CaseInsensitive)) base.chop(4);
+  experiment::StatesFiles files;
+  files.states = (base + ".npy").toStdString();
+  files.labels = (base + ".tsv").toStdString();
+  files.embedding = (base + "-map.npy").toStdString();
+  try {
+    experiment::check_states_files(files);
+    // The map shown: the session's own, or the learning stage's (LSTM epochs).
+    std::shared_ptr<const experiment::MapSession> shown = s;
+    if (ws_->stage() >= 0 && s->stages[static_cast<size_t>(ws_->stage())].points) {
+      auto copy = std::make_shared<experiment::MapSession>(*s);
+      copy->points = s->stages[static_cast<size_t>(ws_->stage())].points;
+      copy->layout = s->stages[static_cast<size_t>(ws_->stage())].layout;
+      shown = copy;
+    }
+    const auto table = experiment::make_states_table(*shown, false);
+    experiment::write_states(*shown, table, files);
+    emit message(tr("%1 states written: %2.npy, %2.tsv, %2-map.npy").arg(table.rows()).arg(base));
+  } catch (const std::exception& e) {
+    emit failed(tr("Export states"), QString::fromUtf8(e.what()));
+    return false;
+  }
+  return true;
+}
+
+void FigureExporter::askAndExportStates() {
+  const QString path = QFileDialog::getSaveFileName(parent_, tr("Export states (also writes .tsv labels and -map.npy)"),
+                                                    "rssviz-states.npy", tr("NumPy array (*.npy)"));
+  if (!path.isEmpty()) exportStates(path);
 }
 
 void FigureExporter::showDialog(View initial) {

@@ -33,6 +33,11 @@ class FigureExporter : public QObject {
   void showDialog(View initial = View::map);
   // Export as PNG / SVG / PDF…, Copy to clipboard.
   QMenu* contextMenu(View v, QWidget* parent);
+  // File > Export states…: the map's states (.npy), their labels (.tsv) and the layout
+  // (-map.npy) of the current session, as `rssviz-cli states` writes them (one row per
+  // (sentence, step), duplicates kept). Returns false (and reports) on failure.
+  bool exportStates(const QString& npy_path);
+  void askAndExportStates();
 
  signals:
   void message(const QString& text);

@@ -153,9 +153,17 @@ void Figure::paint(QPainter* painter, bool vector) {
     p->setFont(f);
     p->setPen(colour);
     const QFontMetricsF fm(f, p->device());
-    const QRectF box(margin, top + margin * 0.5, logical.width() - 2 * margin, fm.height());
-    p->drawText(box, Qt::AlignHCenter | Qt::AlignVCenter, fm.elidedText(text, Qt::ElideRight, box.width()));
-    top += fm.height() + margin * 0.5;
+    const double width = logical.width() - 2 * margin;
+    // A title too long for one line breaks at its " · " (model | corpus), then elides.
+    QStringList rows{text};
+    if (fm.horizontalAdvance(text) > width && text.contains(QStringLiteral(" · ")))
+      rows = text.split(QStringLiteral(" · "));
+    for (const QString& row : rows) {
+      const QRectF box(margin, top + margin * 0.5, width, fm.height());
+      p->drawText(box, Qt::AlignHCenter | Qt::AlignVCenter, fm.elidedText(row, Qt::ElideRight, width));
+      top += fm.height() + margin * 0.25;
+    }
+    top += margin * 0.25;
   };
   QFont tf(family, 10, QFont::Bold);
   QFont cf(family, 9);

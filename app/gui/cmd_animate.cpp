@@ -23,6 +23,7 @@ struct AnimateArgs {
   std::string gif, webp, png_frames;
   double fps = 4.0;
   double dither = 1.0;
+  int gif_speed = 4;
   int loops = 0;
 };
 
@@ -85,6 +86,7 @@ void run(AnimateArgs& a, const app::ModelOptionSet& model_options) {
   out.fps = a.fps;
   out.loops = a.loops;
   out.dithering = a.dither;
+  out.gif_speed = a.gif_speed;
   try {
     ui::figures::validate(out);
   } catch (const std::invalid_argument& e) {
@@ -113,8 +115,8 @@ void run(AnimateArgs& a, const app::ModelOptionSet& model_options) {
   if (!a.webp.empty())
     std::printf("wrote %s (%d frames, %lld bytes)\n", a.webp.c_str(), rep.frames, static_cast<long long>(rep.webp_bytes));
   if (!a.png_frames.empty()) std::printf("wrote %d PNG frames to %s\n", rep.png_files, a.png_frames.c_str());
-  std::fprintf(stderr, "rssviz: frames %.2f s, drawing %.2f s, writing %.2f s, total %.2f s\n", compute_s, draw_s,
-               write_s, seconds_since(t0));
+  std::fprintf(stderr, "rssviz: frames %.2f s, drawing %.2f s, writing %.2f s (GIF palette %.2f s, encoding %.2f s), total %.2f s\n",
+               compute_s, draw_s, write_s, rep.quantise_seconds, rep.encode_seconds, seconds_since(t0));
 }
 
 }  // namespace
@@ -149,6 +151,9 @@ void add_animate_command(CLI::App& app) {
   cmd->add_option("--loops", a->loops, "GIF/WebP loop count, 0 = forever")->check(CLI::Range(0, 65535))->capture_default_str();
   cmd->add_option("--dither", a->dither, "GIF palette dithering, 0 (none) to 1 (full)")
       ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--gif-speed", a->gif_speed, "GIF palette search speed, 1 (best) to 10 (fastest)")
+      ->check(CLI::Range(1, 10))
       ->capture_default_str();
   add_figure_options(cmd, a->figure, "800x600");
   cmd->callback([a, set] { run(*a, *set); });

@@ -47,6 +47,7 @@ void validate_options(const GifOptions& o) {
     bad("max_colours is " + str(o.max_colours) + "; allowed " + str(min_colours) + "..256" +
         (o.optimise ? " with optimise (one entry is the transparent index)" : ""));
   if (o.quality_min < 0 || o.quality_min > 100) bad("quality_min is " + str(o.quality_min) + "; allowed 0..100");
+  if (o.speed < 1 || o.speed > 10) bad("speed is " + str(o.speed) + "; allowed 1..10");
   if (o.quality_max < o.quality_min || o.quality_max > 100)
     bad("quality_max is " + str(o.quality_max) + "; allowed quality_min (" + str(o.quality_min) + ") .. 100");
 }
@@ -115,6 +116,7 @@ class Quantiser {
     if (!attr_) fail("liq_attr_create", LIQ_OUT_OF_MEMORY);
     if (auto e = liq_set_max_colors(attr_.get(), colours_)) fail("liq_set_max_colors", e);
     if (auto e = liq_set_quality(attr_.get(), o.quality_min, o.quality_max)) fail("liq_set_quality", e);
+    if (auto e = liq_set_speed(attr_.get(), o.speed)) fail("liq_set_speed", e);
     hist_.reset(liq_histogram_create(attr_.get()));
     if (!hist_) fail("liq_histogram_create", LIQ_OUT_OF_MEMORY);
   }

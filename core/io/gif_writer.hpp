@@ -56,6 +56,7 @@ struct GifOptions {
   int max_colours = 256;     // colour-table entries 2..256 (3..256 with optimise: one is the transparent index)
   int quality_min = 0;       // 0..100: fail (std::runtime_error) if K colours cannot reach this quality; 0 never fails
   int quality_max = 100;     // quality_min..100: use fewer colours when this quality is reached; 100 = as many as help
+  int speed = 4;             // libimagequant's speed 1..10: higher = faster palette search, slightly worse palette (its default 4)
   bool optimise = true;      // write only each frame's changed rectangle, unchanged pixels transparent (smaller files)
   std::array<std::uint8_t, 3> matte{255, 255, 255};  // RGB that non-opaque pixels are blended onto
 };

@@ -48,7 +48,10 @@ TEST(CliEsn, SaveThenEvaluateGivesIdenticalScores) {
   const auto jt = nlohmann::json::parse(t.out), je = nlohmann::json::parse(e.out);
   EXPECT_EQ(jt["valid_error"], je["valid_error"]);
   EXPECT_EQ(jt["exact_error"], je["exact_error"]);
-  EXPECT_EQ(jt["rmse"], je["rmse"]);
+  // The states are bitwise the same (EsnReservoir.HarvestIsIndependentOfBatchAndThreads);
+  // the readout product Wout [1; x] is an Eigen GEMM whose blocking follows the thread
+  // count (train: all cores, evaluate: --threads 1), so the RMSE may differ in its last bit.
+  EXPECT_NEAR(jt["rmse"].get<double>(), je["rmse"].get<double>(), 1e-12);
   // Readable summary without --json.
   auto h = run_cli("evaluate --model-file " + path.string() + " --objects 5 --seed 3");
   ASSERT_EQ(h.code, 0) << h.err;

@@ -66,6 +66,8 @@ void validate(const AnimationOutput& o) {
     throw std::invalid_argument(QString("fps = %1 is out of range (0, 100]").arg(o.fps).toStdString());
   if (o.loops < 0 || o.loops > 65535)
     throw std::invalid_argument(QString("loops = %1 is out of range [0, 65535] (0 = forever)").arg(o.loops).toStdString());
+  if (o.gif_speed < 1 || o.gif_speed > 10)
+    throw std::invalid_argument(QString("GIF speed = %1 is out of range [1, 10]").arg(o.gif_speed).toStdString());
   if (!(o.dithering >= 0.0 && o.dithering <= 1.0))
     throw std::invalid_argument(QString("dithering = %1 is out of range [0, 1]").arg(o.dithering).toStdString());
   if (!o.webp.isEmpty() && !webpAvailable())
@@ -180,6 +182,7 @@ AnimationReport writeAnimation(const std::vector<QImage>& frames, const Animatio
       g.fps = out.fps;
       g.loops = out.loops;
       g.dithering = out.dithering;
+      g.speed = out.gif_speed;
       const auto base = done;
       const auto rep = io::write_gif(out.gif.toStdString(), rgba, g, stop, [&](long long d, long long t) {
         if (progress && !progress(base + (t > 0 ? d * static_cast<long long>(frames.size()) / t : 0), steps)) return false;
@@ -187,6 +190,8 @@ AnimationReport writeAnimation(const std::vector<QImage>& frames, const Animatio
       });
       r.gif_bytes = static_cast<qint64>(rep.bytes);
       r.palette_size = rep.palette_size;
+      r.quantise_seconds = rep.quantise_seconds;
+      r.encode_seconds = rep.write_seconds;
     }
     tick(static_cast<long long>(frames.size()));
 #ifdef RSSVIZ_HAVE_WEBP

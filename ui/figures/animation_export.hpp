@@ -31,6 +31,7 @@ struct AnimationOutput {
   double fps = 4.0;         // frames per second, (0, 100]
   int loops = 0;            // 0 = forever
   double dithering = 1.0;   // GIF palette dithering, 0..1
+  int gif_speed = 4;        // GIF palette search speed 1..10 (libimagequant's; higher = faster, rougher)
 };
 // Throws std::invalid_argument for a bad value, std::runtime_error for an unwritable path.
 void validate(const AnimationOutput& o);
@@ -61,6 +62,7 @@ struct AnimationReport {
   qint64 gif_bytes = 0, webp_bytes = 0;
   int palette_size = 0;
   int png_files = 0;
+  double quantise_seconds = 0.0, encode_seconds = 0.0;  // GIF: palette + remapping, LZW + file
 };
 // Writes the outputs (any thread: no widgets). Atomic per file; a cancelled or failed
 // write leaves earlier files in place.

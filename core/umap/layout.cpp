@@ -9,6 +9,9 @@
 #include <vector>
 
 #include <omp.h>
+#if defined(__AVX2__) && !defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 #include "core/common/rng.hpp"
 
@@ -43,10 +46,28 @@ inline float fast_exp2(float y) {
   return p * std::bit_cast<float>(bits);
 }
 
-// GCC's vector extensions (lowered to AVX-512, AVX or SSE as the target allows).
-typedef float v16f __attribute__((vector_size(64)));
-typedef std::int32_t v16i __attribute__((vector_size(64)));
-typedef std::uint8_t v16b __attribute__((vector_size(16)));
+// GCC's vector extensions, one machine register wide: the 2-D kernel's lanes (kW of
+// them) are 16 floats with AVX-512 and 8 with AVX2 (or AVX, or SSE pairs). Vectors wider
+// than the registers are no help: GCC splits their arithmetic into register halves but
+// lowers their selects (a ? b : c on masks) and shuffles lane by lane, with branches and
+// stack spills (the 16-lane kernel compiled for AVX2 ran 7x slower than on AVX-512).
+// The lane count changes only which heads share a vector, never a head's arithmetic.
+#if defined(__AVX512F__)
+constexpr int kW = 16;
+typedef float vecf __attribute__((vector_size(64)));
+typedef std::int32_t veci __attribute__((vector_size(64)));
+typedef std::uint8_t vecb __attribute__((vector_size(16)));  // one op code per lane
+#else
+constexpr int kW = 8;
+typedef float vecf __attribute__((vector_size(32)));
+typedef std::int32_t veci __attribute__((vector_size(32)));
+typedef std::uint8_t vecb __attribute__((vector_size(8)));
+#endif
+// AVX2 without AVX-512: a few operations by intrinsics (below). With AVX-512 the generic
+// code is the one tuned and measured, and stays as it was.
+#if defined(__AVX2__) && !defined(__AVX512F__)
+#define RSSVIZ_LAYOUT_AVX2 1
+#endif
 
 template <class VF>
 inline VF splat(float x) {
@@ -58,6 +79,59 @@ inline VF floor_v(VF y) {
   const VF t = __builtin_convertvector(__builtin_convertvector(y, VI), VF);  // toward zero
   return t > y ? t - 1.0f : t;
 }
+
+// v > c ? c : v and v < c ? c : v (a NaN v stays NaN).
+template <class VF>
+inline VF clamp_above(VF v, float c) {
+  return v > c ? splat<VF>(c) : v;
+}
+template <class VF>
+inline VF clamp_below(VF v, float c) {
+  return v < c ? splat<VF>(c) : v;
+}
+
+#if !defined(RSSVIZ_LAYOUT_AVX2)
+// The 2-D kernel's op codes of kW lanes as one int per lane.
+inline veci widen_kinds(vecb kb) { return __builtin_convertvector(kb, veci); }
+#endif
+#if !defined(__AVX512F__) && !defined(RSSVIZ_LAYOUT_AVX2)
+// The x and the y of kW interleaved (x, y) pairs: the first kW / 2 pairs in lo, the rest
+// in hi. (The AVX-512 kernel shuffles in place.)
+inline vecf pairs_x(vecf lo, vecf hi) { return __builtin_shuffle(lo, hi, veci{0, 2, 4, 6, 8, 10, 12, 14}); }
+inline vecf pairs_y(vecf lo, vecf hi) { return __builtin_shuffle(lo, hi, veci{1, 3, 5, 7, 9, 11, 13, 15}); }
+#endif
+
+#if defined(RSSVIZ_LAYOUT_AVX2)
+// The same operations where GCC lowers the generic 8-lane code poorly, each with exactly
+// the generic result. GCC makes a compare and a blend of a select, where vminps/vmaxps
+// with the bound first return the same (the second operand when unordered); it floors
+// by two conversions, a compare and a blend (vroundps: exact alike for the |y| <= 126
+// of pow_v); it widens 8 op codes loaded from memory by scalar byte extracts, not one
+// vpmovzxbd; it takes the pairs apart by two vpermps and a blend per coordinate.
+template <>
+inline vecf clamp_above(vecf v, float c) {
+  return _mm256_min_ps(_mm256_set1_ps(c), v);
+}
+template <>
+inline vecf clamp_below(vecf v, float c) {
+  return _mm256_max_ps(_mm256_set1_ps(c), v);
+}
+template <>
+inline vecf floor_v<vecf, veci>(vecf y) {
+  return _mm256_floor_ps(y);
+}
+inline veci widen_kinds(vecb kb) {
+  return (veci)_mm256_cvtepu8_epi32(_mm_cvtsi64_si128(std::bit_cast<long long>(kb)));
+}
+// Within 128-bit halves x0 x1 x4 x5 | x2 x3 x6 x7 (y alike), then the middle 64-bit
+// quarters swap.
+inline vecf pairs_x(vecf lo, vecf hi) {
+  return (vecf)_mm256_permute4x64_pd((__m256d)_mm256_shuffle_ps(lo, hi, 0x88), 0xD8);
+}
+inline vecf pairs_y(vecf lo, vecf hi) {
+  return (vecf)_mm256_permute4x64_pd((__m256d)_mm256_shuffle_ps(lo, hi, 0xDD), 0xD8);
+}
+#endif
 
 // x^y = 2^(y log2 x) in vector lanes, division-free: log2 of the mantissa m in
 // [sqrt(1/2), sqrt(2)) as u q(u), u = m - 1, with a degree-5 q fitted at Chebyshev nodes
@@ -75,8 +149,7 @@ inline VF pow_v(VF x, float yexp) {
   const VF u = m - 1.0f;
   const VF q = 1.4427018f + u * (-0.72120842f + u * (0.47979339f + u * (-0.36641418f + u * (0.31841403f + u * -0.20686279f))));
   VF y = yexp * (ef + u * q);
-  y = y < -126.0f ? splat<VF>(-126.0f) : y;
-  y = y > 126.0f ? splat<VF>(126.0f) : y;
+  y = clamp_above(clamp_below(y, -126.0f), 126.0f);
   const VF fl = floor_v<VF, VI>(y);
   const VF f = y - fl;
   const VF poly = 0.99999990f + f * (0.69315462f + f * (0.24014079f + f * (0.055863258f + f * (0.0089462249f + f * 0.0018951086f))));
@@ -86,8 +159,7 @@ inline VF pow_v(VF x, float yexp) {
 
 template <class VF>
 inline VF clip_v(VF v) {
-  v = v > 4.0f ? splat<VF>(4.0f) : v;
-  return v < -4.0f ? splat<VF>(-4.0f) : v;
+  return clamp_below(clamp_above(v, 4.0f), -4.0f);
 }
 
 inline float clip4(float v) { return std::clamp(v, -4.0f, 4.0f); }
@@ -258,8 +330,8 @@ void epoch_kernel(const EpochArgs& a, int threads) {
 // from the snapshot; a lane whose head has no sample left idles (kNone). Every lane
 // does exactly the arithmetic of every other, so a head's result does not depend on
 // its block, its lane or the thread count.
-constexpr int kW = 16;
-constexpr int kV = 2;
+// kV: 32 heads per block either way (2 x 16 lanes with AVX-512, 4 x 8 with AVX2).
+constexpr int kV = 32 / kW;
 constexpr int kBlockHeads = kW * kV;
 constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
 
@@ -359,8 +431,10 @@ void epoch_kernel_2d(const EpochArgs& a, int cap, int max_degree, int threads) {
   const float two_ab = 2.0f * pa * pb_exp;
   const float rep_num = 2.0f * a.p.gamma * pb_exp;
   const int n_blocks = (n_head + kBlockHeads - 1) / kBlockHeads;
-  const v16i even = v16i{0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
-  const v16i odd = even + 1;
+#if defined(__AVX512F__)
+  const veci even = veci{0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
+  const veci odd = even + 1;
+#endif
 #pragma omp parallel num_threads(threads) if (threads > 1)
   {
     // One buffer per thread for the life of the thread (OpenMP keeps its pool), not one
@@ -380,7 +454,7 @@ void epoch_kernel_2d(const EpochArgs& a, int cap, int max_degree, int threads) {
         for (int s = blk.count[l]; s < steps; ++s)
           blk.kind[static_cast<std::size_t>(s) * kBlockHeads + static_cast<std::size_t>(l)] = kNone;
 
-      v16f y0[kV], y1[kV], px[kV], py[kV], s0p[kV], s1p[kV];
+      vecf y0[kV], y1[kV], px[kV], py[kV], s0p[kV], s1p[kV];
       for (int w = 0; w < kV; ++w) {
         for (int j = 0; j < kW; ++j) {
           const int l = w * kW + j;
@@ -388,32 +462,37 @@ void epoch_kernel_2d(const EpochArgs& a, int cap, int max_degree, int threads) {
           y0[w][j] = v >= 0 ? a.head(v, 0) : 0.0f;
           y1[w][j] = v >= 0 ? a.head(v, 1) : 0.0f;
         }
-        px[w] = py[w] = s0p[w] = s1p[w] = splat<v16f>(0.0f);
+        px[w] = py[w] = s0p[w] = s1p[w] = splat<vecf>(0.0f);
       }
       for (int s = 0; s < steps; ++s) {
         const std::size_t base = static_cast<std::size_t>(s) * kBlockHeads;
         for (int w = 0; w < kV; ++w) {
           const std::size_t o = base + static_cast<std::size_t>(w * kW);
-          v16b kb;
-          v16f lo, hi;
+          vecb kb;
+          vecf lo, hi;
           std::memcpy(&kb, blk.kind.data() + o, sizeof kb);
           std::memcpy(&lo, blk.xy.data() + 2 * o, sizeof lo);
           std::memcpy(&hi, blk.xy.data() + 2 * o + kW, sizeof hi);
-          const v16i kind = __builtin_convertvector(kb, v16i);
+          const veci kind = widen_kinds(kb);
           const auto again = kind == static_cast<int>(kAttractAgain);
           const auto attract = (kind == static_cast<int>(kAttract)) | again;
           // The reverse pull starts from the partner as the previous pull moved it.
-          const v16f qx = again ? px[w] - s0p[w] : __builtin_shuffle(lo, hi, even);
-          const v16f qy = again ? py[w] - s1p[w] : __builtin_shuffle(lo, hi, odd);
-          const v16f dx = y0[w] - qx, dy = y1[w] - qy;
-          const v16f d2 = dx * dx + dy * dy;
+#if defined(__AVX512F__)
+          const vecf qx = again ? px[w] - s0p[w] : __builtin_shuffle(lo, hi, even);
+          const vecf qy = again ? py[w] - s1p[w] : __builtin_shuffle(lo, hi, odd);
+#else
+          const vecf qx = again ? px[w] - s0p[w] : pairs_x(lo, hi);
+          const vecf qy = again ? py[w] - s1p[w] : pairs_y(lo, hi);
+#endif
+          const vecf dx = y0[w] - qx, dy = y1[w] - qy;
+          const vecf d2 = dx * dx + dy * dy;
           const auto live = (kind != static_cast<int>(kNone)) & (d2 > 0.0f);
-          const v16f safe = live ? d2 : splat<v16f>(1.0f);
-          const v16f pw = pow_v<v16f, v16i>(safe, pb_exp);
-          const v16f den = (1.0f + pa * pw) * (attract ? safe : 0.001f + safe);
-          const v16f num = live ? (attract ? -two_ab * pw : splat<v16f>(rep_num)) : splat<v16f>(0.0f);
-          const v16f g = num / den;
-          const v16f st0 = alpha * clip_v(g * dx), st1 = alpha * clip_v(g * dy);
+          const vecf safe = live ? d2 : splat<vecf>(1.0f);
+          const vecf pw = pow_v<vecf, veci>(safe, pb_exp);
+          const vecf den = (1.0f + pa * pw) * (attract ? safe : 0.001f + safe);
+          const vecf num = live ? (attract ? -two_ab * pw : splat<vecf>(rep_num)) : splat<vecf>(0.0f);
+          const vecf g = num / den;
+          const vecf st0 = alpha * clip_v(g * dx), st1 = alpha * clip_v(g * dy);
           y0[w] += st0;
           y1[w] += st1;
           px[w] = attract ? qx : px[w];

@@ -71,6 +71,8 @@ HeatmapView::HeatmapView(Workspace* ws, QWidget* parent) : QWidget(parent), ws_(
   connect(ws_, &Workspace::selectionChanged, this, [this] { dirty_ = true; });
   connect(ws_, &Workspace::stageChanged, this, [this] { dirty_ = true; });
   connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* e) {
+    // Left button only: the right button opens the export menu.
+    if (e->button() != Qt::LeftButton) return;
     if (units_.empty() || !plot_->axisRect()->rect().contains(e->pos())) return;
     activateRow(static_cast<int>(std::lround(plot_->yAxis->pixelToCoord(e->position().y()))));
   });

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "app/cli/command.hpp"
+#include "app/common/run.hpp"
 #include "core/common/progress.hpp"
 
 namespace rssviz::cli {
@@ -29,29 +30,5 @@ int main(int argc, char** argv) {
   std::sort(reg.begin(), reg.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [name, factory] : reg) factory(app);
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "rssviz-cli: error: " << e.what() << " (see --help)\n";
-    return 2;
-  } catch (const UsageError& e) {
-    std::cerr << "rssviz-cli: error: " << e.what() << " (see --help)\n";
-    return 2;
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "rssviz-cli: error: " << e.what() << "\n";
-    return 2;
-  } catch (const rssviz::Cancelled&) {
-    std::cerr << "rssviz-cli: cancelled\n";
-    return 130;
-  } catch (const std::exception& e) {
-    std::cerr << "rssviz-cli: error: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+  return rssviz::app::run_command_line(app, argc, argv, "rssviz-cli");
 }

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <string>
 
+#include "app/common/run.hpp"
 #include "app/gui/headless.hpp"
 #include "core/common/progress.hpp"
 #include "ui/main_window.hpp"
@@ -54,35 +55,7 @@ int run_headless(int argc, char** argv) {
   app.require_subcommand(1);
   rssviz::gui::add_render_command(app);
   rssviz::gui::add_animate_command(app);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "rssviz: error: " << e.what() << " (see --help)\n";
-    return 2;
-  } catch (const rssviz::app::UsageError& e) {
-    std::cerr << "rssviz: error: " << e.what() << " (see --help)\n";
-    return 2;
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "rssviz: error: " << e.what() << "\n";
-    return 2;
-  } catch (const rssviz::Cancelled&) {
-    std::cerr << "rssviz: cancelled\n";
-    return 130;
-  } catch (const std::exception& e) {
-    std::cerr << "rssviz: error: " << e.what() << "\n";
-    return 1;
-  }
-  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-    std::cerr << "rssviz: error: writing to standard output failed\n";
-    return 1;
-  }
-  return 0;
+  return rssviz::app::run_command_line(app, argc, argv, "rssviz");
 }
 
 }  // namespace

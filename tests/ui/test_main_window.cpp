@@ -16,6 +16,7 @@
 
 #include "ui/heatmap_view.hpp"
 #include "ui/main_window.hpp"
+#include "tests/ui/window_helpers.hpp"
 #include "ui/map_view.hpp"
 #include "ui/param_slider.hpp"
 #include "ui/sentences_view.hpp"
@@ -25,23 +26,6 @@
 using namespace rssviz::ui;
 
 namespace {
-
-// A small ESN session, quick enough for tests (the default one is the paper's 1000 units).
-ModelSettings small() {
-  ModelSettings s;
-  s.units = 150;
-  s.map_sentences = 60;
-  return s;
-}
-
-// Waits for the next session to reach the views and for the redraw timer to draw it.
-bool waitSession(MainWindow& w, int ms = 60000) {
-  QSignalSpy spy(&w, &MainWindow::sessionShown);
-  if (!spy.wait(ms)) return false;
-  // The redraw timer rebuilds one plot per 33 ms tick: wait until all are drawn.
-  return QTest::qWaitFor(
-      [&] { return !w.mapView()->dirty() && !w.heatmapView()->dirty() && !w.trainingView()->dirty(); }, 10000);
-}
 
 // Measures the longest gap between 5 ms timer ticks while `run` is pending.
 class StallMeter {
@@ -82,7 +66,7 @@ TEST(MainWindow, DocksAndToolbarsHaveObjectNames) {
 TEST(MainWindow, DefaultSessionTrainsAndDraws) {
   MainWindow w;  // starts the embedded default session: the paper's ESN on the basic corpus
   w.show();
-  ASSERT_TRUE(waitSession(w, 120000));
+  ASSERT_TRUE(rssviz::test::waitSession(w, 120000));
   const auto& s = w.workspace()->session();
   ASSERT_TRUE(s);
   EXPECT_TRUE(s->trained);
@@ -104,11 +88,11 @@ TEST(MainWindow, DefaultSessionTrainsAndDraws) {
 TEST(MainWindow, SliderChangeProducesNewMap) {
   MainWindow w(nullptr, false);
   w.show();
-  w.startSession(small());
-  ASSERT_TRUE(waitSession(w));
+  w.startSession(rssviz::test::smallEsn());
+  ASSERT_TRUE(rssviz::test::waitSession(w));
   const auto before = w.workspace()->session();
   w.modelPanel()->spectralRadius()->setValue(2.0);  // as a drag or a typed value would
-  ASSERT_TRUE(waitSession(w));
+  ASSERT_TRUE(rssviz::test::waitSession(w));
   const auto after = w.workspace()->session();
   ASSERT_NE(after, before);
   EXPECT_FALSE(after->trained);  // exploration maps the untrained reservoir
@@ -124,8 +108,8 @@ TEST(MainWindow, SliderChangeProducesNewMap) {
 TEST(MainWindow, NewestSliderValueWins) {
   MainWindow w(nullptr, false);
   w.show();
-  w.startSession(small());
-  ASSERT_TRUE(waitSession(w));
+  w.startSession(rssviz::test::smallEsn());
+  ASSERT_TRUE(rssviz::test::waitSession(w));
   QSignalSpy shown(&w, &MainWindow::sessionShown);
   for (double v : {0.1, 0.2, 0.3, 0.4, 0.6}) {
     w.modelPanel()->leakRate()->setValue(v);
@@ -161,8 +145,8 @@ TEST(MainWindow, CancelStopsTheJob) {
 TEST(MainWindow, SelectionInOneViewShowsInTheOthers) {
   MainWindow w(nullptr, false);
   w.show();
-  w.startSession(small());
-  ASSERT_TRUE(waitSession(w));
+  w.startSession(rssviz::test::smallEsn());
+  ASSERT_TRUE(rssviz::test::waitSession(w));
   const auto& s = w.workspace()->session();
   // Sentences -> workspace, map trajectory, heatmap.
   const int target = s->points->dataset_index[7];
@@ -216,8 +200,8 @@ TEST(MainWindow, SelectionInOneViewShowsInTheOthers) {
 TEST(MainWindow, ColourModesChangeColoursAndLegend) {
   MainWindow w(nullptr, false);
   w.show();
-  w.startSession(small());
-  ASSERT_TRUE(waitSession(w));
+  w.startSession(rssviz::test::smallEsn());
+  ASSERT_TRUE(rssviz::test::waitSession(w));
   auto* map = w.mapView();
   QStringList titles;
   QVector<QVector<QRgb>> colours;
@@ -263,7 +247,7 @@ TEST(MainWindow, EventLoopNeverStallsWhileTrainingOrExploring) {
   {
     StallMeter m;
     w.startSession(ModelSettings{});  // the paper's 1000-unit ESN: several seconds of work
-    ASSERT_TRUE(waitSession(w, 120000));
+    ASSERT_TRUE(rssviz::test::waitSession(w, 120000));
     std::printf("longest event-loop gap while training: %lld ms\n", static_cast<long long>(m.worst()));
     EXPECT_LT(m.worst(), 50) << "event loop stalled while training";
   }

@@ -21,6 +21,7 @@
 #include "ui/figures/export_actions.hpp"
 #include "ui/heatmap_view.hpp"
 #include "ui/main_window.hpp"
+#include "tests/ui/window_helpers.hpp"
 #include "ui/map_view.hpp"
 #include "ui/training_view.hpp"
 
@@ -28,20 +29,6 @@ using namespace rssviz;
 using namespace rssviz::ui;
 
 namespace {
-
-ModelSettings small() {
-  ModelSettings s;
-  s.units = 120;
-  s.map_sentences = 40;
-  return s;
-}
-
-bool waitSession(MainWindow& w, int ms = 60000) {
-  QSignalSpy spy(&w, &MainWindow::sessionShown);
-  if (!spy.wait(ms)) return false;
-  return QTest::qWaitFor(
-      [&] { return !w.mapView()->dirty() && !w.heatmapView()->dirty() && !w.trainingView()->dirty(); }, 10000);
-}
 
 QAction* findAction(QWidget* w, const QString& text) {
   for (auto* a : w->findChildren<QAction*>())
@@ -84,8 +71,8 @@ TEST(WindowExports, FigureOfTheWindowKeepsItsStateAndZoom) {
   MainWindow w(nullptr, false);
   w.resize(1400, 900);
   w.show();
-  w.startSession(small());
-  ASSERT_TRUE(waitSession(w));
+  w.startSession(rssviz::test::smallEsn());
+  ASSERT_TRUE(rssviz::test::waitSession(w));
   w.workspace()->setColour(ColourMode::word);
   QTest::qWait(100);
   auto* map = w.mapView();
@@ -194,8 +181,8 @@ TEST(WindowExports, BadAnimationSettingsAreReportedNotStarted) {
 TEST(WindowExports, DialogPreviewsFirstAndLastStagesOfTheCurrentSession) {
   MainWindow w(nullptr, false);
   w.show();
-  w.startSession(small());
-  ASSERT_TRUE(waitSession(w));
+  w.startSession(rssviz::test::smallEsn());
+  ASSERT_TRUE(rssviz::test::waitSession(w));
   AnimationDialog d(w.modelPanel()->settings(), w.workspace());
   EXPECT_EQ(d.kindBox()->currentIndex(), 0);  // the ESN's readout stages
   ASSERT_FALSE(d.firstPreview()->pixmap().isNull());
@@ -203,7 +190,7 @@ TEST(WindowExports, DialogPreviewsFirstAndLastStagesOfTheCurrentSession) {
   EXPECT_NE(d.firstPreview()->pixmap().toImage(), d.lastPreview()->pixmap().toImage());
   const auto ao = d.animation();
   EXPECT_EQ(ao.kind, experiment::AnimationKind::esn_readout);
-  EXPECT_EQ(ao.esn.reservoir.units, 120);
+  EXPECT_EQ(ao.esn.reservoir.units, 150);
   d.kindBox()->setCurrentIndex(2);  // a sweep: no preview from a trained session
   EXPECT_TRUE(d.firstPreview()->pixmap().isNull());
   EXPECT_EQ(d.animation().kind, experiment::AnimationKind::sweep);
@@ -212,8 +199,8 @@ TEST(WindowExports, DialogPreviewsFirstAndLastStagesOfTheCurrentSession) {
 TEST(WindowExports, StatesGoToNumpyLabelsAndMap) {
   MainWindow w(nullptr, false);
   w.show();
-  w.startSession(small());
-  ASSERT_TRUE(waitSession(w));
+  w.startSession(rssviz::test::smallEsn());
+  ASSERT_TRUE(rssviz::test::waitSession(w));
   QTemporaryDir dir;
   ASSERT_TRUE(w.exporter()->exportStates(dir.filePath("st.npy")));
   for (const char* f : {"st.npy", "st.tsv", "st-map.npy"}) EXPECT_TRUE(QFileInfo::exists(dir.filePath(f))) << f;

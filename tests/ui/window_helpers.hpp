@@ -1,0 +1,30 @@
+// Helpers shared by the offscreen window tests.
+#pragma once
+#include <QSignalSpy>
+#include <QTest>
+
+#include "ui/heatmap_view.hpp"
+#include "ui/main_window.hpp"
+#include "ui/map_view.hpp"
+#include "ui/training_view.hpp"
+
+namespace rssviz::test {
+
+// A small ESN session, quick enough for tests (the default one is the paper's 1000 units).
+inline ui::ModelSettings smallEsn() {
+  ui::ModelSettings s;
+  s.units = 150;
+  s.map_sentences = 60;
+  return s;
+}
+
+// Waits for the next session to reach the views and for the redraw timer to draw it.
+inline bool waitSession(ui::MainWindow& w, int ms = 60000) {
+  QSignalSpy spy(&w, &ui::MainWindow::sessionShown);
+  if (!spy.wait(ms)) return false;
+  // The redraw timer rebuilds one plot per 33 ms tick: wait until all are drawn.
+  return QTest::qWaitFor(
+      [&] { return !w.mapView()->dirty() && !w.heatmapView()->dirty() && !w.trainingView()->dirty(); }, 10000);
+}
+
+}  // namespace rssviz::test

@@ -47,21 +47,26 @@ inline float fast_exp2(float y) {
 }
 
 // GCC's vector extensions, one machine register wide: the 2-D kernel's lanes (kW of
-// them) are 16 floats with AVX-512 and 8 with AVX2 (or AVX, or SSE pairs). Vectors wider
+// them) are 16 floats with AVX-512, 8 with AVX or AVX2, 4 with SSE only. Vectors wider
 // than the registers are no help: GCC splits their arithmetic into register halves but
 // lowers their selects (a ? b : c on masks) and shuffles lane by lane, with branches and
-// stack spills (the 16-lane kernel compiled for AVX2 ran 7x slower than on AVX-512).
+// stack spills (compiled for AVX2, the 16-lane kernel took 5x as long as 8 lanes).
 // The lane count changes only which heads share a vector, never a head's arithmetic.
 #if defined(__AVX512F__)
 constexpr int kW = 16;
 typedef float vecf __attribute__((vector_size(64)));
 typedef std::int32_t veci __attribute__((vector_size(64)));
 typedef std::uint8_t vecb __attribute__((vector_size(16)));  // one op code per lane
-#else
+#elif defined(__AVX__)
 constexpr int kW = 8;
 typedef float vecf __attribute__((vector_size(32)));
 typedef std::int32_t veci __attribute__((vector_size(32)));
 typedef std::uint8_t vecb __attribute__((vector_size(8)));
+#else
+constexpr int kW = 4;
+typedef float vecf __attribute__((vector_size(16)));
+typedef std::int32_t veci __attribute__((vector_size(16)));
+typedef std::uint8_t vecb __attribute__((vector_size(4)));
 #endif
 // AVX2 without AVX-512: a few operations by intrinsics (below). With AVX-512 the generic
 // code is the one tuned and measured, and stays as it was.
@@ -97,8 +102,13 @@ inline veci widen_kinds(vecb kb) { return __builtin_convertvector(kb, veci); }
 #if !defined(__AVX512F__) && !defined(RSSVIZ_LAYOUT_AVX2)
 // The x and the y of kW interleaved (x, y) pairs: the first kW / 2 pairs in lo, the rest
 // in hi. (The AVX-512 kernel shuffles in place.)
+#if defined(__AVX__)
 inline vecf pairs_x(vecf lo, vecf hi) { return __builtin_shuffle(lo, hi, veci{0, 2, 4, 6, 8, 10, 12, 14}); }
 inline vecf pairs_y(vecf lo, vecf hi) { return __builtin_shuffle(lo, hi, veci{1, 3, 5, 7, 9, 11, 13, 15}); }
+#else
+inline vecf pairs_x(vecf lo, vecf hi) { return __builtin_shuffle(lo, hi, veci{0, 2, 4, 6}); }
+inline vecf pairs_y(vecf lo, vecf hi) { return __builtin_shuffle(lo, hi, veci{1, 3, 5, 7}); }
+#endif
 #endif
 
 #if defined(RSSVIZ_LAYOUT_AVX2)
@@ -330,7 +340,8 @@ void epoch_kernel(const EpochArgs& a, int threads) {
 // from the snapshot; a lane whose head has no sample left idles (kNone). Every lane
 // does exactly the arithmetic of every other, so a head's result does not depend on
 // its block, its lane or the thread count.
-// kV: 32 heads per block either way (2 x 16 lanes with AVX-512, 4 x 8 with AVX2).
+// kV: 32 heads per block whatever the lane count (2 x 16 lanes with AVX-512, 4 x 8 with
+// AVX2).
 constexpr int kV = 32 / kW;
 constexpr int kBlockHeads = kW * kV;
 constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;

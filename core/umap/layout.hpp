@@ -23,7 +23,8 @@
 // sequence of samples in an epoch depends only on the graph, the epoch and the seed.
 // Speed (2-D): heads run side by side in vector lanes, 32 per block, each lane with its
 // own head's sample sequence (layout.cpp), so the parallelism is across heads and the
-// arithmetic of a head is the same in any lane, block or thread.
+// arithmetic of a head is the same in any lane, block or thread. A vector is one
+// register of the build's target: 16 lanes with AVX-512, 8 with AVX/AVX2, 4 with SSE.
 // The powers use fast float log2/exp2 (relative error below 1e-5).
 #pragma once
 #include <Eigen/Core>

@@ -132,17 +132,28 @@ Eigen::MatrixXd predict(const Eigen::MatrixXd& wout, const Eigen::MatrixXf& stat
                                 std::to_string(states.rows()) + " units (+1 for the bias expected)");
   // y^T = Wout_x S + bias, by column blocks: Eigen's own threading splits the few output
   // rows badly (10x slower than one thread here); one block per iteration is bandwidth-bound.
-  const Eigen::Index cols = states.cols(), units = states.rows();
+  // Eigen's GEMM also runs its own team when called from a team of one thread (a small
+  // problem, below) and its blocking depends on that team: the last bits of the scores
+  // changed with the thread count (evaluate --threads 1 against train). A destination of
+  // at most 32 rows at compile time is never split, so each output row block is computed
+  // by one thread with the same blocking whatever the thread count.
+  const Eigen::Index cols = states.cols(), units = states.rows(), outputs = wout.rows();
   const Eigen::MatrixXd sd = states.cast<double>();
-  Eigen::MatrixXd yt(wout.rows(), cols);
-  constexpr Eigen::Index kCols = 256;
+  Eigen::MatrixXd yt(outputs, cols);
+  constexpr Eigen::Index kCols = 256, kRows = 32;
+  using RowBlock = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor, kRows, kCols>;
   const auto blocks = static_cast<long>((cols + kCols - 1) / kCols);
   std::exception_ptr error;  // Eigen's GEMM may allocate: nothing may escape the region
-#pragma omp parallel for schedule(static) if (static_cast<double>(units) * cols * wout.rows() >= 2e7)
+#pragma omp parallel for schedule(static) if (static_cast<double>(units) * cols * outputs >= 2e7)
   for (long b = 0; b < blocks; ++b) {
     try {
       const Eigen::Index c0 = b * kCols, nc = std::min(kCols, cols - c0);
-      yt.middleCols(c0, nc).noalias() = wout.rightCols(units) * sd.middleCols(c0, nc);
+      for (Eigen::Index r0 = 0; r0 < outputs; r0 += kRows) {
+        const Eigen::Index rows = std::min(kRows, outputs - r0);
+        Eigen::Map<RowBlock, 0, Eigen::OuterStride<>> out(yt.data() + c0 * outputs + r0, rows, nc,
+                                                          Eigen::OuterStride<>(outputs));
+        out.noalias() = wout.block(r0, 1, rows, units) * sd.middleCols(c0, nc);
+      }
       yt.middleCols(c0, nc).colwise() += wout.col(0);
     } catch (...) {
 #pragma omp critical(rssviz_esn_predict)

@@ -5,6 +5,7 @@
 #include <Eigen/Dense>
 #include <stdexcept>
 
+#include "core/common/parallel.hpp"
 #include "core/common/rng.hpp"
 #include "core/esn/reservoir.hpp"
 
@@ -82,6 +83,30 @@ TEST(EsnReadout, PredictIsWoutTimesOneAndState) {
     EXPECT_LT((y.row(c).transpose() - w * ext).cwiseAbs().maxCoeff(), 1e-12);
   }
   EXPECT_THROW((void)esn::predict(w, random_states(6, 2, 1)), std::invalid_argument);
+}
+
+// Regression: a prediction too small for the parallel loop ran Eigen's GEMM from a team of
+// one thread, where Eigen starts its own team and blocks the product for it, so the last
+// bits of the scores depended on the thread count (rssviz-cli evaluate --threads 1 against
+// train: CliEsn.SaveThenEvaluateGivesIdenticalScores). 22 outputs as the paper's n = 4
+// corpus, 40 for more than one row block.
+TEST(EsnReadout, PredictIsIndependentOfTheThreadCount) {
+  const auto x = random_states(250, 1000, 11);
+  Rng rng(12, "w");
+  for (int outputs : {22, 40}) {
+    Eigen::MatrixXd w(outputs, 251);
+    for (Eigen::Index i = 0; i < w.size(); ++i) w.data()[i] = rng.normal();
+    Eigen::MatrixXd one, two;
+    {
+      ThreadScope scope(1);
+      one = esn::predict(w, x);
+    }
+    {
+      ThreadScope scope(2);
+      two = esn::predict(w, x);
+    }
+    EXPECT_EQ(one, two) << outputs << " outputs";
+  }
 }
 
 // RLS is recursive ridge: after all sentences it is the ridge solution. The documented

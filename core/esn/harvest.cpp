@@ -1,0 +1,306 @@
+// State harvesting (declared in reservoir.hpp): the prefix trie walked level by level,
+// the chunked recurrent product, and the one-sentence reference.
+#include "core/esn/reservoir.hpp"
+
+#include <omp.h>
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cstdint>
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/common/parallel.hpp"
+#include "core/common/progress.hpp"
+
+namespace rssviz::esn {
+
+namespace {
+
+// The recurrent product of one chunk of a trie level: Q = W1 P, where column c of P is the
+// parent state of prefix c. Every chunk has kChunk columns (zero-padded), and each column
+// is computed by the same instruction sequence whatever the chunk, the level or the
+// thread: the states are bitwise independent of the batch and of the thread count.
+constexpr int kChunk = 64;
+
+#if defined(__AVX512F__)
+// Hand-written AVX-512 float GEMM with W1 packed once per harvest (Eigen repacks its left
+// operand at every call, 15 % of the harvest in a profile). Register tile: 48 rows
+// (3 zmm) x 8 columns = 24 accumulators; k is blocked by 256 so that a 48 x 256 panel of
+// W (48 KB) stays in L1/L2 while it meets the 8 column panels of the chunk.
+constexpr int kMr = 48, kNr = 8, kKc = 256;
+
+class ChunkProduct {
+ public:
+  explicit ChunkProduct(const Eigen::MatrixXf& w)
+      : n_(static_cast<int>(w.rows())), panels_((n_ + kMr - 1) / kMr), ld_(panels_ * kMr) {
+    // Panel p holds rows 48p..48p+47 (zero past n), k-major: 48 floats per k.
+    packed_.assign(static_cast<size_t>(panels_) * static_cast<size_t>(n_) * kMr, 0.0f);
+    for (int p = 0; p < panels_; ++p)
+      for (int k = 0; k < n_; ++k)
+        for (int r = 0; r < kMr && p * kMr + r < n_; ++r)
+          packed_[(static_cast<size_t>(p) * n_ + k) * kMr + r] = w(p * kMr + r, k);
+  }
+  int ld() const { return ld_; }  // rows of the Q buffer (n rounded up to 48)
+  size_t p_size() const { return static_cast<size_t>(n_) * kChunk; }
+  size_t q_size() const { return static_cast<size_t>(ld_) * kChunk; }
+
+  // pp: buffer of p_size() floats; q: buffer of q_size() floats, column c at q + c ld().
+  template <class Column>
+  void run(int nc, Column&& column, float* pp, float* q) const {
+    // Pack the chunk's parent states as column panels of 8, k-major.
+    for (int j = 0; j < kChunk / kNr; ++j)
+      for (int l = 0; l < kNr; ++l) {
+        float* dst = pp + static_cast<size_t>(j) * n_ * kNr + l;
+        const int c = j * kNr + l;
+        if (c < nc) {
+          const float* src = column(c);
+          for (int k = 0; k < n_; ++k) dst[static_cast<size_t>(k) * kNr] = src[k];
+        } else {
+          for (int k = 0; k < n_; ++k) dst[static_cast<size_t>(k) * kNr] = 0.0f;
+        }
+      }
+    const int micro = (nc + kNr - 1) / kNr;  // all-zero column panels are skipped
+    for (int k0 = 0; k0 < n_; k0 += kKc) {
+      const int kc = std::min(kKc, n_ - k0);
+      for (int p = 0; p < panels_; ++p) {
+        const float* a = packed_.data() + (static_cast<size_t>(p) * n_ + k0) * kMr;
+        for (int j = 0; j < micro; ++j)
+          tile(a, pp + (static_cast<size_t>(j) * n_ + k0) * kNr, kc,
+               q + static_cast<size_t>(j) * kNr * ld_ + static_cast<size_t>(p) * kMr, k0 == 0);
+      }
+    }
+  }
+
+ private:
+  // c[48 x 8] (+)= a[48 x kc] b[kc x 8]: one FMA chain per entry, k in order.
+  void tile(const float* a, const float* b, int kc, float* c, bool first) const {
+    __m512 acc[3][kNr];
+#pragma GCC unroll 8
+    for (int l = 0; l < kNr; ++l)
+#pragma GCC unroll 3
+      for (int r = 0; r < 3; ++r)
+        acc[r][l] = first ? _mm512_setzero_ps() : _mm512_loadu_ps(c + static_cast<size_t>(l) * ld_ + 16 * r);
+    for (int k = 0; k < kc; ++k) {
+      const __m512 a0 = _mm512_loadu_ps(a + k * kMr);
+      const __m512 a1 = _mm512_loadu_ps(a + k * kMr + 16);
+      const __m512 a2 = _mm512_loadu_ps(a + k * kMr + 32);
+#pragma GCC unroll 8
+      for (int l = 0; l < kNr; ++l) {
+        const __m512 bl = _mm512_set1_ps(b[k * kNr + l]);
+        acc[0][l] = _mm512_fmadd_ps(a0, bl, acc[0][l]);
+        acc[1][l] = _mm512_fmadd_ps(a1, bl, acc[1][l]);
+        acc[2][l] = _mm512_fmadd_ps(a2, bl, acc[2][l]);
+      }
+    }
+#pragma GCC unroll 8
+    for (int l = 0; l < kNr; ++l)
+#pragma GCC unroll 3
+      for (int r = 0; r < 3; ++r) _mm512_storeu_ps(c + static_cast<size_t>(l) * ld_ + 16 * r, acc[r][l]);
+  }
+
+  int n_, panels_, ld_;
+  std::vector<float> packed_;
+};
+#else
+// Portable path: Eigen's GEMM, one call per block of 32 rows of W on the fixed 64-column
+// chunk. Eigen's GEMM runs its own OpenMP team when it is called from a team of one
+// thread (harvest with threads = 1) and not from a larger one, and its blocking depends
+// on that team, so a plain n x 64 product gave other last bits for another thread count.
+// A destination with at most 32 rows at compile time is never split by Eigen (its
+// parallelizer's condition is MaxRowsAtCompileTime > 32), and each row block has the
+// same shape in every call: a column's bits are independent of the chunk, the level, the
+// batch and the thread count.
+class ChunkProduct {
+ public:
+  explicit ChunkProduct(const Eigen::MatrixXf& w) : w_(w) {}
+  int ld() const { return static_cast<int>(w_.rows()); }
+  size_t p_size() const { return static_cast<size_t>(w_.rows()) * kChunk; }
+  size_t q_size() const { return p_size(); }
+  template <class Column>
+  void run(int nc, Column&& column, float* pp, float* q) const {
+    const Eigen::Index n = w_.rows();
+    Eigen::Map<Eigen::MatrixXf> p(pp, n, kChunk);
+    for (int c = 0; c < kChunk; ++c)
+      if (c < nc)
+        p.col(c) = Eigen::Map<const Eigen::VectorXf>(column(c), n);
+      else
+        p.col(c).setZero();
+    using RowBlock = Eigen::Matrix<float, Eigen::Dynamic, kChunk, Eigen::ColMajor, kRows, kChunk>;
+    for (Eigen::Index r0 = 0; r0 < n; r0 += kRows) {
+      const Eigen::Index rows = std::min<Eigen::Index>(kRows, n - r0);
+      Eigen::Map<RowBlock, 0, Eigen::OuterStride<>> out(q + r0, rows, kChunk, Eigen::OuterStride<>(n));
+      out.noalias() = w_.middleRows(r0, rows) * p;
+    }
+  }
+
+ private:
+  static constexpr int kRows = 32;
+  const Eigen::MatrixXf& w_;
+};
+#endif
+
+struct Level {
+  std::vector<int> parent;  // node index in the previous level (-1 at level 0: the zero state)
+  std::vector<int> token;
+};
+
+}  // namespace
+
+States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& sentences, Keep keep,
+               const StopFlag* stop) {
+  const int n = r.units();
+  const int vocab = r.vocabulary_size();
+  const auto count = static_cast<int>(sentences.size());
+  States out;
+  out.offsets.assign(static_cast<size_t>(count) + 1, 0);
+  int max_len = 0;
+  for (int s = 0; s < count; ++s) {
+    const auto& tok = *sentences[static_cast<size_t>(s)];
+    for (size_t t = 0; t < tok.size(); ++t)
+      if (tok[t] < 0 || tok[t] >= vocab)
+        throw std::invalid_argument("harvest: sentence " + std::to_string(s) + ", step " + std::to_string(t) +
+                                    ": token " + std::to_string(tok[t]) + " is out of range [0, " +
+                                    std::to_string(vocab) + ")");
+    const auto len = static_cast<long long>(tok.size());
+    out.total_steps += len;
+    max_len = std::max(max_len, static_cast<int>(len));
+    out.offsets[static_cast<size_t>(s) + 1] = out.offsets[static_cast<size_t>(s)] + (keep == Keep::kEnd ? 1 : len);
+  }
+  const long long columns = out.offsets.back();
+  out.x.setZero(n, columns);
+  out.prefix_id.assign(static_cast<size_t>(columns), -1);
+  if (count == 0) return out;
+
+  const int threads = resolve_threads(r.options().threads);
+  ThreadScope scope(threads);
+  const float a = static_cast<float>(r.options().leak_rate);
+  const float rho = static_cast<float>(r.options().spectral_radius);
+  const Eigen::MatrixXf& drive = r.drive();
+  const ChunkProduct product(r.unit_w());
+  // Per-thread buffers, allocated outside the parallel region (no throw inside).
+  std::vector<std::vector<float>> pbuf(static_cast<size_t>(threads), std::vector<float>(product.p_size()));
+  std::vector<std::vector<float>> qbuf(static_cast<size_t>(threads), std::vector<float>(product.q_size()));
+
+  std::vector<int> node(static_cast<size_t>(count), -1);  // node of each sentence at the current level
+  Eigen::MatrixXf prev, cur;
+  std::unordered_map<std::uint64_t, int> index;
+  int id_base = 0;
+  for (int t = 0; t < max_len; ++t) {
+    if (stop_requested(stop)) throw Cancelled();
+    // Distinct (parent, token) pairs of this level, numbered in sentence order.
+    Level lv;
+    index.clear();
+    for (int s = 0; s < count; ++s) {
+      const auto& tok = *sentences[static_cast<size_t>(s)];
+      if (static_cast<int>(tok.size()) <= t) continue;
+      const int parent = node[static_cast<size_t>(s)];
+      const auto key =
+          (static_cast<std::uint64_t>(parent + 1) << 32) | static_cast<std::uint32_t>(tok[static_cast<size_t>(t)]);
+      auto [it, fresh] = index.try_emplace(key, static_cast<int>(lv.parent.size()));
+      if (fresh) {
+        lv.parent.push_back(parent);
+        lv.token.push_back(tok[static_cast<size_t>(t)]);
+      }
+      node[static_cast<size_t>(s)] = it->second;
+    }
+    const int width = static_cast<int>(lv.parent.size());
+    out.unique_steps += width;
+    cur.resize(n, width);
+    const int chunks = (width + kChunk - 1) / kChunk;
+
+    // Advances chunk i of this level: gather the parents, W1 P, equations (1)-(2).
+    const auto advance = [&](int i) {
+      const int c0 = i * kChunk;
+      const int nc = std::min(kChunk, width - c0);
+      const auto parent = [&](int c) { return lv.parent[static_cast<size_t>(c0 + c)]; };
+      const auto token = [&](int c) { return lv.token[static_cast<size_t>(c0 + c)]; };
+      if (t == 0) {
+        // x(-1) = 0: W x vanishes exactly, so the product is skipped.
+        for (int c = 0; c < nc; ++c) cur.col(c0 + c) = a * drive.col(token(c)).array().tanh();
+        return;
+      }
+      const int me = omp_get_thread_num();
+      float* q = qbuf[static_cast<size_t>(me)].data();
+      product.run(nc, [&](int c) { return prev.col(parent(c)).data(); }, pbuf[static_cast<size_t>(me)].data(), q);
+      for (int c = 0; c < nc; ++c) {
+        const Eigen::Map<const Eigen::VectorXf> wx(q + static_cast<size_t>(c) * static_cast<size_t>(product.ld()), n);
+        cur.col(c0 + c) = (1.0f - a) * prev.col(parent(c)).array() +
+                          a * (rho * wx.array() + drive.col(token(c)).array()).tanh();
+      }
+    };
+    // Dynamic: a chunk's bits do not depend on the thread that computes it, and a core
+    // taken by another process then delays the level by one chunk, not by half of it.
+    // Waking the other threads costs more than a small level's product (and, on a busy
+    // machine, a scheduler time slice): those run on the calling thread.
+    const bool parallel = t > 0 && chunks > 1 && static_cast<double>(width) * n * n >= 2e7;
+    std::exception_ptr error;  // nothing may escape the parallel region
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) if (parallel)
+    for (int i = 0; i < chunks; ++i) {
+      try {
+        advance(i);
+      } catch (...) {
+#pragma omp critical(rssviz_esn_harvest)
+        if (!error) error = std::current_exception();
+      }
+    }
+    if (error) std::rethrow_exception(error);
+
+    // Hand the level's states to the sentences that need them.
+    for (int s = 0; s < count; ++s) {
+      const auto len = static_cast<int>(sentences[static_cast<size_t>(s)]->size());
+      if (len <= t) continue;
+      const int nd = node[static_cast<size_t>(s)];
+      long long col = -1;
+      if (keep == Keep::kEveryStep)
+        col = out.offsets[static_cast<size_t>(s)] + t;
+      else if (t == len - 1)
+        col = out.offsets[static_cast<size_t>(s)];
+      if (col < 0) continue;
+      out.x.col(col) = cur.col(nd);
+      out.prefix_id[static_cast<size_t>(col)] = id_base + nd;
+    }
+    id_base += width;
+    std::swap(prev, cur);
+  }
+  return out;
+}
+
+States harvest(const Reservoir& r, const std::vector<std::vector<int>>& sentences, Keep keep, const StopFlag* stop) {
+  std::vector<const std::vector<int>*> p;
+  p.reserve(sentences.size());
+  for (const auto& s : sentences) p.push_back(&s);
+  return harvest(r, p, keep, stop);
+}
+
+States harvest(const Reservoir& r, const std::vector<corpus::Sentence>& sentences, Keep keep, const StopFlag* stop) {
+  std::vector<const std::vector<int>*> p;
+  p.reserve(sentences.size());
+  for (const auto& s : sentences) p.push_back(&s.tokens);
+  return harvest(r, p, keep, stop);
+}
+
+Eigen::MatrixXd run_sentence(const Reservoir& r, const std::vector<int>& tokens) {
+  const Eigen::MatrixXd w = r.w();
+  const Eigen::MatrixXd win = r.win();
+  const double a = r.options().leak_rate;
+  Eigen::MatrixXd states(r.units(), static_cast<Eigen::Index>(tokens.size()));
+  Eigen::VectorXd x = Eigen::VectorXd::Zero(r.units());
+  for (size_t t = 0; t < tokens.size(); ++t) {
+    if (tokens[t] < 0 || tokens[t] >= r.vocabulary_size())
+      throw std::invalid_argument("run_sentence: step " + std::to_string(t) + ": token " + std::to_string(tokens[t]) +
+                                  " is out of range [0, " + std::to_string(r.vocabulary_size()) + ")");
+    const Eigen::VectorXd pre = w * x + win.col(0) + win.col(1 + tokens[t]);
+    x = (1.0 - a) * x + a * pre.array().tanh().matrix();
+    states.col(static_cast<Eigen::Index>(t)) = x;
+  }
+  return states;
+}
+
+}  // namespace rssviz::esn

@@ -9,15 +9,24 @@
 
 namespace rssviz::app {
 
+namespace {
+// Output lost to a full disk or a closed pipe is a failure, not a success.
+bool stdout_failed() {
+  std::cout.flush();
+  return std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout;
+}
+}  // namespace
+
 int run_command_line(CLI::App& app, int argc, char** argv, const char* name) {
+  int help = -1;
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    help = app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    help = app.exit(e);
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    help = app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << name << ": error: " << e.what() << " (see --help)\n";
     return 2;
@@ -34,12 +43,11 @@ int run_command_line(CLI::App& app, int argc, char** argv, const char* name) {
     std::cerr << name << ": error: " << e.what() << "\n";
     return 1;
   }
-  std::cout.flush();
-  if (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout) {
+  if (stdout_failed()) {
     std::cerr << name << ": error: writing to standard output failed\n";
     return 1;
   }
-  return 0;
+  return help >= 0 ? help : 0;
 }
 
 }  // namespace rssviz::app

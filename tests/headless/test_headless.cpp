@@ -196,6 +196,8 @@ TEST(Headless, HelpAndVersion) {
   r = rssviz("--version");
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.out.rfind("rssviz ", 0), 0u);
+  // Output lost to a full disk is a failure (regression: --help > /dev/full exited 0).
+  EXPECT_EQ(std::system("env -u DISPLAY " RSSVIZ_GUI_PATH " --help > /dev/full 2>/dev/null") >> 8, 1);
   r = rssviz("render --help");
   EXPECT_EQ(r.code, 0);
   for (const char* opt : {"--view", "--png", "--svg", "--pdf", "--size", "--colour-by", "--spectral-radius", "--hidden"})

@@ -3,7 +3,7 @@
 #include "core/esn/reservoir.hpp"
 
 #include <omp.h>
-#if defined(__AVX512F__)
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
 #include <immintrin.h>
 #endif
 
@@ -108,15 +108,103 @@ class ChunkProduct {
   int n_, panels_, ld_;
   std::vector<float> packed_;
 };
+#elif defined(__AVX2__) && defined(__FMA__)
+// The same design for AVX2 + FMA (AMD Zen 1-3, Intel client CPUs without AVX-512), where
+// Eigen's path reached about a third of the FMA peak (its kernel on 32-row blocks, W
+// packed again at every call, the chunk again for every row block). Register tile: 24 rows
+// (3 ymm) x 4 columns = 12 accumulators + 3 for W's column + 1 broadcast = the 16 ymm
+// registers; k is blocked by 256 so that a 24 x 256 panel of W (24 KB) stays in L1 while
+// it meets the 16 column panels of the chunk. Every entry is one FMA chain from zero in k
+// order, as in the AVX-512 kernel, whatever the tile it falls in.
+constexpr int kMr = 24, kNr = 4, kKc = 256;
+
+class ChunkProduct {
+ public:
+  explicit ChunkProduct(const Eigen::MatrixXf& w)
+      : n_(static_cast<int>(w.rows())), panels_((n_ + kMr - 1) / kMr), ld_(panels_ * kMr) {
+    // Panel p holds rows 24p..24p+23 (zero past n), k-major: 24 floats per k.
+    packed_.assign(static_cast<size_t>(panels_) * static_cast<size_t>(n_) * kMr, 0.0f);
+    for (int p = 0; p < panels_; ++p)
+      for (int k = 0; k < n_; ++k)
+        for (int r = 0; r < kMr && p * kMr + r < n_; ++r)
+          packed_[(static_cast<size_t>(p) * n_ + k) * kMr + r] = w(p * kMr + r, k);
+  }
+  int ld() const { return ld_; }  // rows of the Q buffer (n rounded up to 24)
+  size_t p_size() const { return static_cast<size_t>(n_) * kChunk; }
+  size_t q_size() const { return static_cast<size_t>(ld_) * kChunk; }
+
+  // pp: buffer of p_size() floats; q: buffer of q_size() floats, column c at q + c ld().
+  template <class Column>
+  void run(int nc, Column&& column, float* pp, float* q) const {
+    // The chunk's parent states as column panels of 4, k-major; all-zero panels are
+    // neither packed nor multiplied.
+    const int micro = (nc + kNr - 1) / kNr;
+    for (int j = 0; j < micro; ++j)
+      for (int l = 0; l < kNr; ++l) {
+        float* dst = pp + static_cast<size_t>(j) * n_ * kNr + l;
+        const int c = j * kNr + l;
+        if (c < nc) {
+          const float* src = column(c);
+          for (int k = 0; k < n_; ++k) dst[static_cast<size_t>(k) * kNr] = src[k];
+        } else {
+          for (int k = 0; k < n_; ++k) dst[static_cast<size_t>(k) * kNr] = 0.0f;
+        }
+      }
+    for (int k0 = 0; k0 < n_; k0 += kKc) {
+      const int kc = std::min(kKc, n_ - k0);
+      for (int p = 0; p < panels_; ++p) {
+        const float* a = packed_.data() + (static_cast<size_t>(p) * n_ + k0) * kMr;
+        for (int j = 0; j < micro; ++j)
+          tile(a, pp + (static_cast<size_t>(j) * n_ + k0) * kNr, kc,
+               q + static_cast<size_t>(j) * kNr * ld_ + static_cast<size_t>(p) * kMr, k0 == 0);
+      }
+    }
+  }
+
+ private:
+  // c[24 x 4] (+)= a[24 x kc] b[kc x 4]: one FMA chain per entry, k in order. Not inlined,
+  // so that the 16 ymm registers hold the tile alone: inlined into the harvest's loops,
+  // GCC spilled an accumulator to the stack in one build (half the speed).
+  [[gnu::noinline]] void tile(const float* a, const float* b, int kc, float* c, bool first) const {
+    __m256 acc[3][kNr];
+#pragma GCC unroll 4
+    for (int l = 0; l < kNr; ++l)
+#pragma GCC unroll 3
+      for (int r = 0; r < 3; ++r)
+        acc[r][l] = first ? _mm256_setzero_ps() : _mm256_loadu_ps(c + static_cast<size_t>(l) * ld_ + 8 * r);
+    for (int k = 0; k < kc; ++k) {
+      __m256 a0 = _mm256_loadu_ps(a + k * kMr);
+      __m256 a1 = _mm256_loadu_ps(a + k * kMr + 8);
+      __m256 a2 = _mm256_loadu_ps(a + k * kMr + 16);
+      // Keeps W's column in registers: GCC otherwise folds each load into the 4 FMAs that
+      // use it, 12 loads per k instead of 3, and the loads halve the kernel's speed.
+      __asm__("" : "+x"(a0), "+x"(a1), "+x"(a2));
+#pragma GCC unroll 4
+      for (int l = 0; l < kNr; ++l) {
+        const __m256 bl = _mm256_broadcast_ss(b + k * kNr + l);
+        acc[0][l] = _mm256_fmadd_ps(a0, bl, acc[0][l]);
+        acc[1][l] = _mm256_fmadd_ps(a1, bl, acc[1][l]);
+        acc[2][l] = _mm256_fmadd_ps(a2, bl, acc[2][l]);
+      }
+    }
+#pragma GCC unroll 4
+    for (int l = 0; l < kNr; ++l)
+#pragma GCC unroll 3
+      for (int r = 0; r < 3; ++r) _mm256_storeu_ps(c + static_cast<size_t>(l) * ld_ + 8 * r, acc[r][l]);
+  }
+
+  int n_, panels_, ld_;
+  std::vector<float> packed_;
+};
 #else
-// Portable path: Eigen's GEMM, one call per block of 32 rows of W on the fixed 64-column
-// chunk. Eigen's GEMM runs its own OpenMP team when it is called from a team of one
-// thread (harvest with threads = 1) and not from a larger one, and its blocking depends
-// on that team, so a plain n x 64 product gave other last bits for another thread count.
-// A destination with at most 32 rows at compile time is never split by Eigen (its
-// parallelizer's condition is MaxRowsAtCompileTime > 32), and each row block has the
-// same shape in every call: a column's bits are independent of the chunk, the level, the
-// batch and the thread count.
+// Portable path (neither AVX-512 nor AVX2 + FMA): Eigen's GEMM, one call per block of 32
+// rows of W on the fixed 64-column chunk. Eigen's GEMM runs its own OpenMP team when it
+// is called from a team of one thread (harvest with threads = 1) and not from a larger
+// one, and its blocking depends on that team, so a plain n x 64 product gave other last
+// bits for another thread count. A destination with at most 32 rows at compile time is
+// never split by Eigen (its parallelizer's condition is MaxRowsAtCompileTime > 32), and
+// each row block has the same shape in every call: a column's bits are independent of
+// the chunk, the level, the batch and the thread count.
 class ChunkProduct {
  public:
   explicit ChunkProduct(const Eigen::MatrixXf& w) : w_(w) {}

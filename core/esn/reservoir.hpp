@@ -149,10 +149,11 @@ struct States {
 // sequences are merged into a prefix trie and each distinct prefix is advanced once;
 // the trie is walked level by level (step t of every sentence together). The recurrent
 // product of a level is computed in chunks of 64 prefixes shared among the threads: a
-// hand-written AVX-512 float GEMM with W packed once per harvest (Eigen's GEMM on builds
-// without AVX-512), followed by the fused tanh/leak update. Every column is computed by
-// the same instruction sequence whatever its chunk, so a sentence's states are bitwise
-// identical whatever the other sentences in the batch and the thread count (tested).
+// hand-written AVX-512 or AVX2 + FMA float GEMM with W packed once per harvest (Eigen's
+// GEMM on builds with neither), followed by the fused tanh/leak update. Every column is
+// computed by the same instruction sequence whatever its chunk, so a sentence's states
+// are bitwise identical whatever the other sentences in the batch and the thread count
+// (tested).
 // The state is 0 before each sentence's first token. Tokens must lie in
 // [0, vocabulary_size) (else std::invalid_argument naming the sentence and step). Uses
 // options().threads threads. Checks `stop` between trie levels (throws Cancelled).

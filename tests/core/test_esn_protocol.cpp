@@ -103,8 +103,8 @@ TEST(EsnProtocol, SavedModelEvaluatesIdentically) {
   const auto e2 = ex::evaluate_esn(m, c.grammar, c.test);
   EXPECT_EQ(e1.outputs, e2.outputs);
   // The protocol harvested train + test together: the same decisions, and the same RMSE
-  // (bit for bit with the AVX-512 harvest; the portable harvest's matrix products round
-  // differently for another batch of sentences, in the last bits).
+  // (bit for bit with the AVX-512 and the AVX2 harvests; the portable harvest's matrix
+  // products round differently for another batch of sentences, in the last bits).
   EXPECT_EQ(e2.scores.valid_error, run.test.valid_error);
   EXPECT_EQ(e2.scores.exact_error, run.test.exact_error);
   EXPECT_NEAR(e2.scores.rmse, run.test.rmse, 1e-6 * run.test.rmse);  // float states

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/common/parallel.hpp"
 #include "core/io/atomic_file.hpp"
 
 namespace rssviz::io {
@@ -48,6 +49,7 @@ void validate_options(const GifOptions& o) {
         (o.optimise ? " with optimise (one entry is the transparent index)" : ""));
   if (o.quality_min < 0 || o.quality_min > 100) bad("quality_min is " + str(o.quality_min) + "; allowed 0..100");
   if (o.speed < 1 || o.speed > 10) bad("speed is " + str(o.speed) + "; allowed 1..10");
+  if (o.threads < 0 || o.threads > 256) bad("threads is " + str(o.threads) + "; allowed 0 (all cores) .. 256");
   if (o.quality_max < o.quality_min || o.quality_max > 100)
     bad("quality_max is " + str(o.quality_max) + "; allowed quality_min (" + str(o.quality_min) + ") .. 100");
 }
@@ -127,7 +129,7 @@ class Quantiser {
   }
 
   // Once, after every add().
-  const liq_palette& quantise() {
+  void quantise() {
     liq_result* raw = nullptr;
     if (auto e = liq_histogram_quantize(hist_.get(), attr_.get(), &raw)) {
       if (e == LIQ_QUALITY_TOO_LOW)
@@ -140,10 +142,10 @@ class Quantiser {
     if (auto e = liq_set_dithering_level(result_.get(), static_cast<float>(o_.dithering)))
       fail("liq_set_dithering_level", e);
     palette_ = *liq_get_palette(result_.get());
-    return palette_;
   }
 
   int quality() const { return liq_get_quantization_quality(result_.get()); }
+  const liq_palette& palette() const { return palette_; }
 
   void remap(const RgbaFrame& f, std::vector<std::uint8_t>& indices) {
     auto img = image(f);
@@ -155,13 +157,14 @@ class Quantiser {
       throw std::runtime_error("cannot write " + path_.string() + ": libimagequant changed the palette while remapping");
   }
 
- private:
   static bool same_palette(const liq_palette& a, const liq_palette& b) {
     if (a.count != b.count) return false;
     for (unsigned i = 0; i < a.count; ++i)
       if (std::memcmp(&a.entries[i], &b.entries[i], sizeof(liq_color)) != 0) return false;
     return true;
   }
+
+ private:
 
   // liq_image borrows the pixels; they (the frame or scratch_) outlive it.
   LiqPtr<liq_image> image(const RgbaFrame& f) {
@@ -316,43 +319,70 @@ GifReport write_gif(const std::filesystem::path& path, const std::vector<RgbaFra
     if (progress && !progress(done, total)) throw Cancelled();
   };
 
+  // Remapping (Floyd-Steinberg) is serial inside libimagequant, and a liq_result serves
+  // one thread at a time: with T threads, each builds its own histogram of every frame
+  // and quantises it (deterministic, so the T palettes are equal, which is checked), then
+  // the threads remap alternate frames. The histograms run side by side, so the wall
+  // time of stage 2 does not grow; stage 3 divides by T. The file is the same for any T.
+  const int threads = std::min(resolve_threads(o.threads), n);
   const auto t0 = clock::now();
-  Quantiser quantiser(path, o, w, h);
-  for (const RgbaFrame& f : frames) {
-    step();
-    quantiser.add(f);
-    ++done;
-  }
-  step();
-  const liq_palette& palette = quantiser.quantise();
+  std::vector<std::unique_ptr<Quantiser>> quantisers(static_cast<std::size_t>(threads));
+  parallel_blocks(threads, threads, [&](int b, int t) {
+    auto q = std::make_unique<Quantiser>(path, o, w, h);
+    for (const RgbaFrame& f : frames) {
+      if (t == 0) step();
+      else if (stop_requested(stop)) throw Cancelled();
+      q->add(f);
+      if (t == 0) ++done;
+    }
+    if (t == 0) step();
+    q->quantise();
+    quantisers[static_cast<std::size_t>(b)] = std::move(q);
+  }, stop);
   ++done;
+  int remap_threads = threads;
+  for (int t = 1; t < threads; ++t)
+    if (!Quantiser::same_palette(quantisers[static_cast<std::size_t>(t)]->palette(), quantisers[0]->palette()))
+      remap_threads = 1;  // never seen; one palette for the whole file matters more than speed
+  const liq_palette& palette = quantisers[0]->palette();
   double quantise_seconds = since(t0);
 
   GifReport report;
   report.frames = n;
-  report.quality = quantiser.quality();
+  report.quality = quantisers[0]->quality();
   report.palette_size = static_cast<int>(palette.count) + (o.optimise ? 1 : 0);
+  report.remap_threads = remap_threads;
   const int transparent = o.optimise ? static_cast<int>(palette.count) : NO_TRANSPARENT_COLOR;
   GifEncoder gif(path, w, h, palette, report.palette_size, o.loops);
 
   const auto W = static_cast<std::size_t>(w);
-  std::vector<std::uint8_t> cur(W * static_cast<std::size_t>(h)), prev(cur.size()), written(cur.size());
-  for (int k = 0; k < n; ++k) {
+  const std::size_t pixels = W * static_cast<std::size_t>(h);
+  std::vector<std::vector<std::uint8_t>> batch(static_cast<std::size_t>(remap_threads), std::vector<std::uint8_t>(pixels));
+  std::vector<std::uint8_t> prev(pixels), written(pixels);
+  for (int k0 = 0; k0 < n; k0 += remap_threads) {
     step();
+    const int count = std::min(remap_threads, n - k0);
     const auto r0 = clock::now();
-    quantiser.remap(frames[k], cur);
+    parallel_blocks(count, remap_threads, [&](int b, int t) {
+      quantisers[static_cast<std::size_t>(t)]->remap(frames[static_cast<std::size_t>(k0 + b)], batch[static_cast<std::size_t>(b)]);
+    }, stop);
     quantise_seconds += since(r0);
-    const int delay = delay_cs(frames[k], o.fps);
-    written = cur;  // giflib masks the rows it is given in place; `cur` is the next diff's base
-    if (!o.optimise || k == 0) {
-      gif.frame(delay, DISPOSE_DO_NOT, NO_TRANSPARENT_COLOR, 0, 0, w, h, written.data(), W);
-    } else {
-      const auto [x, y, rw, rh] = difference(written, prev, w, h, static_cast<std::uint8_t>(transparent));
-      gif.frame(delay, DISPOSE_DO_NOT, transparent, x, y, rw, rh,
-                written.data() + static_cast<std::size_t>(y) * W + static_cast<std::size_t>(x), W);
+    for (int b = 0; b < count; ++b) {
+      if (b > 0) step();  // one progress step per frame, as with one thread
+      const int k = k0 + b;
+      auto& cur = batch[static_cast<std::size_t>(b)];
+      const int delay = delay_cs(frames[static_cast<std::size_t>(k)], o.fps);
+      written = cur;  // giflib masks the rows it is given in place; `cur` is the next diff's base
+      if (!o.optimise || k == 0) {
+        gif.frame(delay, DISPOSE_DO_NOT, NO_TRANSPARENT_COLOR, 0, 0, w, h, written.data(), W);
+      } else {
+        const auto [x, y, rw, rh] = difference(written, prev, w, h, static_cast<std::uint8_t>(transparent));
+        gif.frame(delay, DISPOSE_DO_NOT, transparent, x, y, rw, rh,
+                  written.data() + static_cast<std::size_t>(y) * W + static_cast<std::size_t>(x), W);
+      }
+      std::swap(cur, prev);
+      ++done;
     }
-    std::swap(cur, prev);
-    ++done;
   }
   step();  // reports done == total; the last chance to cancel before the file changes
   const std::string bytes = gif.finish();

@@ -12,8 +12,12 @@
 //      fixed while remapping (no per-image k-means step), so the indices of every frame
 //      refer to the same colours, which write_gif checks.
 //   3. Each frame is remapped to that palette (liq_write_remapped_image): Floyd-Steinberg
-//      error diffusion of strength `dithering`, limited by libimagequant's dither map to
-//      areas that need it, so flat backgrounds stay flat and stay equal between frames.
+//      error diffusion of strength `dithering`. Pixels whose colour is in the palette
+//      carry no error, so flat backgrounds stay flat and equal between frames. At speed
+//      <= 7 libimagequant also computes contrast and dither maps per frame to limit the
+//      diffusion near edges; on figures (flat fills, thin lines, text) it makes no visible
+//      difference and costs 3-8x the remapping time, hence the default speed 8. Frames
+//      are remapped on `threads` threads, one liq_result each (see write_gif).
 //   4. Frame differencing (optimise). With I_k the index image of frame k and T = K the
 //      reserved transparent index, frame k > 0 is written as
 //          R_k    = bounding box of { p : I_k(p) != I_(k-1)(p) }   (1x1 at the origin if empty)
@@ -56,7 +60,8 @@ struct GifOptions {
   int max_colours = 256;     // colour-table entries 2..256 (3..256 with optimise: one is the transparent index)
   int quality_min = 0;       // 0..100: fail (std::runtime_error) if K colours cannot reach this quality; 0 never fails
   int quality_max = 100;     // quality_min..100: use fewer colours when this quality is reached; 100 = as many as help
-  int speed = 4;             // libimagequant's speed 1..10: higher = faster palette search, slightly worse palette (its default 4)
+  int speed = 8;             // libimagequant's speed 1..10 (see 3.): 8..10 skip the contrast and dither maps, 1..7 compute them for every frame at 3-8x the remapping time
+  int threads = 0;           // threads remapping frames: 0 = all cores, 1 = serial; the file is the same for any count
   bool optimise = true;      // write only each frame's changed rectangle, unchanged pixels transparent (smaller files)
   std::array<std::uint8_t, 3> matte{255, 255, 255};  // RGB that non-opaque pixels are blended onto
 };
@@ -68,6 +73,7 @@ struct GifReport {
   std::uintmax_t bytes = 0;       // size of the written file
   double quantise_seconds = 0.0;  // histogram, palette and remapping of all frames (libimagequant)
   double write_seconds = 0.0;     // differencing, LZW encoding (giflib) and the atomic file write
+  int remap_threads = 1;          // threads that remapped frames (options.threads resolved, at most the frame count)
 };
 
 // Writes `frames` (at least one, all the same size) as an animated GIF at `path`,

@@ -553,3 +553,35 @@ TEST(GifWriter, DiskFullLeavesTheOldFileAndNoTemporary) {
   // and the same call succeeds once there is room
   EXPECT_GT(write_gif(p, frames).bytes, 1000u);
 }
+
+TEST(GifWriter, AnyThreadCountWritesTheSameFile) {
+  TempDir t("threads");
+  const auto frames = busy_animation(7);  // odd: the last batch is short
+  GifOptions o;
+  o.threads = 1;
+  const auto serial = write_gif(t / "1.gif", frames, o);
+  EXPECT_EQ(serial.remap_threads, 1);
+  const std::string expected = read(t / "1.gif");
+  for (int threads : {2, 3, 16}) {
+    o.threads = threads;
+    const auto r = write_gif(t / "n.gif", frames, o);
+    EXPECT_EQ(r.remap_threads, std::min(threads, 7)) << threads;  // the palettes agreed: frames remapped in parallel
+    EXPECT_EQ(read(t / "n.gif"), expected) << threads << " threads";
+  }
+  o.optimise = false;  // the plain path too, at the default thread count
+  o.threads = 1;
+  write_gif(t / "p1.gif", frames, o);
+  o.threads = 0;
+  write_gif(t / "p0.gif", frames, o);
+  EXPECT_EQ(read(t / "p0.gif"), read(t / "p1.gif"));
+  for (int bad : {-1, 257}) {
+    o.threads = bad;
+    try {
+      write_gif(t / "bad.gif", frames, o);
+      ADD_FAILURE() << bad;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("threads is " + std::to_string(bad)), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_FALSE(fs::exists(t / "bad.gif"));
+}

@@ -19,7 +19,7 @@ struct AnimateArgs {
   std::string sweep;   // NAME=FROM:TO:FRAMES[:log]
   int frames = 20;
   int between = 0;
-  int warm_epochs = 100;
+  int warm_epochs = 50;
   std::string gif, webp, png_frames;
   double fps = 4.0;
   double dither = 1.0;

@@ -5,6 +5,9 @@
 #include <cmath>
 #include <set>
 
+#include "core/umap/stability.hpp"
+#include "core/umap/umap.hpp"
+
 using namespace rssviz;
 using namespace rssviz::experiment;
 
@@ -220,4 +223,25 @@ TEST(Animation, StopBeforeTheFirstFrameThrowsCancelledAndTheAnimationCanResume) 
   EXPECT_THROW(a.next(&stop), Cancelled);
   EXPECT_EQ(a.frames_done(), 0);
   EXPECT_EQ(a.next().size(), 1u);
+}
+
+// The sweep's frames are warm-started (a few epochs from the previous frame's layout):
+// each must keep the quality of a fresh full UMAP of the same states.
+TEST(Animation, SweepFramesAreAsTrustworthyAsAFreshMapOfTheSameStates) {
+  AnimationOptions o;
+  o.kind = AnimationKind::sweep;
+  o.explore.reservoir.units = 200;
+  o.explore.reservoir.seed = 3;
+  o.explore.map_sentences = 100;
+  o.sweep = parse_sweep("spectral-radius=0.4:2.4:4");
+  EXPECT_EQ(o.sweep_warm_epochs, o.explore.warm_start_epochs);  // one warm-start convention
+  const auto frames = all_frames(o);
+  ASSERT_EQ(frames.size(), 4u);
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const auto& s = *frames[i].session;
+    ASSERT_GT(s.points->size(), 400);
+    const double warm = umap::trustworthiness(s.points->X, s.layout, 15);
+    const double fresh = umap::trustworthiness(s.points->X, umap::fit(s.points->X, o.explore.umap), 15);
+    EXPECT_GE(warm, fresh - 0.01) << "frame " << i << ": warm " << warm << ", fresh " << fresh;
+  }
 }

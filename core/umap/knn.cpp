@@ -1,6 +1,9 @@
 #include "core/umap/knn.hpp"
 
 #include <omp.h>
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
 
 #include <algorithm>
 #include <array>
@@ -45,7 +48,7 @@ void check_k(int k, Eigen::Index n, const char* what) {
 }
 
 // Calls f(j) for every j with v[j] <= t (rare, in increasing j) and returns the min of
-// the other v[j] (INFINITY if none); with AVX-512, 16 entries per compare.
+// the other v[j] (INFINITY if none); with AVX-512 16 entries per compare, with AVX2 8.
 template <class F>
 float scan_at_most(const float* v, Eigen::Index n, float t, F&& f) {
   Eigen::Index j = 0;
@@ -60,6 +63,21 @@ float scan_at_most(const float* v, Eigen::Index n, float t, F&& f) {
     for (unsigned m = le; m != 0; m &= m - 1) f(j + std::countr_zero(m));
   }
   best = _mm512_reduce_min_ps(acc);
+#elif defined(__AVX2__)
+  __m256 acc = _mm256_set1_ps(INFINITY);
+  const __m256 tv = _mm256_set1_ps(t), inf = _mm256_set1_ps(INFINITY);
+  for (; j + 8 <= n; j += 8) {
+    const __m256 x = _mm256_loadu_ps(v + j);
+    const __m256 le = _mm256_cmp_ps(x, tv, _CMP_LE_OQ);
+    // min(x', acc) keeps acc where x' is NaN (MINPS returns its second operand), as the
+    // scalar loop ignores NaN.
+    acc = _mm256_min_ps(_mm256_blendv_ps(x, inf, le), acc);
+    for (auto m = static_cast<unsigned>(_mm256_movemask_ps(le)); m != 0; m &= m - 1) f(j + std::countr_zero(m));
+  }
+  __m128 h = _mm_min_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
+  h = _mm_min_ps(h, _mm_movehl_ps(h, h));
+  h = _mm_min_ss(h, _mm_shuffle_ps(h, h, 1));
+  best = _mm_cvtss_f32(h);
 #endif
   for (; j < n; ++j) {
     if (v[j] <= t)

@@ -63,7 +63,7 @@ void run(const Args& a) {
   o.reservoir.seed = a.seed;
   o.reservoir.threads = a.threads;
   o.map_sentences = a.sentences;
-  o.warm_start_epochs = a.warm_epochs;
+  o.umap.warm_start_epochs = a.warm_epochs;
   o.umap.threads = a.threads;
   auto t0 = std::chrono::steady_clock::now();
   ex::Explorer explorer(o);

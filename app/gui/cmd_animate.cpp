@@ -45,7 +45,7 @@ experiment::AnimationOptions animation_options(const AnimateArgs& a) {
     o.explore.objects = es.objects;
     o.explore.reservoir = es.reservoir;
     o.explore.map_sentences = a.figure.map_sentences;
-    o.sweep_warm_epochs = a.warm_epochs;
+    o.explore.umap.warm_start_epochs = a.warm_epochs;
     if (!include.empty()) throw app::UsageError("--sentence is not available with --sweep (the map's sentences are fixed)");
     return o;
   }

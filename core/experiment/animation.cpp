@@ -172,7 +172,6 @@ void validate(const AnimationOptions& o) {
       o.explore.reservoir.validate();
       umap::validate(o.explore.umap);
       validate(o.sweep);
-      check_range("sweep warm epochs", o.sweep_warm_epochs, 1, 10000);
       break;
   }
 }
@@ -321,8 +320,7 @@ std::vector<AnimationFrame> Animation::next(const StopFlag* stop) {
       break;
     }
     case AnimationKind::sweep: {
-      auto eo = s.o.explore;
-      eo.warm_start_epochs = s.o.sweep_warm_epochs;
+      const auto& eo = s.o.explore;
       if (!s.explorer) s.explorer = std::make_unique<Explorer>(eo);
       const double v = s.values[static_cast<std::size_t>(s.done)];
       double sr = eo.reservoir.spectral_radius, lr = eo.reservoir.leak_rate, is = eo.reservoir.input_scaling;

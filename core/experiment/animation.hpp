@@ -74,7 +74,6 @@ struct AnimationOptions {
   int between = 0;                  // lstm_epochs: interpolated frames between consecutive epochs, 0..30
   ExploreOptions explore;           // sweep: the untrained reservoir (its scalings are the sweep's fixed values)
   SweepSpec sweep;                  // sweep: what changes and how
-  int sweep_warm_epochs = 50;       // sweep: UMAP epochs per warm-started frame, as the live sliders (ExploreOptions); more = slower (>= 1)
 };
 // Throws std::invalid_argument naming the first bad field and its range.
 void validate(const AnimationOptions& o);

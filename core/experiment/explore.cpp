@@ -51,7 +51,6 @@ std::shared_ptr<MapSession> Explorer::update(double spectral_radius, double leak
   if (init.size() > 0) {
     wo.init = umap::Init::given;
     wo.warm_start = true;
-    wo.warm_start_epochs = options_.warm_start_epochs;
     start = &init;
   }
   umap::Umap u(points->X, wo, start, stop);

@@ -24,8 +24,8 @@ struct ExploreOptions {
   int objects = 4;                  // corpus size n; reservoir.seed is the master seed (split and weights)
   esn::ReservoirOptions reservoir;  // the base reservoir: its units, density and seed fix the weights
   int map_sentences = 200;          // test sentences on the map (paper: 200)
-  umap::UmapOptions umap;           // projection; the defaults are the paper's map settings (15 neighbours, min_dist 0.1, spectral, seed 42)
-  int warm_start_epochs = 50;       // UMAP epochs of a warm-started update; fewer = faster, rougher
+  umap::UmapOptions umap;           // projection; the defaults are the paper's map settings (15 neighbours, min_dist 0.1, spectral, seed 42);
+                                    // umap.warm_start_epochs (50) epochs per warm-started update: fewer = faster, rougher
 };
 
 struct ExploreTimings {

@@ -41,7 +41,7 @@ AnimationOptions small_sweep() {
   o.explore.reservoir.seed = 5;
   o.explore.map_sentences = 20;
   o.sweep = parse_sweep("spectral-radius=0.5:1.5:3");
-  o.sweep_warm_epochs = 20;
+  o.explore.umap.warm_start_epochs = 20;
   return o;
 }
 
@@ -212,7 +212,7 @@ TEST(Animation, OptionsAreValidated) {
   o.sweep.frames = 1;
   EXPECT_THROW(Animation{o}, std::invalid_argument);
   o = small_sweep();
-  o.sweep_warm_epochs = 0;
+  o.explore.umap.warm_start_epochs = 0;
   EXPECT_THROW(Animation{o}, std::invalid_argument);
 }
 
@@ -234,7 +234,7 @@ TEST(Animation, SweepFramesAreAsTrustworthyAsAFreshMapOfTheSameStates) {
   o.explore.reservoir.seed = 3;
   o.explore.map_sentences = 100;
   o.sweep = parse_sweep("spectral-radius=0.4:2.4:4");
-  EXPECT_EQ(o.sweep_warm_epochs, o.explore.warm_start_epochs);  // one warm-start convention
+  EXPECT_EQ(o.explore.umap.warm_start_epochs, 50);  // the live sliders' warm start (one convention)
   const auto frames = all_frames(o);
   ASSERT_EQ(frames.size(), 4u);
   for (std::size_t i = 0; i < frames.size(); ++i) {

@@ -551,10 +551,11 @@ void SgdSchedule::run_epoch(int epoch, float alpha, const SgdParams& p, RowMatri
 // instead of 0.2 s). So the first epochs try each count, the faster is kept, and the
 // other is re-tried after 16 epochs, then 32, 64, ... while it keeps losing. What the
 // last schedule learnt seeds the next (a warm start after a fit, the explorer's
-// frames): it starts with the count that won and keeps its back-off.
+// frames): it starts with the count that won and keeps its back-off, up to 32 epochs.
 namespace {
 std::atomic<int> g_hint_threads{0};     // 0: nothing learnt yet
 std::atomic<int> g_hint_interval{16};
+constexpr int kMaxInheritedInterval = 32;
 }  // namespace
 
 int SgdSchedule::pick_threads() {
@@ -563,7 +564,10 @@ int SgdSchedule::pick_threads() {
   if (first_threads_ == 0) {
     const int hint = g_hint_threads.load(std::memory_order_relaxed);
     first_threads_ = hint == 1 ? 1 : many;
-    probe_interval_ = hint > 0 ? g_hint_interval.load(std::memory_order_relaxed) : 1;
+    // The back-off learnt earlier is capped: a short warm start (50 epochs) must still
+    // try the other count once, or a second thread that won while the machine was quiet
+    // keeps every later schedule at the 20-fold slowdown once another process runs.
+    probe_interval_ = hint > 0 ? std::min(g_hint_interval.load(std::memory_order_relaxed), kMaxInheritedInterval) : 1;
   }
   const bool known1 = epoch_seconds_[0] >= 0.0, known_many = epoch_seconds_[1] >= 0.0;
   const int best = known1 && known_many ? (epoch_seconds_[0] <= epoch_seconds_[1] ? 1 : many)

@@ -89,12 +89,25 @@ MapPoints esn_map_points(const corpus::Corpus& corpus, const esn::Reservoir& res
   }
   const auto n = static_cast<Eigen::Index>(columns.size());
   const int units = reservoir.units();
-  Eigen::MatrixXf x(units, n);
-  for (Eigen::Index i = 0; i < n; ++i) x.col(i) = st.x.col(columns[static_cast<size_t>(i)]);
+  // X = [1, states'] straight from the harvest's columns, in 32 x 32 tiles (a plain
+  // transposed assignment strides through memory; the live sliders redo this for every
+  // value).
   p.X.resize(n, units + 1);
   p.X.col(0).setOnes();
-  p.X.rightCols(units) = x.transpose();
+  constexpr Eigen::Index kTile = 32;
+  for (Eigen::Index i0 = 0; i0 < n; i0 += kTile) {
+    const Eigen::Index i1 = std::min(n, i0 + kTile);
+    for (Eigen::Index u0 = 0; u0 < units; u0 += kTile) {
+      const Eigen::Index u1 = std::min<Eigen::Index>(units, u0 + kTile);
+      for (Eigen::Index i = i0; i < i1; ++i) {
+        const float* src = st.x.col(columns[static_cast<size_t>(i)]).data();
+        for (Eigen::Index u = u0; u < u1; ++u) p.X(i, 1 + u) = src[u];
+      }
+    }
+  }
   if (wout.size() > 0) {
+    Eigen::MatrixXf x(units, n);
+    for (Eigen::Index i = 0; i < n; ++i) x.col(i) = st.x.col(columns[static_cast<size_t>(i)]);
     p.outputs = esn::predict(wout, x).cast<float>();
     p.error_code = point_error_codes(corpus.grammar, corpus.test, p, p.outputs);
   } else {

@@ -47,7 +47,13 @@ void add(CLI::App& app) {
   add_json(eval, *e);
   eval->callback([e] {
     e->model.model = rssviz::io::peek_model_type(e->model_file);
-    find_model(e->model.model).evaluate(*e);
+    std::string known;
+    for (const auto& m : model_registry()) {
+      if (m.name == e->model.model) return m.evaluate(*e);
+      known += (known.empty() ? "" : ", ") + m.name;
+    }
+    throw std::runtime_error(e->model_file + ": not a model this build reads: \"" + e->model.model + "\" (it reads " +
+                             known + ")");
   });
 }
 

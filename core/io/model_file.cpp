@@ -1,6 +1,8 @@
 #include "core/io/model_file.hpp"
 
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <fstream>
 #include <stdexcept>
 #include <vector>
@@ -76,6 +78,13 @@ void save_model_file(const std::filesystem::path& path, const ModelFile& m) {
   std::string data;
   nlohmann::json arrays = nlohmann::json::array();
   for (const auto& [name, a] : m.arrays) {
+    // A file the reader would refuse is not written: a diverged model says so here.
+    for (Eigen::Index c = 0; c < a.cols(); ++c)
+      for (Eigen::Index r = 0; r < a.rows(); ++r)
+        if (!std::isfinite(a(r, c)))
+          throw std::runtime_error("cannot save " + path.string() + ": array \"" + name + "\" holds " +
+                                   (std::isnan(a(r, c)) ? "NaN" : "infinity") + " at row " + std::to_string(r) +
+                                   ", column " + std::to_string(c) + " (did the training diverge?)");
     const auto sp = m.single_precision.find(name);
     const bool f32 = sp != m.single_precision.end() && sp->second;
     while (data.size() % 8) data.push_back('\0');
@@ -107,49 +116,95 @@ void save_model_file(const std::filesystem::path& path, const ModelFile& m) {
   write_file_atomic(path, out);
 }
 
+namespace {
+
+// A header integer: a JSON integer (not 50.5, not "50", not true) in [0, max].
+std::uint64_t header_count(const std::filesystem::path& path, const nlohmann::json& v, const std::string& what,
+                           std::uint64_t max = std::numeric_limits<std::uint64_t>::max()) {
+  bool ok = v.is_number_integer();
+  std::uint64_t x = 0;
+  if (ok && v.is_number_unsigned()) {
+    x = v.get<std::uint64_t>();
+  } else if (ok) {
+    const auto i = v.get<std::int64_t>();
+    ok = i >= 0;
+    x = static_cast<std::uint64_t>(i);
+  }
+  if (!ok || x > max) fail(path, what + " is " + v.dump() + "; expected an integer in [0, " + std::to_string(max) + "]");
+  return x;
+}
+
+}  // namespace
+
 ModelFile load_model_file(const std::filesystem::path& path) {
   auto p = parse(path, false);
   ModelFile m;
   const auto& h = p.header;
+  if (!h.contains("format") || h["format"] != "rssviz-model")
+    fail(path, "header \"format\" is " + (h.contains("format") ? h["format"].dump() : std::string("missing")) +
+                   "; expected \"rssviz-model\"");
   m.model = h["model"].get<std::string>();
-  if (h.contains("meta")) m.meta = h["meta"];
+  if (h.contains("meta")) {
+    if (!h["meta"].is_object()) fail(path, "header \"meta\" is not an object");
+    m.meta = h["meta"];
+  }
   if (!h.contains("arrays") || !h["arrays"].is_array()) fail(path, "header has no \"arrays\" list");
   if (!h.contains("checksum") || !h["checksum"].is_number_unsigned()) fail(path, "header has no checksum");
   if (fnv1a(p.data.data(), p.data.size()) != h["checksum"].get<std::uint64_t>())
     fail(path, "checksum mismatch: the data is corrupt or truncated");
+  // Every entry is checked before anything is allocated: integer fields, a byte count
+  // that equals rows x cols x element size without overflow, an 8-byte aligned offset,
+  // inside the data, no two arrays sharing a byte or a name; then every value is finite.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> spans;  // [offset, offset + bytes)
   for (const auto& a : h["arrays"]) {
-    try {
-      const auto name = a.at("name").get<std::string>();
-      const auto dtype = a.at("dtype").get<std::string>();
-      const auto rows = a.at("shape").at(0).get<std::int64_t>();
-      const auto cols = a.at("shape").at(1).get<std::int64_t>();
-      const auto offset = a.at("offset").get<std::uint64_t>();
-      const auto bytes = a.at("bytes").get<std::uint64_t>();
-      const size_t elem = dtype == "f64" ? 8 : dtype == "f32" ? 4 : 0;
-      if (elem == 0) fail(path, "array \"" + name + "\" has unsupported dtype \"" + dtype + "\"");
-      if (rows < 0 || cols < 0 || static_cast<std::uint64_t>(rows) * static_cast<std::uint64_t>(cols) * elem != bytes)
-        fail(path, "array \"" + name + "\" shape does not match its byte count");
-      if (offset > p.data.size() || bytes > p.data.size() - offset)
-        fail(path, "array \"" + name + "\" lies beyond the end of the file");
-      Eigen::MatrixXd mat(rows, cols);
-      const char* src = p.data.data() + offset;
-      for (Eigen::Index r = 0; r < rows; ++r)
-        for (Eigen::Index c = 0; c < cols; ++c, src += elem) {
-          if (elem == 8) {
-            double v;
-            std::memcpy(&v, src, 8);
-            mat(r, c) = v;
-          } else {
-            float v;
-            std::memcpy(&v, src, 4);
-            mat(r, c) = v;
-          }
+    if (!a.is_object()) fail(path, "an \"arrays\" entry is not an object");
+    for (const char* key : {"name", "dtype", "shape", "offset", "bytes"})
+      if (!a.contains(key)) fail(path, std::string("an array entry has no \"") + key + "\"");
+    if (!a["name"].is_string() || a["name"].get<std::string>().empty()) fail(path, "an array's name is not a non-empty string");
+    const auto name = a["name"].get<std::string>();
+    const std::string where = "array \"" + name + "\"";
+    if (m.arrays.count(name)) fail(path, where + " appears twice");
+    if (!a["dtype"].is_string()) fail(path, where + " dtype is not a string");
+    const auto dtype = a["dtype"].get<std::string>();
+    const std::uint64_t elem = dtype == "f64" ? 8 : dtype == "f32" ? 4 : 0;
+    if (elem == 0) fail(path, where + " has unsupported dtype \"" + dtype + "\"");
+    if (!a["shape"].is_array() || a["shape"].size() != 2) fail(path, where + " shape is not [rows, cols]");
+    constexpr std::uint64_t kMaxSide = std::numeric_limits<std::int32_t>::max();
+    const std::uint64_t rows = header_count(path, a["shape"][0], where + " rows", kMaxSide);
+    const std::uint64_t cols = header_count(path, a["shape"][1], where + " cols", kMaxSide);
+    const std::uint64_t offset = header_count(path, a["offset"], where + " offset");
+    const std::uint64_t bytes = header_count(path, a["bytes"], where + " bytes");
+    std::uint64_t want = 0;
+    if (__builtin_mul_overflow(rows, cols, &want) || __builtin_mul_overflow(want, elem, &want) || want != bytes)
+      fail(path, where + " shape " + std::to_string(rows) + " x " + std::to_string(cols) + " of " + dtype +
+                     " does not match its byte count " + std::to_string(bytes));
+    if (offset % 8 != 0) fail(path, where + " offset " + std::to_string(offset) + " is not 8-byte aligned");
+    if (offset > p.data.size() || bytes > p.data.size() - offset)
+      fail(path, where + " lies beyond the end of the file");
+    for (const auto& [o, e] : spans)
+      if (bytes > 0 && offset < e && o < offset + bytes)
+        fail(path, where + " overlaps another array (bytes " + std::to_string(offset) + ".." +
+                       std::to_string(offset + bytes) + " against " + std::to_string(o) + ".." + std::to_string(e) + ")");
+    if (bytes > 0) spans.emplace_back(offset, offset + bytes);
+    Eigen::MatrixXd mat(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
+    const char* src = p.data.data() + offset;
+    for (Eigen::Index r = 0; r < mat.rows(); ++r)
+      for (Eigen::Index c = 0; c < mat.cols(); ++c, src += elem) {
+        double v;
+        if (elem == 8) {
+          std::memcpy(&v, src, 8);
+        } else {
+          float f;
+          std::memcpy(&f, src, 4);
+          v = f;
         }
-      m.single_precision[name] = elem == 4;
-      m.arrays.emplace(name, std::move(mat));
-    } catch (const nlohmann::json::exception& e) {
-      fail(path, std::string("malformed array entry: ") + e.what());
-    }
+        if (!std::isfinite(v))
+          fail(path, where + " holds " + (std::isnan(v) ? "NaN" : "infinity") + " at row " + std::to_string(r) +
+                         ", column " + std::to_string(c));
+        mat(r, c) = v;
+      }
+    m.single_precision[name] = elem == 4;
+    m.arrays.emplace(name, std::move(mat));
   }
   return m;
 }

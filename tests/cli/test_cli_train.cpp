@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/io/model_file.hpp"
 #include "tests/cli/run_cli.hpp"
 
 using rssviz::test::run_cli;
@@ -66,4 +67,20 @@ TEST(CliTrain, ModelIsRequiredAndChecked) {
   auto bad = run_cli("train --model gru");
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.err.find("--model"), std::string::npos) << bad.err;
+}
+
+// Issue #14: a model file of a type this build does not read is a file error naming the
+// file (exit 1), not a usage error about --model.
+TEST(CliTrain, EvaluateNamesTheFileOfAnUnknownModelType) {
+  const auto path = std::filesystem::temp_directory_path() / ("rssviz-unknown-model-" + std::to_string(::getpid()));
+  rssviz::io::ModelFile m;
+  m.model = "gru";
+  m.arrays["W"] = Eigen::MatrixXd::Ones(2, 2);
+  rssviz::io::save_model_file(path, m);
+  const auto r = run_cli("evaluate --model-file " + path.string());
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find(path.string() + ": not a model this build reads: \"gru\" (it reads "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("esn"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("lstm"), std::string::npos) << r.err;
+  std::filesystem::remove(path);
 }

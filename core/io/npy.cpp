@@ -2,7 +2,10 @@
 
 #include <bit>
 #include <cstdint>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 #include "core/io/atomic_file.hpp"
@@ -77,7 +80,9 @@ Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> read_as(const std::filesys
   const std::size_t rows = h.shape.empty() ? 1 : h.shape[0];
   const std::size_t cols = h.shape.size() == 2 ? h.shape[1] : 1;
   const std::size_t elem = h.dtype == NpyDtype::float32 ? 4 : 8;
-  const std::size_t need = rows * cols * elem;
+  std::size_t need = 0;
+  if (__builtin_mul_overflow(rows, cols, &need) || __builtin_mul_overflow(need, elem, &need))
+    fail(where, "shape " + std::to_string(rows) + " x " + std::to_string(cols) + " is too large (its byte count overflows)");
   if (bytes.size() - h.data_offset < need)
     fail(where, "truncated data: expected " + std::to_string(need) + " bytes after the header, found " +
                     std::to_string(bytes.size() - h.data_offset));
@@ -94,6 +99,14 @@ Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> read_as(const std::filesys
       } else {
         double v;
         std::memcpy(&v, p + k * 8, 8);
+        // A finite float64 beyond float32's range would become infinity: say so here,
+        // not later as "NaN or infinity" in data that has neither.
+        if (sizeof(Scalar) == 4 && std::isfinite(v) && std::abs(v) > std::numeric_limits<float>::max()) {
+          char text[32];
+          std::snprintf(text, sizeof text, "%.6g", v);
+          fail(where, std::string("value ") + text + " at row " + std::to_string(r) + ", column " + std::to_string(c) +
+                          " is too large for float32 (|x| <= 3.4e38); rescale the data");
+        }
         m(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = static_cast<Scalar>(v);
       }
     }

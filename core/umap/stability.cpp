@@ -19,6 +19,7 @@
 #include "core/common/check.hpp"
 #include "core/umap/knn.hpp"
 #include "core/umap/projection.hpp"
+#include "core/umap/umap.hpp"
 
 namespace rssviz::umap {
 namespace {
@@ -59,7 +60,10 @@ double trustworthiness(const Eigen::MatrixXf& X, const Eigen::MatrixXf& Y, int k
                                 std::to_string(n) + ")");
   check_range("k", static_cast<long long>(k), 1LL, static_cast<long long>(n - 1));
   const KnnGraph emb = exact_knn(Y, k + 1, Metric::euclidean, stop);
-  Eigen::MatrixXf P = X;
+  // Ranks only: the exact power-of-two scaling of umap.hpp keeps extreme inputs' squared
+  // distances finite and non-zero, as for the map itself.
+  const Eigen::MatrixXf Xs = scaled(X, input_scale_exponent(X));
+  Eigen::MatrixXf P = Xs;
   const Eigen::RowVectorXf mean = P.colwise().mean();
   P.rowwise() -= mean;
   // Tighter bounds than the neighbour search's: every pair whose [L, U] straddles one
@@ -69,7 +73,7 @@ double trustworthiness(const Eigen::MatrixXf& X, const Eigen::MatrixXf& Y, int k
   const BoundedRows B = make_bounded_rows(P, projection, stop);
   // Thresholds and straddled pairs are measured in double on the rows as given, so the
   // count is that of exact distances (scikit-learn's float64), not of float rounding.
-  const RowMatrix orig = row_major(X);
+  const RowMatrix orig = row_major(Xs);
   const Eigen::Index d = P.cols();
   const float* rr = B.residual.data();
   const float* xs = B.row_sq.data();

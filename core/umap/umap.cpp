@@ -60,6 +60,23 @@ void validate(const UmapOptions& o) {
   resolve_threads(o.threads);
 }
 
+int input_scale_exponent(const Eigen::MatrixXf& X) {
+  if (!X.allFinite())
+    for (Eigen::Index i = 0; i < X.rows(); ++i)
+      if (!X.row(i).allFinite())
+        throw std::invalid_argument("input row " + std::to_string(i) + " contains NaN or infinity");
+  const float m = X.size() ? X.cwiseAbs().maxCoeff() : 0.0f;
+  if (m == 0.0f) return 0;
+  const int e = std::ilogb(m);  // m = f 2^e, 1 <= f < 2
+  return e >= -kSafeExponent && e <= kSafeExponent ? 0 : -e;
+}
+
+Eigen::MatrixXf scaled(const Eigen::MatrixXf& X, int exponent) {
+  if (exponent == 0) return X;
+  // Exact: a power of two (products stay normal when the inputs' range is under 2^125).
+  return X * std::ldexp(1.0f, exponent);
+}
+
 Umap::Umap(const Eigen::MatrixXf& X, const UmapOptions& options, const Eigen::MatrixXf* init_coords,
            const StopFlag* stop)
     : opt_(options), stop_(stop) {
@@ -100,15 +117,17 @@ void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, c
   diag_.n_neighbors = k;
 
   auto t0 = std::chrono::steady_clock::now();
-  data_ = X;
+  scale_exponent_ = input_scale_exponent(X);
+  diag_.input_scale_exponent = scale_exponent_;
+  data_ = scaled(X, scale_exponent_);
   // The previous map's exact lists are updated (same shape), unless HNSW is forced.
   if (previous && previous->diag_.knn_method == KnnMethod::exact && opt_.knn != KnnMethod::approximate &&
       previous->data_.rows() == n && previous->data_.cols() == X.cols() && previous->knn_.k == k &&
-      previous->opt_.metric == opt_.metric) {
+      previous->opt_.metric == opt_.metric && previous->scale_exponent_ == scale_exponent_) {
     diag_.knn_method = KnnMethod::exact;
-    knn_ = update_exact_knn(previous->knn_, previous->data_, X, opt_.metric, stop_);
+    knn_ = update_exact_knn(previous->knn_, previous->data_, data_, opt_.metric, stop_);
   } else {
-    knn_ = nearest_neighbors(X, k, opt_.metric, opt_.knn, derive_seed(opt_.seed, "umap knn"), stop_,
+    knn_ = nearest_neighbors(data_, k, opt_.metric, opt_.knn, derive_seed(opt_.seed, "umap knn"), stop_,
                              &diag_.knn_method);
   }
   diag_.knn_seconds = seconds_since(t0);
@@ -195,7 +214,11 @@ Eigen::MatrixXf Umap::transform(const Eigen::MatrixXf& Xnew) const {
   if (m == 0) return Eigen::MatrixXf(0, dim);
   ThreadScope threads(opt_.threads);
   const int k = diag_.n_neighbors;
-  const KnnGraph q = exact_knn_query(data_, Xnew, k, opt_.metric, stop_);
+  if (!Xnew.allFinite())
+    for (Eigen::Index i = 0; i < Xnew.rows(); ++i)
+      if (!Xnew.row(i).allFinite())
+        throw std::invalid_argument("umap transform: new point " + std::to_string(i) + " contains NaN or infinity");
+  const KnnGraph q = exact_knn_query(data_, scaled(Xnew, scale_exponent_), k, opt_.metric, stop_);
   const SmoothKnn s = smooth_knn_dist(q, std::max(0.0f, opt_.local_connectivity - 1.0f), false);
   std::vector<Eigen::Triplet<float, int>> t;
   t.reserve(q.index.size());

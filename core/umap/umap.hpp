@@ -79,7 +79,21 @@ struct UmapDiagnostics {
   Eigen::Index edges = 0;                   // directed edges the SGD samples
   double a = 0.0, b = 0.0;                  // curve parameters used
   double knn_seconds = 0.0, graph_seconds = 0.0, init_seconds = 0.0, layout_seconds = 0.0;
+  int input_scale_exponent = 0;             // the input was multiplied by 2^this (see input_scale_exponent)
 };
+
+// UMAP depends on the data only through neighbour ranks and ratios of distances to the
+// nearest ones, so multiplying every value by 2^e changes nothing in exact arithmetic.
+// Float32 squared distances do not survive extreme scales (1e25 overflows them, 1e-25
+// underflows them to zero and gives a meaningless map), so an input whose largest |x|
+// lies outside [2^-kSafeExponent, 2^(kSafeExponent+1)) is scaled by the exact power of
+// two that brings it into [1, 2); inputs inside that range are used unchanged (same bits
+// as ever). Returns that exponent (0 = unchanged); throws std::invalid_argument naming
+// the first row with NaN or infinity.
+inline constexpr int kSafeExponent = 16;
+int input_scale_exponent(const Eigen::MatrixXf& X);
+// X times 2^exponent (X itself for 0).
+Eigen::MatrixXf scaled(const Eigen::MatrixXf& X, int exponent);
 
 class Umap {
  public:
@@ -122,7 +136,8 @@ class Umap {
   UmapOptions opt_;
   UmapDiagnostics diag_;
   const StopFlag* stop_ = nullptr;
-  Eigen::MatrixXf data_;
+  Eigen::MatrixXf data_;  // the input times 2^scale_exponent_
+  int scale_exponent_ = 0;
   KnnGraph knn_;
   SparseGraph graph_;
   SgdSchedule schedule_;

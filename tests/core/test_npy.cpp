@@ -83,8 +83,13 @@ TEST(Npy, Float64RoundTripIsExact) {
   write_npy(p, m);
   const Eigen::MatrixXd back = read_npy_d(p);
   EXPECT_EQ(back, m);
-  // Reading float64 as float rounds each value.
-  EXPECT_FLOAT_EQ(read_npy_f(p)(0, 0), 1.0f / 3.0f);
+  // Reading float64 as float rounds each value (and refuses 1e300, see below).
+  EXPECT_THROW(read_npy_f(p), std::runtime_error);
+  m(1, 0) = 3e38;
+  write_npy(p, m);
+  const Eigen::MatrixXf f = read_npy_f(p);
+  EXPECT_FLOAT_EQ(f(0, 0), 1.0f / 3.0f);
+  EXPECT_FLOAT_EQ(f(1, 0), 3e38f);
   fs::remove(p);
 }
 
@@ -141,4 +146,25 @@ TEST(Npy, MissingFileNamesThePath) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find(p.string()), std::string::npos);
   }
+}
+
+// Issue #14: a shape whose byte count overflows 64 bits reached the allocator (bad_alloc).
+TEST(Npy, ShapeWhoseByteCountOverflowsIsRefusedBeforeAllocating) {
+  expect_error(npy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776, 1099511627776), }",
+                        raw<float>({1.0f})),
+               "too large (its byte count overflows)");
+  // 2^40 x 2^22 x 4 bytes = 2^64: wraps to exactly 0.
+  expect_error(npy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776, 4194304), }", ""),
+               "too large (its byte count overflows)");
+}
+
+// Issue #14: a finite float64 beyond float32's range was reported later as "NaN or
+// infinity", which the data does not contain.
+TEST(Npy, Float64TooLargeForFloat32IsNamedAsSuch) {
+  const std::string f = npy_file("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }", raw<double>({1.0, 2.0, 3.0, 1e300}));
+  expect_error(f, "value 1e+300 at row 1, column 1 is too large for float32");
+  const auto p = temp("big-ok.npy");
+  rssviz::io::write_file_atomic(p, f);
+  EXPECT_EQ(read_npy_d(p)(1, 1), 1e300);  // read as float64 it is fine
+  fs::remove(p);
 }

@@ -278,3 +278,36 @@ TEST(Umap, MovingBothEndsPullsNeighboursCloser) {
   }
   EXPECT_LT(ratio, 0.95);
 }
+
+// Issue #14: finite but extreme float32 inputs gave a meaningless map (squared distances
+// overflow at 1e25 and underflow to zero at 1e-25). UMAP is invariant to scale; the
+// input is brought into range by an exact power of two.
+TEST(Umap, ExtremeScalesGiveTheMapOfTheUnitScale) {
+  const Eigen::MatrixXf X = swiss_roll(400, 12);  // |x| up to ~15: used as is
+  EXPECT_EQ(um::input_scale_exponent(X), 0);
+  EXPECT_EQ(um::input_scale_exponent(X * 1e4f), 0);
+  EXPECT_EQ(um::input_scale_exponent(Eigen::MatrixXf::Zero(3, 2)), 0);
+  const Eigen::MatrixXf Y = um::fit(X, quick());
+  const double t1 = um::trustworthiness(X, Y, 10);
+  // Powers of two: the scaled inputs are bitwise the same data, so the same map.
+  const Eigen::MatrixXf up = X * std::ldexp(1.0f, 60), down = X * std::ldexp(1.0f, -70);
+  EXPECT_EQ(um::input_scale_exponent(up), -(60 + std::ilogb(X.cwiseAbs().maxCoeff())));
+  const Eigen::MatrixXf Yup = um::fit(up, quick());
+  EXPECT_EQ(Yup, um::fit(down, quick()));
+  for (float s : {1e25f, 1e-25f, 1e30f, 1e-30f}) {
+    const Eigen::MatrixXf Xs = X * s;
+    const Eigen::MatrixXf Ys = um::fit(Xs, quick());
+    ASSERT_TRUE(Ys.allFinite()) << s;
+    const double ts = um::trustworthiness(X, Ys, 10);  // judged against the unit-scale data
+    EXPECT_NEAR(ts, t1, 0.02) << "scale " << s << ": " << ts << " vs " << t1;
+    EXPECT_NEAR(um::trustworthiness(Xs, Ys, 10), ts, 1e-9) << "trustworthiness at scale " << s;  // ranks only
+  }
+  // Transform of new points follows the same scaling.
+  um::Umap u(X * 1e-25f, quick());
+  u.run();
+  const Eigen::MatrixXf placed = u.transform(X.topRows(20) * 1e-25f);
+  EXPECT_TRUE(placed.allFinite());
+  Eigen::MatrixXf bad = X.topRows(3) * 1e-25f;
+  bad(1, 2) = NAN;
+  EXPECT_THROW(u.transform(bad), std::invalid_argument);
+}

@@ -4,6 +4,7 @@
 
 #include "app/cli/command.hpp"
 #include "app/cli/train.hpp"
+#include "core/io/atomic_file.hpp"
 #include "core/io/model_file.hpp"
 
 namespace rssviz::cli {
@@ -35,6 +36,8 @@ void add(CLI::App& app) {
   train->add_option("--save", a->save, "Write the trained model to this file (atomically)");
   train->callback([a, options] {
     options->check();
+    // A --save path that cannot be written fails now, not after the training.
+    if (!a->save.empty()) rssviz::io::check_writable(a->save);
     find_model(a->model.model).train(*a);
   });
 

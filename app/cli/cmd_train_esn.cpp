@@ -28,7 +28,12 @@ void print_scores(const TrainArgs& t, const metrics::Scores& s, const char* what
 void train(const TrainArgs& t) {
   const auto o = app::esn_experiment_options(t.model);
   const ex::EsnRun run = ex::run_esn_protocol(o);
-  if (!t.save.empty()) ex::save_esn_model(t.save, run.model);
+  // The results first: a save that still fails (disk full) loses the file, not them.
+  const auto save = [&] {
+    if (t.save.empty()) return;
+    ex::save_esn_model(t.save, run.model);
+    if (!t.json) std::cout << "  saved " << t.save << "\n";
+  };
   if (t.json) {
     nlohmann::json j = {{"model", "esn"},
                         {"objects", t.model.objects},
@@ -38,7 +43,8 @@ void train(const TrainArgs& t) {
                         {"rmse", run.test.rmse},
                         {"train_seconds", run.timings.total()},
                         {"test_sentences", run.test.sentences}};
-    std::cout << j.dump() << "\n";
+    std::cout << j.dump() << std::endl;
+    save();
     return;
   }
   const auto& r = o.reservoir;
@@ -50,8 +56,8 @@ void train(const TrainArgs& t) {
   print_scores(t, run.test, "test");
   std::cout << std::setprecision(3) << "  time: " << run.timings.total() << " s (build " << run.timings.build
             << ", harvest " << run.timings.harvest << ", fit " << run.timings.fit << ", evaluate "
-            << run.timings.evaluate << ")\n";
-  if (!t.save.empty()) std::cout << "  saved " << t.save << "\n";
+            << run.timings.evaluate << ")" << std::endl;
+  save();
 }
 
 void evaluate(const TrainArgs& t) {

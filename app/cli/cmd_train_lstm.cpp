@@ -30,13 +30,17 @@ void train(const TrainArgs& t) {
                 100 * r.validation_exact_error, r.seconds);
     std::fflush(stdout);
   });
-  if (!t.save.empty()) lstm::save_lstm(t.save, res.model, o.corpus, o.trainer, res.history);
+  // The results first: a save that still fails (disk full) loses the file, not them.
   if (json) {
-    std::cout << experiment::lstm_result_json(o, res).dump() << "\n";
+    std::cout << experiment::lstm_result_json(o, res).dump() << std::endl;
   } else {
     std::printf("trained in %.3f s\n", res.train_seconds);
     print_scores_text("test", res.test);
-    if (!t.save.empty()) std::printf("saved %s\n", t.save.c_str());
+    std::fflush(stdout);
+  }
+  if (!t.save.empty()) {
+    lstm::save_lstm(t.save, res.model, o.corpus, o.trainer, res.history);
+    if (!json) std::printf("saved %s\n", t.save.c_str());
   }
 }
 

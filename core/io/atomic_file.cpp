@@ -115,7 +115,10 @@ void check_writable(const fs::path& path) {
   const fs::path target = atomic_write_target(path);
   const fs::path tmp = temporary_beside(target);
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0) fail(path, std::strerror(errno));
+  if (fd < 0) {
+    const int e = errno;
+    fail(path, "cannot create a file in folder " + target.parent_path().string() + " (" + std::strerror(e) + ")");
+  }
   ::close(fd);
   ::unlink(tmp.c_str());
 }

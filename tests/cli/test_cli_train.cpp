@@ -84,3 +84,20 @@ TEST(CliTrain, EvaluateNamesTheFileOfAnUnknownModelType) {
   EXPECT_NE(r.err.find("lstm"), std::string::npos) << r.err;
   std::filesystem::remove(path);
 }
+
+// Issue #14: an unwritable --save path was found only after the training (and the run's
+// results were then not printed). It fails before any work now: nothing is trained.
+TEST(CliTrain, UnwritableSavePathFailsBeforeTraining) {
+  const auto esn = run_cli("train --model esn --units 2000 --save /nonexistent-rssviz-dir/m.rssviz");
+  EXPECT_EQ(esn.code, 1) << esn.err;
+  EXPECT_NE(esn.err.find("/nonexistent-rssviz-dir/m.rssviz"), std::string::npos) << esn.err;
+  EXPECT_NE(esn.err.find("does not exist"), std::string::npos) << esn.err;
+  EXPECT_EQ(esn.out.find("test:"), std::string::npos) << esn.out;  // no training ran
+  const auto lstm = run_cli("train --model lstm --epochs 30 --save /proc/rssviz-model");
+  EXPECT_EQ(lstm.code, 1) << lstm.err;
+  EXPECT_NE(lstm.err.find("cannot create a file in folder /proc"), std::string::npos) << lstm.err;
+  EXPECT_EQ(lstm.out.find("epoch"), std::string::npos) << lstm.out;
+  const auto dir = run_cli("train --model esn --units 20 --save /tmp");
+  EXPECT_EQ(dir.code, 1) << dir.err;
+  EXPECT_EQ(dir.out.find("test:"), std::string::npos) << dir.out;
+}

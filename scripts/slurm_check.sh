@@ -24,7 +24,7 @@ if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! comm
   apt-get update
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends slurm-wlm munge
 fi
-echo "== $(slurmctld -V), munge $(munged --version 2>&1 | awk '{print $2; exit}')"
+echo "== $(slurmctld -V), $(munged --version 2>&1 | awk '{print $1; exit}')"
 
 W=$(mktemp -d /tmp/rssviz-slurm.XXXXXX)
 chmod 700 "$W"
@@ -44,14 +44,22 @@ chmod 400 "$W/munge/munge.key"
 munged --force --key-file="$W/munge/munge.key" --socket="$W/munge/munge.socket" \
   --pid-file="$W/munge/munged.pid" --log-file="$W/munge/munged.log" --seed-file="$W/munge/munged.seed"
 
+# Two free ports, so that two checks (or a real Slurm) on one machine do not collide.
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+CTLD_PORT=0 SLURMD_PORT=0
+for _ in $(seq 1 50); do
+  p=$((20000 + RANDOM % 20000))
+  if port_free "$p" && port_free "$((p + 1))"; then CTLD_PORT=$p SLURMD_PORT=$((p + 1)); break; fi
+done
+[ "$CTLD_PORT" != 0 ] || { echo "slurm_check: no free port pair found" >&2; exit 1; }
 CPUS=$(nproc)
 cat > "$W/slurm.conf" <<CONF
 ClusterName=rssvizcheck
 SlurmctldHost=localhost
 SlurmUser=root
 SlurmdUser=root
-SlurmctldPort=16817
-SlurmdPort=16818
+SlurmctldPort=$CTLD_PORT
+SlurmdPort=$SLURMD_PORT
 AuthType=auth/munge
 CredType=cred/munge
 AuthInfo=socket=$W/munge/munge.socket
@@ -77,13 +85,18 @@ PartitionName=check Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF="$W/slurm.conf"
 
-echo "== slurmctld + slurmd on localhost"
+echo "== slurmctld + slurmd on localhost (ports $CTLD_PORT, $SLURMD_PORT)"
 slurmctld -f "$SLURM_CONF"
 slurmd -f "$SLURM_CONF" -N localhost
 for _ in $(seq 1 60); do
   if sinfo -h -o '%T' 2>/dev/null | grep -qE '^(idle|mixed|allocated)'; then break; fi
   sleep 1
 done
+if ! sinfo -h -o '%T' | grep -qE '^(idle|mixed|allocated)'; then
+  echo "slurm_check: the node did not come up; slurmctld and slurmd logs:" >&2
+  tail -20 "$W/slurmctld.log" "$W/slurmd.log" >&2 || true
+  exit 1
+fi
 sinfo
 
 echo "== job array of $SHARDS shards"
@@ -110,7 +123,9 @@ echo "== the same experiment unsharded, on this machine"
 "$CLI" $EXPERIMENT --out "$W/whole.tsv"
 
 strip() { awk -F'\t' 'BEGIN { OFS = "\t" } /^#/ { print; next } { NF -= 2; print }' "$1"; }
-if diff <(strip "$W/merged.tsv") <(strip "$W/whole.tsv") > "$W/diff"; then
+strip "$W/merged.tsv" > "$W/merged.cut"
+strip "$W/whole.tsv" > "$W/whole.cut"
+if diff "$W/merged.cut" "$W/whole.cut" > "$W/diff"; then
   echo "== PASS: merged shards == unsharded run ($(($(wc -l < "$W/merged.tsv") - 2)) rows, timing columns aside) in $(($(date +%s) - start)) s"
 else
   echo "== FAIL: merged shards differ from the unsharded run:" >&2

@@ -177,21 +177,20 @@ void add_kind(CLI::App* parent, ex::ExperimentKind kind, const std::string& help
       ->capture_default_str();
   cmd->add_option("--seeds", a->seeds, "Seeds per configuration, >= 1")->check(CLI::Range(1, 100000))->capture_default_str();
   cmd->add_option("--lstm-seeds", a->lstm_seeds, "Seeds of the LSTM runs (0 = --seeds)")->check(CLI::Range(0, 100000));
-  if (swept) {
-    const std::string what = kind == ex::ExperimentKind::kObjects         ? "number of objects n"
-                             : kind == ex::ExperimentKind::kTrainingSize ? "training sentences"
-                                                                          : "reservoir units";
-    cmd->add_option("--from", a->from, "First " + what)->capture_default_str();
-    cmd->add_option("--to", a->to, "Last " + what + " (inclusive)")->capture_default_str();
-    cmd->add_option("--step", a->step, "Step of the " + what)->capture_default_str();
-  } else {
-    cmd->add_option("--trials", a->trials, "Sampled configurations (the paper's own is added as trial 0)")
-        ->check(CLI::Range(0, 10000000))
-        ->capture_default_str();
-    cmd->add_option("--sampler", a->sampler, "random (seeded by --seed) or sobol (quasi-random)")
-        ->check(CLI::IsMember({"random", "sobol"}))
-        ->capture_default_str();
-  }
+  // Every kind takes every option, so that one that does not apply gets a message saying so.
+  const std::string what = kind == ex::ExperimentKind::kObjects         ? "number of objects n"
+                           : kind == ex::ExperimentKind::kTrainingSize ? "number of training sentences"
+                           : kind == ex::ExperimentKind::kUnits        ? "reservoir size"
+                                                                       : "swept value (not for search)";
+  auto* from = cmd->add_option("--from", a->from, "First " + what);
+  auto* to = cmd->add_option("--to", a->to, "Last " + what + " (inclusive)");
+  auto* step = cmd->add_option("--step", a->step, "Step of the " + what);
+  auto* trials = cmd->add_option("--trials", a->trials, "search: sampled configurations (the paper's own is added as trial 0)")
+                     ->check(CLI::Range(0, 10000000));
+  auto* sampler = cmd->add_option("--sampler", a->sampler, "search: random (seeded by --seed) or sobol (quasi-random)")
+                      ->check(CLI::IsMember({"random", "sobol"}));
+  for (auto* opt : swept ? std::vector<CLI::Option*>{from, to, step} : std::vector<CLI::Option*>{trials, sampler})
+    opt->capture_default_str();
   cmd->add_option("--out,-o", a->out, "Results file (TSV); an existing one of the same experiment is resumed")
       ->capture_default_str();
   cmd->add_option("--shard", a->shard, "Run only part I of K of the run list (I = 0 .. K-1, e.g. $SLURM_ARRAY_TASK_ID/K)")

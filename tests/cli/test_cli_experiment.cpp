@@ -136,7 +136,7 @@ TEST(CliExperiment, BadOptionsAreOneLineErrorsNamingTheOption) {
   const auto before = rssviz::io::read_file(d / "x.tsv");
   auto r = run_cli("experiment units --from 20 --to 30 --step 10 -q" + out);
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.err.find("holds the results of a different experiment (values.to: 30 here, 20 there)"),
+  EXPECT_NE(r.err.find("holds the results of a different experiment (values.step: 10 here, 50 there)"),
             std::string::npos)
       << r.err;
   EXPECT_EQ(rssviz::io::read_file(d / "x.tsv"), before);
@@ -150,7 +150,7 @@ TEST(CliExperiment, InterruptKeepsFinishedRowsAndResumes) {
                           (d / "r.tsv");
   // Start, wait for the first rows, interrupt, report the exit code.
   const std::string script = "sh -c '" + cmd + " 2>" + (d / "err") + " & p=$!; i=0; " +
-                             "while [ $(wc -l < " + (d / "r.tsv") + " 2>/dev/null || echo 0) -lt 5 ] && [ $i -lt 600 ]; " +
+                             "while [ $(cat " + (d / "r.tsv") + " 2>/dev/null | wc -l) -lt 5 ] && [ $i -lt 600 ]; " +
                              "do sleep 0.05; i=$((i+1)); done; kill -INT $p; wait $p; echo $? > " + (d / "code") + "'";
   ASSERT_EQ(std::system(script.c_str()), 0);
   const int code = std::stoi(rssviz::io::read_file(d / "code"));

@@ -88,6 +88,20 @@ void ExperimentOptions::validate() const {
     check_range("step", step, 1, hi);
   }
   if (kind != ExperimentKind::kObjects) check_range("objects", objects, 1, corpus::kMaxObjects);
+  if (kind == ExperimentKind::kTrainingSize) {
+    // The largest training set's two-object sentences, the test and validation ones
+    // must be distinct pairs of the (172 n)^2.
+    RunConfig r;
+    r.objects = objects;
+    r.train_sentences = from + (to - from) / step * step;
+    const auto c = run_corpus_options(r);
+    const long long m = static_cast<long long>(corpus::kClausesPerObject) * objects;
+    const long long need = static_cast<long long>(c.train_two_object) + c.test_two_object + c.validation_two_object;
+    if (need > m * m)
+      throw std::invalid_argument("to = " + std::to_string(to) + " training sentences need " + std::to_string(need) +
+                                  " distinct two-object sentences with the test and validation sets, but n = " +
+                                  std::to_string(objects) + " has " + std::to_string(m * m));
+  }
   check_range("seeds", seeds, 1, 100000);
   check_range("lstm_seeds", lstm_seeds, 0, 100000);
   if (first_seed > std::numeric_limits<std::uint64_t>::max() - 200000)

@@ -87,6 +87,12 @@ TEST(ExperimentOptions, RejectsBadSettingsNamingThem) {
   o = ex::default_experiment(ex::ExperimentKind::kObjects);
   o.reservoir.leak_rate = 0;
   expect_error(o, "leak_rate = 0");
+  // n = 1 has 172^2 = 29584 two-object sentences: not enough for 40000 training sentences.
+  o = ex::default_experiment(ex::ExperimentKind::kTrainingSize);
+  o.objects = 1, o.from = 1000, o.to = 40000, o.step = 1000;
+  expect_error(o, "to = 40000 training sentences need");
+  o.to = 20000;
+  EXPECT_NO_THROW(o.validate());
 }
 
 TEST(ExperimentShard, ParsesIOfK) {

@@ -30,6 +30,7 @@ std::vector<int> content_words(const corpus::Grammar& g, const corpus::Clause& c
 class BagOfWords {
  public:
   // Memorises the training set (its teacher must have Grammar::output_size() columns).
+  // `g` is kept by reference: it must outlive the object.
   BagOfWords(const corpus::Grammar& g, const corpus::Dataset& train);
 
   // Outputs for `data`, one row per sentence (sentences x output_size).

@@ -56,6 +56,10 @@ ModelOptionSet add_model_options(CLI::App* cmd, ModelArgs& a, bool model_require
   if (model_required) model->required();
   else model->capture_default_str();
   add_run_options(cmd, a);
+  return add_model_settings(cmd, a);
+}
+
+ModelOptionSet add_model_settings(CLI::App* cmd, ModelArgs& a) {
   ModelOptionSet set;
   set.args_ = &a;
   auto& r = a.reservoir;
@@ -107,12 +111,28 @@ void ModelOptionSet::check() const {
   const bool esn = a.model == "esn";
   for (const auto* o : esn ? lstm_ : esn_)
     if (o->count() > 0) throw UsageError(o->get_name() + " applies to --model " + (esn ? "lstm" : "esn") + " only");
+  validate(esn, !esn);
+}
+
+void ModelOptionSet::check_models(bool esn, bool lstm) const {
+  if (!args_) throw std::logic_error("ModelOptionSet::check_models: not made by add_model_settings");
+  for (const auto* o : esn_)
+    if (!esn && o->count() > 0) throw UsageError(o->get_name() + " applies to the ESN, which --models does not include");
+  for (const auto* o : lstm_)
+    if (!lstm && o->count() > 0)
+      throw UsageError(o->get_name() + " applies to the LSTM, which --models does not include");
+  validate(esn, lstm);
+}
+
+void ModelOptionSet::validate(bool esn, bool lstm) const {
+  const ModelArgs& a = *args_;
   try {
     if (esn) {
       const auto o = esn_experiment_options(a);
       o.reservoir.validate();
       experiment::validate_readout(o.reservoir.ridge, o.readout);
-    } else {
+    }
+    if (lstm) {
       const auto o = lstm_protocol_options(a);
       o.corpus.validate();
       o.model.validate();

@@ -48,11 +48,17 @@ class ModelOptionSet {
   // (ReservoirOptions, the readout's ridge, LstmOptions, TrainerOptions), whose messages
   // name the flag ("--leak-rate = 0 is out of range (0, 1]") -> UsageError.
   void check() const;
+  // For commands that train several models (`rssviz-cli experiment --models ...`): an
+  // option of a model that is not trained -> UsageError("--hidden applies to the LSTM,
+  // which --models does not include"); then the trained models' options validated as
+  // check() does.
+  void check_models(bool esn, bool lstm) const;
   const std::vector<CLI::Option*>& esn_options() const { return esn_; }
   const std::vector<CLI::Option*>& lstm_options() const { return lstm_; }
 
  private:
-  friend ModelOptionSet add_model_options(CLI::App* cmd, ModelArgs& a, bool model_required);
+  friend ModelOptionSet add_model_settings(CLI::App* cmd, ModelArgs& a);
+  void validate(bool esn, bool lstm) const;
   const ModelArgs* args_ = nullptr;
   std::vector<CLI::Option*> esn_, lstm_;
 };
@@ -60,6 +66,9 @@ class ModelOptionSet {
 // Adds --model (required or not; not required: `a.model` as preset, "esn" by default),
 // then add_run_options, then every ESN and LSTM option of `train` to cmd.
 ModelOptionSet add_model_options(CLI::App* cmd, ModelArgs& a, bool model_required = true);
+// Only the ESN and LSTM options (no --model, no run options): what add_model_options adds
+// after add_run_options.
+ModelOptionSet add_model_settings(CLI::App* cmd, ModelArgs& a);
 
 // Adds only --objects/-n, --seed/-s and --threads/-j (what `evaluate` takes). --seed
 // takes a decimal whole number 0 .. 2^64 - 1 (CLI11 alone would wrap -1 to 2^64 - 1 and

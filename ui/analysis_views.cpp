@@ -7,6 +7,9 @@ namespace rssviz::ui {
 AnalysisPlot::AnalysisPlot(Workspace* ws, QWidget* parent) : QCustomPlot(parent), ws_(ws) {
   setMinimumHeight(150);
   setMouseTracking(true);
+  // Each drawing makes its own legends; the first of them would otherwise become the
+  // plot's legend and collect every later plottable.
+  setAutoAddPlottableToLegend(false);
   makePlaceholder();
   auto dirty = [this] { dirty_ = true; };
   connect(ws_, &Workspace::sessionChanged, this, dirty);

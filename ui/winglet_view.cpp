@@ -66,10 +66,18 @@ bool WingletView::rebuild(QString* why) {
   label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
   label->setColor(QColor(0xd62728));
   label->setFont(QFont(font().family(), 9, QFont::Bold));
-  label->setText(tr("%1 (largest |w| %2)%3")
-                     .arg(QString::fromStdString(g.output_name(chosen)))
-                     .arg(sw.value.back(), 0, 'g', 3)
-                     .arg(esn ? tr("\n◆ the bias") : QString()));
+  label->setText(tr("%1 (largest |w| %2)").arg(QString::fromStdString(g.output_name(chosen))).arg(sw.value.back(), 0, 'g', 3));
+  if (esn) {
+    auto* bias = new QCPItemText(this);
+    bias->setClipAxisRect(r);
+    bias->position->setAxisRect(r);
+    bias->position->setType(QCPItemPosition::ptAxisRectRatio);
+    bias->position->setCoords(0.03, 0.13);
+    bias->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    bias->setColor(QColor(0x1f77b4));
+    bias->setFont(QFont(font().family(), 9, QFont::Bold));
+    bias->setText(tr("◆ the bias (column 0 of [1; x])"));
+  }
   return true;
 }
 

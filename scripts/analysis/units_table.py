@@ -52,8 +52,11 @@ def main():
     ap.add_argument("cli")
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
     ap.add_argument("--sentences", type=int, default=100)
+    ap.add_argument("--sets", nargs="+", default=["esn:polyvalent", "esn:all", "lstm:polyvalent"],
+                    help="model:unit-set pairs to measure")
+    ap.add_argument("--raw", action="store_true", help="also print every run's output")
     a = ap.parse_args()
-    for model, unit_set in (("esn", "polyvalent"), ("lstm", "polyvalent"), ("lstm", "all")):
+    for model, unit_set in (p.split(":") for p in a.sets):
         runs = [run(a.cli, model, s, unit_set, a.sentences) for s in a.seeds]
         print(f"\n### {model.upper()}, unit set: {unit_set}\n")
         print("| seed | valid err % | exact err % | polyvalent units | set size | top-10 share of sum abs(w) % | bias share % | structure/content ratio (set) | ratio (random set, same size) |")
@@ -85,7 +88,7 @@ def main():
         for m, w, sp, sd, ranks in table:
             kind = "structure" if w in structure else "content"
             print(f"| {w} | {kind} | {m:.4g} | {sp:.2g} | {sd:.3g} | {' '.join(map(str, ranks))} |")
-        if "--raw" in sys.argv:
+        if a.raw:
             for r in runs:
                 print("```\n" + r["raw"] + "```")
 

@@ -235,6 +235,11 @@ TEST(AnalysisViews, WindowDocksFollowTheSessionAndTheSelection) {
     dock->show();
     dock->raise();
     ASSERT_TRUE(QTest::qWaitFor([&] { return !v->dirty(); }, 5000)) << v->objectName().toStdString();
+    // RSSVIZ_TEST_FIGURES=DIR keeps a grab of the window with this dock raised, to look at it.
+    if (qEnvironmentVariableIsSet("RSSVIZ_TEST_FIGURES")) {
+      QTest::qWait(100);
+      w.grab().save(QDir(qEnvironmentVariable("RSSVIZ_TEST_FIGURES")).filePath("window-" + v->objectName() + ".png"));
+    }
     EXPECT_TRUE(v->drawn()) << v->objectName().toStdString() << ": " << v->placeholderText().toStdString();
   }
   EXPECT_TRUE(w.activityView()->drawn()) << w.activityView()->placeholderText().toStdString();

@@ -192,8 +192,9 @@ void MainWindow::buildDocks() {
   sentences_ = new SentencesView(&ws_);
   auto* sent = makeDock(this, tr("Sentences"), "sentencesDock", sentences_, Qt::BottomDockWidgetArea);
   splitDockWidget(tl, sent, Qt::Vertical);
-  // The unit analyses (paper-notes §5): tabs under the heatmap, so the map, the heatmap
-  // and one analysis are seen together and their links (unit, word, step) show.
+  // The unit analyses (paper-notes §5): tabs beside the heatmap, so the map keeps its
+  // width and is seen with one of them (the links: unit, word, step); drag a tab out to
+  // see two side by side.
   using P = AnalysisPanel;
   winglet_ = new WingletView(&ws_);
   polyvalent_ = new PolyvalentView(&ws_);
@@ -202,7 +203,6 @@ void MainWindow::buildDocks() {
   cells_ = new CellsView(&ws_);
   outputs_ = new OutputsView(&ws_);
   auto* d_out = makeDock(this, tr("Outputs"), "outputsDock", new P(&ws_, outputs_, P::kScale), Qt::RightDockWidgetArea);
-  splitDockWidget(heat, d_out, Qt::Vertical);
   auto* d_act = makeDock(this, tr("Unit activity"), "activityDock",
                          new P(&ws_, activity_, P::kUnitSet | P::kOutput | P::kMinOutputs), Qt::RightDockWidgetArea);
   auto* d_inf = makeDock(this, tr("Word influence"), "influenceDock",
@@ -213,11 +213,11 @@ void MainWindow::buildDocks() {
   auto* d_wing = makeDock(this, tr("Readout weights"), "wingletDock", new P(&ws_, winglet_, P::kOutput),
                           Qt::RightDockWidgetArea);
   auto* d_cells = makeDock(this, tr("Cell states"), "cellsDock", new P(&ws_, cells_, 0), Qt::RightDockWidgetArea);
+  tabifyDockWidget(heat, d_out);
   for (auto* d : {d_act, d_inf, d_poly, d_wing, d_cells}) tabifyDockWidget(d_out, d);
-  d_out->raise();
+  heat->raise();
   resizeDocks({model, trn}, {470, 330}, Qt::Vertical);
   resizeDocks({model, heat}, {400, 440}, Qt::Horizontal);
-  resizeDocks({heat, d_out}, {400, 420}, Qt::Vertical);
   resizeDocks({tl, sent}, {44, 230}, Qt::Vertical);
 }
 

@@ -29,12 +29,12 @@ fs::path dir() {
   return d;
 }
 
-struct Run {
+struct RenderRun {
   int code = -1;
   std::string err;
 };
 
-Run render(const std::string& args) {
+RenderRun render(const std::string& args) {
   static int n = 0;
   const auto err = dir() / ("err-" + std::to_string(n++));
   const std::string cmd = "cd " + dir().string() + " && env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM " +
@@ -70,7 +70,7 @@ const std::string kLstm = "--model lstm --objects 4 --seed 1 --hidden 8 --epochs
 }  // namespace
 
 TEST(HeadlessAnalysis, EsnWingletPngPolyvalentSvgInfluencePdf) {
-  Run r = render(kEsn + "--view winglet --output 3 --png winglet.png --svg winglet.svg --size 800x500");
+  RenderRun r = render(kEsn + "--view winglet --output 3 --png winglet.png --svg winglet.svg --size 800x500");
   ASSERT_EQ(r.code, 0) << r.err;
   const QImage img(QString::fromStdString((dir() / "winglet.png").string()));
   ASSERT_EQ(img.size(), QSize(800, 500));
@@ -87,7 +87,7 @@ TEST(HeadlessAnalysis, EsnWingletPngPolyvalentSvgInfluencePdf) {
 }
 
 TEST(HeadlessAnalysis, LstmCellsActivityOutputsFollowTheSentence) {
-  Run r = render(kLstm + "--view cells --sentence 12 --svg cells.svg");
+  RenderRun r = render(kLstm + "--view cells --sentence 12 --svg cells.svg");
   ASSERT_EQ(r.code, 0) << r.err;
   const QStringList cells = texts_of(dir() / "cells.svg");
   EXPECT_TRUE(cells.contains("BEGIN")) << cells.join("|").toStdString();
@@ -103,7 +103,7 @@ TEST(HeadlessAnalysis, LstmCellsActivityOutputsFollowTheSentence) {
 }
 
 TEST(HeadlessAnalysis, BadUsageNamesTheOption) {
-  Run r = render(kLstm + "--view activity --png a.png");
+  RenderRun r = render(kLstm + "--view activity --png a.png");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--sentence"), std::string::npos) << r.err;
   r = render(kLstm + "--view activity --sentence 1 --unit-set hand --png a.png");

@@ -118,8 +118,10 @@ void HeatmapView::placeHighlight() {
   const int r = highlightedRow();
   highlight_->setVisible(r >= 0 && columns_ > 0);
   if (r < 0) return;
-  highlight_->topLeft->setCoords(-0.5, r - 0.5);
-  highlight_->bottomRight->setCoords(columns_ - 0.5, r + 0.5);
+  // The colour map has a tight boundary (it ends at the first and last cells' centres):
+  // the outline follows it.
+  highlight_->topLeft->setCoords(0, std::max(r - 0.5, 0.0));
+  highlight_->bottomRight->setCoords(columns_ - 1, std::min(r + 0.5, rows() - 1.0));
 }
 
 void HeatmapView::setUnitCount(int units) { count_->setValue(units); }

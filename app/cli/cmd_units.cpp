@@ -78,7 +78,7 @@ void run(const UnitsArgs& a) {
   }
   std::printf("winglet: the 10 largest |w| of an output hold %.1f %% of its summed |w| over %d units (mean of %d outputs)",
               100 * share / static_cast<double>(w.rows()), static_cast<int>(w.cols()) - offset, static_cast<int>(w.rows()));
-  if (offset > 0) std::printf("; the bias holds %.1f %%", 100 * bias_share / static_cast<double>(w.rows()));
+  if (offset > 0) std::printf("; the bias holds %.2f %%", 100 * bias_share / static_cast<double>(w.rows()));
   std::printf("\n");
   analysis::PolyvalentOptions po;
   po.per_sign = a.per_sign;

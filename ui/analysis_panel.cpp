@@ -93,7 +93,8 @@ void AnalysisPanel::syncFromWorkspace() {
                   : a.units.kind == experiment::UnitSetKind::kByHand       ? 2
                                                                             : 3;
     units_->setCurrentIndex(i);
-    hand_->setVisible(i == 2);
+    // Only on a change: a needless setVisible relayouts the window on every session.
+    if (hand_->isHidden() == (i == 2)) hand_->setVisible(i == 2);
   }
   if (output_) {
     const QSignalBlocker b(output_);
@@ -130,7 +131,7 @@ void AnalysisPanel::apply() {
                    : i == 1 ? experiment::UnitSetKind::kTopForOutput
                    : i == 2 ? experiment::UnitSetKind::kByHand
                             : experiment::UnitSetKind::kAll;
-    hand_->setVisible(i == 2);
+    if (hand_->isHidden() == (i == 2)) hand_->setVisible(i == 2);
     a.units.units.clear();
     const int n = ws_->points() ? ws_->points()->units() : 0;
     for (const QString& t : hand_->text().split(QRegularExpression("[,; ]+"), Qt::SkipEmptyParts)) {

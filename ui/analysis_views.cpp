@@ -36,11 +36,13 @@ void AnalysisPlot::refresh() {
   data_count_ = 0;
   drawn_ = ws_->session() != nullptr && rebuild(&why);
   if (!ws_->session()) why = tr("No model yet");
-  if (!drawn_) {
+  if (!drawn_ && (was_drawn_ || rects_.isEmpty())) {
     makeRects(1, 1);
     rects_.front()->axis(QCPAxis::atBottom)->setVisible(false);
     rects_.front()->axis(QCPAxis::atLeft)->setVisible(false);
   }
+  was_drawn_ = drawn_;
+  if (!drawn_ && placeholder_->visible() && placeholder_->text() == why) return;  // nothing changed
   placeholder_->setText(why);
   placeholder_->setVisible(!drawn_);
   replot(QCustomPlot::rpQueuedReplot);

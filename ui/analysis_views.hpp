@@ -60,6 +60,7 @@ class AnalysisPlot : public QCustomPlot {
   QCPItemText* placeholder_;
   bool dirty_ = true;
   bool drawn_ = false;
+  bool was_drawn_ = true;
   // Cache of the selected sentence's record.
   const experiment::MapSession* cached_session_ = nullptr;
   int cached_stage_ = -2, cached_sentence_ = -2;

@@ -162,6 +162,7 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
   redraw_->setInterval(33);
   connect(redraw_, &QTimer::timeout, this, &MainWindow::tick);
   redraw_->start();
+  analysis_clock_.start();
 
   resize(1440, 900);
   default_state_ = saveState();
@@ -386,13 +387,17 @@ void MainWindow::tick() {
   if (map_->dirty()) map_->refresh();
   else if (heatmap_->dirty()) heatmap_->refresh();
   else if (training_->dirty()) training_->refresh();
-  else
-    // A hidden analysis (a tab behind another) waits until it is shown.
+  else if (!jobs_.busy() || analysis_clock_.elapsed() >= 250) {
+    // A hidden analysis (a tab behind another) waits until it is shown; while a job runs
+    // (a slider drag, a live LSTM) they redraw at most 4 times a second, so they never
+    // slow the map down, and catch up when it ends.
     for (auto* v : analysisViews())
       if (v->dirty() && v->isVisible()) {
         v->refresh();
+        analysis_clock_.restart();
         break;
       }
+  }
 }
 
 QList<AnalysisPlot*> MainWindow::analysisViews() const {

@@ -3,6 +3,7 @@
 // running job's progress and a cancel button. It owns the job runner: every computation
 // runs there (one at a time, newest wins) and comes back by value.
 #pragma once
+#include <QElapsedTimer>
 #include <QMainWindow>
 #include <memory>
 
@@ -125,6 +126,7 @@ class MainWindow : public QMainWindow {
   QLabel* message_ = nullptr;
   QLabel* session_label_ = nullptr;
   QTimer* redraw_ = nullptr;
+  QElapsedTimer analysis_clock_;  // last redraw of an analysis view
   QByteArray default_state_;
   QMenu* view_menu_ = nullptr;
 };

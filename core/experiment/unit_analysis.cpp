@@ -205,6 +205,35 @@ analysis::WordInfluence session_word_influence(const MapSession& s, int stage, c
   if (o.sentences < 1) throw std::invalid_argument("influence sentences = " + std::to_string(o.sentences) + " must be >= 1");
   const auto& g = s.corpus->grammar;
   const std::vector<int> chosen = influence_sentences(s, stage, o);
+  // Fast path (the window's): ESN sentences all on the map. The states are the map's
+  // either way (record_sentences reads them there too); reading only the set's columns
+  // skips copying 1001-wide rows, which a view redrawn after every slider move feels.
+  const MapPoints* p = points_at(s, stage);
+  if (s.model == ModelKind::esn && p) {
+    std::vector<int> row_of(static_cast<size_t>(s.corpus->test.size()), -1);
+    for (size_t k = 0; k < p->dataset_index.size(); ++k) row_of[static_cast<size_t>(p->dataset_index[k])] = static_cast<int>(k);
+    bool on_map = true;
+    for (int i : chosen) on_map = on_map && row_of[static_cast<size_t>(i)] >= 0;
+    if (on_map) {
+      for (int u : units)
+        if (u < 0 || u >= p->units())
+          throw std::invalid_argument("unit = " + std::to_string(u) + " is out of range [0, " +
+                                      std::to_string(p->units() - 1) + "]");
+      std::vector<int> local(units.size());
+      for (size_t k = 0; k < local.size(); ++k) local[k] = static_cast<int>(k);
+      analysis::WordInfluenceAccumulator acc(g.vocabulary_size(), local, g.word_index("BEGIN"));
+      for (int i : chosen) {
+        const auto& rows = p->point_of[static_cast<size_t>(row_of[static_cast<size_t>(i)])];
+        Eigen::MatrixXd st(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(units.size()));
+        for (size_t r = 0; r < rows.size(); ++r)
+          for (size_t k = 0; k < units.size(); ++k)
+            st(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(k)) = p->X(rows[r], p->unit_offset + units[k]);
+        acc.add(st, row_words(s.corpus->test.sentences[static_cast<size_t>(i)], p->zero_state_first));
+        if (stop_requested(stop)) throw Cancelled();
+      }
+      return acc.result();
+    }
+  }
   analysis::WordInfluenceAccumulator acc(g.vocabulary_size(), units, g.word_index("BEGIN"));
   for (const auto& r : record_sentences(s, stage, chosen, stop)) acc.add(r.states, r.words);
   return acc.result();

@@ -162,6 +162,18 @@ TEST(UnitAnalysis, TheMapPoolDrawsOnlyMapSentences) {
   ASSERT_EQ(chosen.size(), 10u);
   for (int i : chosen)
     EXPECT_NE(std::find(s.points->dataset_index.begin(), s.points->dataset_index.end(), i), s.points->dataset_index.end());
+  // The map pool's fast path (only the set's columns) gives the general path's numbers.
+  const auto units = choose_units(s, -1, {});
+  const auto fast = session_word_influence(s, -1, units, io);
+  analysis::WordInfluenceAccumulator acc(s.corpus->grammar.vocabulary_size(), units,
+                                         s.corpus->grammar.word_index("BEGIN"));
+  for (const auto& r : record_sentences(s, -1, chosen)) acc.add(r.states, r.words);
+  const auto slow = acc.result();
+  EXPECT_EQ(fast.count, slow.count);
+  for (size_t w = 0; w < fast.sum.size(); ++w) {
+    EXPECT_NEAR(fast.sum[w], slow.sum[w], 1e-12 * (1 + slow.sum[w]));
+    EXPECT_NEAR(fast.stddev[w], slow.stddev[w], 1e-12 * (1 + slow.stddev[w]));
+  }
   io.pool = InfluencePool::kTestSet;
   EXPECT_EQ(influence_sentences(s, -1, io), analysis::choose_sentences(1000, 10, 1));
 }

@@ -437,6 +437,19 @@ void MapView::mouseMoveEvent(QMouseEvent* e) {
     QToolTip::showText(e->globalPosition().toPoint(), describePoint(p), this);
   else
     QToolTip::hideText();
+  ws_->setHoveredStep(stepOfPoint(p));
+}
+
+int MapView::stepOfPoint(int p) const {
+  // The other way of the step link: a point of the selected sentence's trajectory marks
+  // its step in the activity, cell and output plots.
+  const int ms = ws_->mapIndex(ws_->selected());
+  const auto* pts = ws_->points();
+  if (p < 0 || ms < 0 || !pts) return -1;
+  const auto& rows = pts->point_of[static_cast<size_t>(ms)];
+  for (size_t r = 0; r < rows.size(); ++r)
+    if (rows[r] == p) return static_cast<int>(r);
+  return -1;
 }
 
 void MapView::mousePressEvent(QMouseEvent* e) {

@@ -78,6 +78,8 @@ class MapView : public QCustomPlot {
   // The linked marks (workspace: marked word, hovered step): how many points are ringed.
   int markedPoints() const;
   int hoveredPoint() const { return hovered_point_; }
+  // Row of the selected sentence's trajectory at point p (its first occurrence), or -1.
+  int stepOfPoint(int p) const;
 
  protected:
   void mouseMoveEvent(QMouseEvent* e) override;

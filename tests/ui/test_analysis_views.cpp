@@ -196,6 +196,12 @@ TEST(AnalysisViews, LinksPickAUnitMarkAWordAndRingAHoveredStep) {
   act.hoverStep(2);
   const int ms = ws.mapIndex(12);
   EXPECT_EQ(map.hoveredPoint(), esnS()->points->point_of[static_cast<size_t>(ms)][2]);
+  // And back: a point of the trajectory is its step, a point off it none.
+  EXPECT_EQ(map.stepOfPoint(esnS()->points->point_of[static_cast<size_t>(ms)][4]), 4);
+  int off = 0;
+  const auto& traj = esnS()->points->point_of[static_cast<size_t>(ms)];
+  while (std::find(traj.begin(), traj.end(), off) != traj.end()) ++off;
+  EXPECT_EQ(map.stepOfPoint(off), -1);
   ws.select(700);  // a new sentence clears the hovered step
   EXPECT_EQ(ws.hoveredStep(), -1);
 }

@@ -1,6 +1,8 @@
 // Unit heatmap: units x tokens of the selected sentence (QCPColorMap), the words along
-// the x axis, units ordered by readout importance or by index. Clicking a unit colours
-// the map by that unit's activation.
+// the x axis, units ordered by readout importance, by index, or the polyvalent units
+// only (most outputs first); the activation x(t) or its variation |x(t) - x(t-1)| (0 at
+// the first step, analysis/unit_activity.hpp). Clicking a unit colours the map by that
+// unit's activation and highlights it everywhere; the highlighted unit's row is outlined.
 #pragma once
 #include <QWidget>
 #include <vector>
@@ -14,6 +16,7 @@ class QComboBox;
 class QSpinBox;
 class QLabel;
 class QCPItemText;
+class QCPItemRect;
 
 namespace rssviz::ui {
 
@@ -32,7 +35,15 @@ class HeatmapView : public QWidget {
   // Simulates a click on row r (tests, keyboard).
   void activateRow(int r);
   // Row order (readout importance or index) and how many units are shown.
+  enum class Order { importance = 0, index = 1, polyvalent = 2 };
   void setOrder(bool by_importance);
+  void setOrder(Order order);
+  Order order() const;
+  // Variation mode: |x(t) - x(t-1)| instead of x(t).
+  void setVariation(bool on);
+  bool variation() const;
+  // Row of the highlighted unit, -1 when it is not shown.
+  int highlightedRow() const;
   void setUnitCount(int units);
 
  private:
@@ -42,6 +53,9 @@ class HeatmapView : public QWidget {
   QCPColorScale* scale_;
   QCPItemText* placeholder_;
   QComboBox* order_;
+  QComboBox* mode_;
+  QCPItemRect* highlight_;
+  void placeHighlight();
   QSpinBox* count_;
   QLabel* info_;
   std::vector<int> units_;

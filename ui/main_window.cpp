@@ -25,6 +25,8 @@
 #include "core/experiment/corpus_report.hpp"
 #include "core/experiment/explore.hpp"
 #include "core/experiment/workbench.hpp"
+#include "ui/analysis_panel.hpp"
+#include "ui/analysis_views.hpp"
 #include "ui/heatmap_view.hpp"
 #include "ui/map_view.hpp"
 #include "ui/param_slider.hpp"
@@ -73,7 +75,13 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
   buildMenus();
   // Every view exports from its context menu (right click).
   const std::pair<QWidget*, figures::View> views[] = {
-      {map_, figures::View::map}, {heatmap_->plot(), figures::View::heatmap}, {training_, figures::View::training}};
+      {map_, figures::View::map},           {heatmap_->plot(), figures::View::heatmap},
+      {training_, figures::View::training}, {winglet_, figures::View::winglet},
+      {polyvalent_, figures::View::polyvalent}, {activity_, figures::View::activity},
+      {influence_, figures::View::influence},   {cells_, figures::View::cells},
+      {outputs_, figures::View::outputs}};
+  for (const auto& [w, v] : views)
+    if (static_cast<int>(v) > static_cast<int>(figures::View::training)) exporter_->setViewWidget(v, w);
   for (const auto& [w, v] : views) {
     w->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(w, &QWidget::customContextMenuRequested, this, [this, w = w, v = v](const QPoint& at) {
@@ -154,6 +162,7 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
   redraw_->setInterval(33);
   connect(redraw_, &QTimer::timeout, this, &MainWindow::tick);
   redraw_->start();
+  analysis_clock_.start();
 
   resize(1440, 900);
   default_state_ = saveState();
@@ -184,6 +193,30 @@ void MainWindow::buildDocks() {
   sentences_ = new SentencesView(&ws_);
   auto* sent = makeDock(this, tr("Sentences"), "sentencesDock", sentences_, Qt::BottomDockWidgetArea);
   splitDockWidget(tl, sent, Qt::Vertical);
+  // The unit analyses (paper-notes §5): tabs beside the heatmap, so the map keeps its
+  // width and is seen with one of them (the links: unit, word, step); drag a tab out to
+  // see two side by side.
+  using P = AnalysisPanel;
+  winglet_ = new WingletView(&ws_);
+  polyvalent_ = new PolyvalentView(&ws_);
+  activity_ = new ActivityView(&ws_);
+  influence_ = new InfluenceView(&ws_);
+  cells_ = new CellsView(&ws_);
+  outputs_ = new OutputsView(&ws_);
+  auto* d_out = makeDock(this, tr("Outputs"), "outputsDock", new P(&ws_, outputs_, P::kScale), Qt::RightDockWidgetArea);
+  auto* d_act = makeDock(this, tr("Unit activity"), "activityDock",
+                         new P(&ws_, activity_, P::kUnitSet | P::kOutput | P::kMinOutputs), Qt::RightDockWidgetArea);
+  auto* d_inf = makeDock(this, tr("Word influence"), "influenceDock",
+                         new P(&ws_, influence_, P::kUnitSet | P::kOutput | P::kMinOutputs | P::kInfluence),
+                         Qt::RightDockWidgetArea);
+  auto* d_poly = makeDock(this, tr("Polyvalent units"), "polyvalentDock", new P(&ws_, polyvalent_, P::kMinOutputs),
+                          Qt::RightDockWidgetArea);
+  auto* d_wing = makeDock(this, tr("Readout weights"), "wingletDock", new P(&ws_, winglet_, P::kOutput),
+                          Qt::RightDockWidgetArea);
+  auto* d_cells = makeDock(this, tr("Cell states"), "cellsDock", new P(&ws_, cells_, 0), Qt::RightDockWidgetArea);
+  tabifyDockWidget(heat, d_out);
+  for (auto* d : {d_act, d_inf, d_poly, d_wing, d_cells}) tabifyDockWidget(d_out, d);
+  heat->raise();
   resizeDocks({model, trn}, {470, 330}, Qt::Vertical);
   resizeDocks({model, heat}, {400, 440}, Qt::Horizontal);
   resizeDocks({tl, sent}, {44, 230}, Qt::Vertical);
@@ -354,6 +387,21 @@ void MainWindow::tick() {
   if (map_->dirty()) map_->refresh();
   else if (heatmap_->dirty()) heatmap_->refresh();
   else if (training_->dirty()) training_->refresh();
+  else if (!jobs_.busy() || analysis_clock_.elapsed() >= 250) {
+    // A hidden analysis (a tab behind another) waits until it is shown; while a job runs
+    // (a slider drag, a live LSTM) they redraw at most 4 times a second, so they never
+    // slow the map down, and catch up when it ends.
+    for (auto* v : analysisViews())
+      if (v->dirty() && v->isVisible()) {
+        v->refresh();
+        analysis_clock_.restart();
+        break;
+      }
+  }
+}
+
+QList<AnalysisPlot*> MainWindow::analysisViews() const {
+  return {winglet_, polyvalent_, activity_, influence_, cells_, outputs_};
 }
 
 void MainWindow::startSession(const ModelSettings& s) {

@@ -3,6 +3,7 @@
 // running job's progress and a cancel button. It owns the job runner: every computation
 // runs there (one at a time, newest wins) and comes back by value.
 #pragma once
+#include <QElapsedTimer>
 #include <QMainWindow>
 #include <memory>
 
@@ -28,6 +29,13 @@ class HeatmapView;
 class SentencesView;
 class TrainingView;
 class TimelineView;
+class AnalysisPlot;
+class WingletView;
+class PolyvalentView;
+class ActivityView;
+class InfluenceView;
+class CellsView;
+class OutputsView;
 class SessionJobs;
 class AnimationJob;
 namespace figures {
@@ -48,6 +56,14 @@ class MainWindow : public QMainWindow {
   SentencesView* sentencesView() const { return sentences_; }
   TrainingView* trainingView() const { return training_; }
   TimelineView* timelineView() const { return timeline_; }
+  // The unit-analysis views (docks "Readout weights", "Polyvalent units", ...).
+  WingletView* wingletView() const { return winglet_; }
+  PolyvalentView* polyvalentView() const { return polyvalent_; }
+  ActivityView* activityView() const { return activity_; }
+  InfluenceView* influenceView() const { return influence_; }
+  CellsView* cellsView() const { return cells_; }
+  OutputsView* outputsView() const { return outputs_; }
+  QList<AnalysisPlot*> analysisViews() const;
   ModelPanel* modelPanel() const { return panel_; }
   Workspace* workspace() { return &ws_; }
   JobRunner* jobs() { return &jobs_; }
@@ -91,6 +107,12 @@ class MainWindow : public QMainWindow {
   SentencesView* sentences_ = nullptr;
   TrainingView* training_ = nullptr;
   TimelineView* timeline_ = nullptr;
+  WingletView* winglet_ = nullptr;
+  PolyvalentView* polyvalent_ = nullptr;
+  ActivityView* activity_ = nullptr;
+  InfluenceView* influence_ = nullptr;
+  CellsView* cells_ = nullptr;
+  OutputsView* outputs_ = nullptr;
   ModelPanel* panel_ = nullptr;
   QComboBox* colour_box_ = nullptr;
   QComboBox* output_box_ = nullptr;
@@ -104,6 +126,7 @@ class MainWindow : public QMainWindow {
   QLabel* message_ = nullptr;
   QLabel* session_label_ = nullptr;
   QTimer* redraw_ = nullptr;
+  QElapsedTimer analysis_clock_;  // last redraw of an analysis view
   QByteArray default_state_;
   QMenu* view_menu_ = nullptr;
 };

@@ -110,6 +110,15 @@ MapView::MapView(Workspace* ws, QWidget* parent) : QCustomPlot(parent), ws_(ws) 
   trajectory_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(30, 30, 30), 1.4),
                                                QBrush(Qt::white), 7));
   trajectory_->removeFromLegend();
+  marked_ = new QCPGraph(xAxis, yAxis);
+  marked_->setLineStyle(QCPGraph::lsNone);
+  marked_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(0, 160, 220), 1.6), Qt::NoBrush, 9));
+  marked_->setName(tr("marked word"));
+  marked_->removeFromLegend();
+  hovered_ = new QCPGraph(xAxis, yAxis);
+  hovered_->setLineStyle(QCPGraph::lsNone);
+  hovered_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(230, 0, 120), 2.6), Qt::NoBrush, 15));
+  hovered_->removeFromLegend();
 
   // Right-hand column: a title, then either the legend or the colour bar.
   side_ = new QCPLayoutGrid;
@@ -158,6 +167,10 @@ MapView::MapView(Workspace* ws, QWidget* parent) : QCustomPlot(parent), ws_(ws) 
   connect(ws_, &Workspace::selectionChanged, this, [this] { dirty_ = true; });
   connect(ws_, &Workspace::stageChanged, this, [this] { dirty_ = true; });
   connect(ws_, &Workspace::colourChanged, this, [this] { dirty_ = true; });
+  connect(ws_, &Workspace::linkChanged, this, [this] {
+    updateLinks();
+    replot(QCustomPlot::rpQueuedReplot);
+  });
   connect(this, &QCustomPlot::mouseDoubleClick, this, [this] { resetZoom(); });
   connect(this, &QCustomPlot::afterLayout, this, [this] { layoutWords(); });
 }
@@ -216,6 +229,7 @@ void MapView::refresh() {
   if (!pts || !lay || lay->rows() != pts->size()) {
     scatter_->setPoints({}, {}, {});
     trajectory_->data()->clear();
+    updateLinks();
     replot(QCustomPlot::rpQueuedReplot);
     return;
   }
@@ -239,11 +253,38 @@ void MapView::refresh() {
   QVector<QRgb> col = std::move(c.colours);
   scatter_->setPoints(std::move(xy), std::move(col), std::move(ends));
   drawTrajectory();
+  updateLinks();
   if (fit_next_) {
     fit_next_ = false;
     fitAxes();
   }
   replot(QCustomPlot::rpQueuedReplot);
+}
+
+int MapView::markedPoints() const { return marked_->data()->size(); }
+
+void MapView::updateLinks() {
+  marked_->data()->clear();
+  hovered_->data()->clear();
+  hovered_point_ = -1;
+  const auto* pts = ws_->points();
+  const auto* lay = ws_->layout();
+  if (!pts || !lay || lay->rows() != pts->size()) return;
+  if (const int w = ws_->markedWord(); w >= 0) {
+    QVector<double> x, y;
+    for (int i = 0; i < pts->size(); ++i)
+      if (pts->word[static_cast<size_t>(i)] == w) {
+        x << (*lay)(i, 0);
+        y << (*lay)(i, 1);
+      }
+    marked_->setData(x, y);
+  }
+  const int ms = ws_->mapIndex(ws_->selected());
+  const int r = ws_->hoveredStep();
+  if (ms >= 0 && r >= 0 && r < static_cast<int>(pts->point_of[static_cast<size_t>(ms)].size())) {
+    hovered_point_ = pts->point_of[static_cast<size_t>(ms)][static_cast<size_t>(r)];
+    hovered_->setData(QVector<double>{(*lay)(hovered_point_, 0)}, QVector<double>{(*lay)(hovered_point_, 1)});
+  }
 }
 
 void MapView::drawTrajectory() {
@@ -396,6 +437,19 @@ void MapView::mouseMoveEvent(QMouseEvent* e) {
     QToolTip::showText(e->globalPosition().toPoint(), describePoint(p), this);
   else
     QToolTip::hideText();
+  ws_->setHoveredStep(stepOfPoint(p));
+}
+
+int MapView::stepOfPoint(int p) const {
+  // The other way of the step link: a point of the selected sentence's trajectory marks
+  // its step in the activity, cell and output plots.
+  const int ms = ws_->mapIndex(ws_->selected());
+  const auto* pts = ws_->points();
+  if (p < 0 || ms < 0 || !pts) return -1;
+  const auto& rows = pts->point_of[static_cast<size_t>(ms)];
+  for (size_t r = 0; r < rows.size(); ++r)
+    if (rows[r] == p) return static_cast<int>(r);
+  return -1;
 }
 
 void MapView::mousePressEvent(QMouseEvent* e) {

@@ -75,6 +75,11 @@ class MapView : public QCustomPlot {
   // The tooltip text for a point (rich text).
   QString describePoint(int p) const;
   void setPlaceholder(const QString& text);
+  // The linked marks (workspace: marked word, hovered step): how many points are ringed.
+  int markedPoints() const;
+  int hoveredPoint() const { return hovered_point_; }
+  // Row of the selected sentence's trajectory at point p (its first occurrence), or -1.
+  int stepOfPoint(int p) const;
 
  protected:
   void mouseMoveEvent(QMouseEvent* e) override;
@@ -86,10 +91,14 @@ class MapView : public QCustomPlot {
   void drawTrajectory();
   void layoutWords();  // places the trajectory's words for the current axes and size
   void fitAxes();  // rescale to the data plus an 8 % margin
+  void updateLinks();  // the marked word's points and the hovered step, without rebuilding the rest
 
   Workspace* ws_;
   ColoredScatter* scatter_;
   QCPCurve* trajectory_;
+  QCPGraph* marked_;   // rings on every state reached by reading the marked word
+  QCPGraph* hovered_;  // the hovered step of the selected sentence's trajectory
+  int hovered_point_ = -1;
   QCPColorScale* colour_scale_;
   QCPLayoutGrid* side_;
   QCPItemText* placeholder_;

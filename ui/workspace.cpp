@@ -16,6 +16,11 @@ void Workspace::setSession(std::shared_ptr<const Session> s) {
     mode_ = ColourMode::clausePart;
   if (session_ && session_->points && mode_ == ColourMode::unit && param_ >= session_->points->units()) param_ = 0;
   if (selected_ >= static_cast<int>(map_index_.size())) selected_ = -1;
+  if (session_ && session_->points && highlighted_unit_ >= session_->points->units()) highlighted_unit_ = -1;
+  if (session_ && session_->corpus && marked_word_ >= session_->corpus->grammar.vocabulary_size()) marked_word_ = -1;
+  if (session_ && session_->corpus && analysis_.output >= session_->corpus->grammar.output_size()) analysis_.output = 0;
+  if (session_ && session_->corpus && analysis_.units.output >= session_->corpus->grammar.output_size()) analysis_.units.output = 0;
+  hovered_step_ = -1;
   emit sessionChanged();
   emit stageChanged(stage_);
   emit colourChanged();
@@ -26,7 +31,31 @@ void Workspace::select(int test_index) {
   if (test_index < -1 || test_index >= static_cast<int>(map_index_.size())) test_index = -1;
   if (test_index == selected_) return;
   selected_ = test_index;
+  hovered_step_ = -1;
   emit selectionChanged(selected_);
+}
+
+void Workspace::setAnalysis(const AnalysisSettings& a) {
+  analysis_ = a;
+  emit analysisChanged();
+}
+
+void Workspace::setHighlightedUnit(int unit) {
+  if (unit == highlighted_unit_) return;
+  highlighted_unit_ = unit;
+  emit linkChanged();
+}
+
+void Workspace::setMarkedWord(int word) {
+  if (word == marked_word_) return;
+  marked_word_ = word;
+  emit linkChanged();
+}
+
+void Workspace::setHoveredStep(int row) {
+  if (row == hovered_step_) return;
+  hovered_step_ = row;
+  emit linkChanged();
 }
 
 int Workspace::mapIndex(int test_index) const {

@@ -6,10 +6,20 @@
 #include <memory>
 
 #include "core/experiment/map_session.hpp"
+#include "core/experiment/unit_analysis.hpp"
 
 namespace rssviz::ui {
 
 enum class ColourMode { clausePart, errorCode, word, outputUnit, unit };
+
+// What the unit-analysis views (ui/analysis_views.hpp) show; shared, so the activity
+// and the influence views follow the same unit set.
+struct AnalysisSettings {
+  experiment::UnitSetChoice units;          // the set followed (paper: the polyvalent units)
+  int output = 0;                           // winglet: the output drawn in colour; the top units' output
+  analysis::OutputScale scale = analysis::OutputScale::kProbability;  // outputs view: softmax (the decoder's), raw or sigmoid
+  experiment::InfluenceOptions influence = {100, 1, experiment::InfluencePool::kMap};  // 100 of the map's sentences
+};
 
 class Workspace : public QObject {
   Q_OBJECT
@@ -34,6 +44,21 @@ class Workspace : public QObject {
   int colourParameter() const { return param_; }  // output unit or unit index
   void setColour(ColourMode mode, int parameter = 0);
 
+  // The analyses' settings.
+  const AnalysisSettings& analysis() const { return analysis_; }
+  void setAnalysis(const AnalysisSettings& a);
+
+  // Linking between the views (-1: none). A highlighted unit is outlined in the heatmap
+  // and the polyvalent chart; a marked word's states are ringed on the map; a hovered
+  // step (row of the selected sentence's trajectory) is ringed on the map and marked in
+  // the activity and output plots.
+  int highlightedUnit() const { return highlighted_unit_; }
+  void setHighlightedUnit(int unit);
+  int markedWord() const { return marked_word_; }
+  void setMarkedWord(int word);
+  int hoveredStep() const { return hovered_step_; }
+  void setHoveredStep(int row);
+
   // What the map and heatmap draw at the current stage.
   const experiment::MapPoints* points() const;
   const Eigen::MatrixXf* layout() const;
@@ -45,6 +70,8 @@ class Workspace : public QObject {
   void selectionChanged(int test_index);
   void stageChanged(int stage);
   void colourChanged();
+  void analysisChanged();
+  void linkChanged();  // highlighted unit, marked word or hovered step
 
  private:
   std::shared_ptr<const Session> session_;
@@ -53,6 +80,8 @@ class Workspace : public QObject {
   int stage_ = -1;
   ColourMode mode_ = ColourMode::clausePart;
   int param_ = 0;
+  AnalysisSettings analysis_;
+  int highlighted_unit_ = -1, marked_word_ = -1, hovered_step_ = -1;
 };
 
 }  // namespace rssviz::ui

@@ -35,7 +35,8 @@ bool Explorer::compatible(const ExploreOptions& o) const {
 std::shared_ptr<MapSession> Explorer::update(double spectral_radius, double leak_rate, double input_scaling,
                                              const MapSession* previous, const StopFlag* stop) {
   auto t = std::chrono::steady_clock::now();
-  const esn::Reservoir r = base_.with_scaling(spectral_radius, leak_rate, input_scaling);
+  const auto rp = std::make_shared<const esn::Reservoir>(base_.with_scaling(spectral_radius, leak_rate, input_scaling));
+  const esn::Reservoir& r = *rp;
   timings_.rescale = seconds_since(t);
   t = std::chrono::steady_clock::now();
   auto points = std::make_shared<MapPoints>(esn_map_points(*corpus_, r, options_.map_sentences, {}, stop));
@@ -62,6 +63,7 @@ std::shared_ptr<MapSession> Explorer::update(double spectral_radius, double leak
   s->model = ModelKind::esn;
   s->trained = false;
   s->corpus = corpus_;
+  s->reservoir = rp;
   s->unit_order.resize(static_cast<size_t>(points->units()));
   std::iota(s->unit_order.begin(), s->unit_order.end(), 0);
   s->points = std::move(points);

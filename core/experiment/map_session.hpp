@@ -12,6 +12,15 @@
 #include "core/experiment/rssviz_map.hpp"
 #include "core/metrics/metrics.hpp"
 
+namespace rssviz::esn {
+class Reservoir;
+}
+namespace rssviz::lstm {
+template <class T>
+class BasicLstm;
+using Lstm = BasicLstm<double>;
+}  // namespace rssviz::lstm
+
 namespace rssviz::experiment {
 
 enum class ModelKind { esn, lstm };
@@ -25,6 +34,8 @@ struct LearningStage {
   Eigen::MatrixXf outputs;                  // readout at every point of this stage: points x outputs
   std::vector<int> codes;                   // per-point error code at this stage
   metrics::Scores scores;                   // test-set scores of this stage's model
+  Eigen::MatrixXd readout;                  // this stage's readout (ESN: Wout after k sentences; LSTM: W_y); empty: none kept
+  std::shared_ptr<const lstm::Lstm> lstm;   // LSTM: the network after this epoch (the analyses rerun it); null for the ESN
 };
 
 // Errors against training progress (ESN: sentences; LSTM: epochs, with the loss).
@@ -47,6 +58,11 @@ struct MapSession {
   Eigen::MatrixXd readout;                      // Wout: outputs x state width, empty when untrained
   std::vector<int> unit_order;                  // units by decreasing readout importance (index order when untrained)
   std::vector<LearningStage> stages;            // learning-stage frames, oldest first
+  // The model itself, so the analyses (experiment/unit_analysis.hpp) can run any test
+  // sentence, not only the map's: the reservoir (ESN, trained or explored) or the final
+  // network (LSTM). Null in sessions built without it (then only the map's sentences).
+  std::shared_ptr<const esn::Reservoir> reservoir;
+  std::shared_ptr<const lstm::Lstm> lstm;
   TrainingCurve curve;
   std::string description;                      // one line for the status bar and window title
   double seconds = 0.0;                         // wall time the session took to build

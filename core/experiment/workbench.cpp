@@ -155,7 +155,8 @@ std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& o, const 
   auto corpus = std::make_shared<const corpus::Corpus>(corpus::make_corpus(co));
   const auto& g = corpus->grammar;
   report(progress, 1, kSteps);
-  const esn::Reservoir reservoir(o.reservoir, g.vocabulary_size());
+  const auto reservoir_ptr = std::make_shared<const esn::Reservoir>(o.reservoir, g.vocabulary_size());
+  const esn::Reservoir& reservoir = *reservoir_ptr;
   check(stop);
   // Train and test END states in one harvest: they share clause beginnings, so the
   // prefix trie computes each shared prefix once.
@@ -195,6 +196,7 @@ std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& o, const 
     st.label = "after " + std::to_string(ks[i]) + (ks[i] == 1 ? " sentence" : " sentences");
     st.x = ks[i];
     st.outputs = esn::predict(ws[i], units_t).cast<float>();
+    st.readout = ws[i];
     st.codes = point_error_codes(g, corpus->test, *points, st.outputs);
     st.scores = metrics::evaluate(g, corpus->test, esn::predict(ws[i], test_x));
     s->curve.x.push_back(ks[i]);
@@ -205,6 +207,7 @@ std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& o, const 
   report(progress, 6, kSteps);
   s->unit_order = analysis::rank_units_by_readout(wout, 1);
   s->readout = std::move(wout);
+  s->reservoir = reservoir_ptr;
   s->points = std::move(points);
   const auto& r = o.reservoir;
   s->description = "ESN " + std::to_string(r.units) + " units, spectral radius " + format_number(r.spectral_radius) +
@@ -270,6 +273,8 @@ void LstmSessionBuilder::map_frame(const StopFlag* stop) {
   st.outputs = points->outputs;
   st.codes = points->error_code;
   st.scores = lstm::evaluate(model, g, corpus_->test);
+  st.readout = model.params().Wy();
+  st.lstm = std::make_shared<const lstm::Lstm>(model);
   st.points = std::move(points);
   frames_.push_back(std::move(st));
 }
@@ -316,6 +321,7 @@ std::shared_ptr<MapSession> LstmSessionBuilder::session() const {
   s->scores = metrics::evaluate(g, corpus_->test, out);
   s->results = metrics::evaluate_each(g, corpus_->test, out);
   s->readout = trainer_->model().params().Wy();
+  s->lstm = std::make_shared<const lstm::Lstm>(trainer_->model());
   s->unit_order = analysis::rank_units_by_readout(s->readout, 0);
   s->stages = frames_;
   s->curve = curve_;

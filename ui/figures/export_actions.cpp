@@ -30,9 +30,13 @@ QWidget* FigureExporter::widgetOf(View v) const {
     case View::map: return map_;
     case View::heatmap: return heatmap_;
     case View::training: return training_;
+    default: break;
   }
+  if (QWidget* w = extra_.value(static_cast<int>(v), nullptr)) return w;
   return map_;
 }
+
+void FigureExporter::setViewWidget(View v, QWidget* w) { extra_.insert(static_cast<int>(v), w); }
 
 FigureOptions FigureExporter::windowOptions(View v) const {
   FigureOptions o;
@@ -141,7 +145,9 @@ ExportDialog::ExportDialog(FigureExporter* exporter, View initial, QWidget* pare
   auto* form = new QFormLayout(this);
   view_ = new QComboBox;
   view_->setObjectName("exportView");
-  view_->addItems({tr("RSSviz map"), tr("Unit heatmap"), tr("Training curves")});
+  view_->addItems({tr("RSSviz map"), tr("Unit heatmap"), tr("Training curves"), tr("Readout weights (winglet)"),
+                   tr("Polyvalent units"), tr("Unit activity"), tr("Word influence"), tr("LSTM cell / hidden states"),
+                   tr("Output activations")});
   view_->setCurrentIndex(static_cast<int>(initial));
   width_ = new QSpinBox;
   height_ = new QSpinBox;

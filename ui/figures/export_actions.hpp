@@ -4,6 +4,7 @@
 // window shows (the map's zoom included) at the size asked.
 #pragma once
 #include <QDialog>
+#include <QHash>
 #include <QObject>
 
 #include "ui/figures/figure.hpp"
@@ -26,6 +27,8 @@ class FigureExporter : public QObject {
   // Figure options matching what the window shows for `v` (its size x 2 at scale 2,
   // the map's current axes).
   FigureOptions windowOptions(View v) const;
+  // The on-screen widget of an analysis view (for its size), registered by the window.
+  void setViewWidget(View v, QWidget* w);
   // Writes view v to `path` (format from the extension); reports through the signals.
   bool exportTo(View v, const QString& path, const FigureOptions& o);
   void copy(View v);
@@ -51,6 +54,7 @@ class FigureExporter : public QObject {
   QWidget* heatmap_;
   QWidget* training_;
   QWidget* parent_;
+  QHash<int, QWidget*> extra_;
 };
 
 class ExportDialog : public QDialog {

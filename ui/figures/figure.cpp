@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <qcustomplot.h>
 
+#include "ui/analysis_views.hpp"
 #include "ui/heatmap_view.hpp"
 #include "ui/map_view.hpp"
 #include "ui/training_view.hpp"
@@ -32,14 +33,32 @@ QString viewName(View v) {
     case View::map: return "map";
     case View::heatmap: return "heatmap";
     case View::training: return "training";
+    case View::winglet: return "winglet";
+    case View::polyvalent: return "polyvalent";
+    case View::activity: return "activity";
+    case View::influence: return "influence";
+    case View::cells: return "cells";
+    case View::outputs: return "outputs";
   }
   return {};
 }
 
+namespace {
+constexpr View kViews[] = {View::map,        View::heatmap,  View::training,  View::winglet, View::polyvalent,
+                           View::activity,   View::influence, View::cells,    View::outputs};
+}
+
+QStringList viewNames() {
+  QStringList names;
+  for (View v : kViews) names << viewName(v);
+  return names;
+}
+
 View viewFromName(const QString& name) {
-  for (View v : {View::map, View::heatmap, View::training})
+  for (View v : kViews)
     if (viewName(v) == name) return v;
-  throw std::invalid_argument(QString("--view \"%1\" is not one of map, heatmap, training").arg(name).toStdString());
+  throw std::invalid_argument(
+      QString("--view \"%1\" is not one of %2").arg(name, viewNames().join(", ")).toStdString());
 }
 
 QString formatName(Format f) {
@@ -92,7 +111,14 @@ Figure::Figure(View view, const FigureOptions& options) : view_(view), ws_(std::
       training_ = new TrainingView(ws_.get());
       widget_.reset(training_);
       break;
+    case View::winglet: analysis_ = new WingletView(ws_.get()); break;
+    case View::polyvalent: analysis_ = new PolyvalentView(ws_.get()); break;
+    case View::activity: analysis_ = new ActivityView(ws_.get()); break;
+    case View::influence: analysis_ = new InfluenceView(ws_.get()); break;
+    case View::cells: analysis_ = new CellsView(ws_.get()); break;
+    case View::outputs: analysis_ = new OutputsView(ws_.get()); break;
   }
+  if (analysis_) widget_.reset(analysis_);
   widget_->setAttribute(Qt::WA_DontShowOnScreen);
 }
 
@@ -108,11 +134,16 @@ void Figure::copyState(const Workspace& from) {
   ws_->setSession(from.session());
   ws_->setStage(from.stage());
   ws_->select(from.selected());
+  ws_->setAnalysis(from.analysis());
+  ws_->setHighlightedUnit(from.highlightedUnit());
+  ws_->setMarkedWord(from.markedWord());
+  ws_->setHoveredStep(from.hoveredStep());
 }
 
 QCustomPlot* Figure::plot() const {
   if (map_) return map_;
   if (heatmap_) return heatmap_->plot();
+  if (analysis_) return analysis_;
   return training_;
 }
 
@@ -126,9 +157,14 @@ void Figure::refreshView() {
       map_->yAxis->setRange(r.top(), r.bottom());
     }
   } else if (heatmap_) {
-    heatmap_->setOrder(options_.heatmap_by_importance);
+    heatmap_->setOrder(options_.heatmap_polyvalent ? HeatmapView::Order::polyvalent
+                       : options_.heatmap_by_importance ? HeatmapView::Order::importance
+                                                        : HeatmapView::Order::index);
+    heatmap_->setVariation(options_.heatmap_variation);
     heatmap_->setUnitCount(options_.heatmap_units);
     heatmap_->refresh();
+  } else if (analysis_) {
+    analysis_->refresh();
   } else {
     training_->refresh();
   }

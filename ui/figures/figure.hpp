@@ -27,13 +27,17 @@ namespace rssviz::ui {
 class MapView;
 class HeatmapView;
 class TrainingView;
+class AnalysisPlot;
 }  // namespace rssviz::ui
 
 namespace rssviz::ui::figures {
 
-enum class View { map, heatmap, training };
-QString viewName(View v);                  // "map", "heatmap", "training"
+// The unit-analysis views (ui/analysis_views.hpp) follow the figure's workspace: its
+// session, stage, selected sentence and AnalysisSettings.
+enum class View { map, heatmap, training, winglet, polyvalent, activity, influence, cells, outputs };
+QString viewName(View v);                  // "map", "heatmap", "training", "winglet", ..., "outputs"
 View viewFromName(const QString& name);    // std::invalid_argument listing the names
+QStringList viewNames();                   // every name, in enum order
 
 enum class Format { png, svg, pdf };
 QString formatName(Format f);
@@ -49,6 +53,8 @@ struct FigureOptions {
   bool mark_ends = true;    // map: outline the END states
   int heatmap_units = 60;   // heatmap: units shown (the first in the order), 5..3000
   bool heatmap_by_importance = true;  // heatmap: order by readout importance, else by index
+  bool heatmap_polyvalent = false;    // heatmap: show the polyvalent units only (overrides the order above)
+  bool heatmap_variation = false;     // heatmap: |x(t) - x(t-1)| instead of x(t)
   std::optional<QRectF> map_range;    // map: the axes' ranges (x, y, width, height); none = fit the points
 };
 // Throws std::invalid_argument naming the bad field and its range.
@@ -82,6 +88,7 @@ class Figure {
   MapView* mapView() const { return map_; }
   HeatmapView* heatmapView() const { return heatmap_; }
   TrainingView* trainingView() const { return training_; }
+  AnalysisPlot* analysisView() const { return analysis_; }
 
  private:
   void paint(QPainter* painter, bool vector);
@@ -93,6 +100,7 @@ class Figure {
   MapView* map_ = nullptr;
   HeatmapView* heatmap_ = nullptr;
   TrainingView* training_ = nullptr;
+  AnalysisPlot* analysis_ = nullptr;
   std::unique_ptr<QWidget> widget_;
 };
 

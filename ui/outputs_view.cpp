@@ -128,8 +128,12 @@ bool OutputsView::rebuild(QString* why) {
   const QString scale_name = QString::fromStdString(analysis::to_string(scale));
   for (size_t p = 0; p < panels.size(); ++p) {
     const auto& pn = panels[p];
+    // Each cell: the panel and, beside it, its legend (inside the panel it covered the
+    // curves and the title).
+    auto* cell = new QCPLayoutGrid;
+    grid->addElement(pn.slot, static_cast<int>(pn.group), cell);
     auto* r = new QCPAxisRect(this);
-    grid->addElement(pn.slot, static_cast<int>(pn.group), r);
+    cell->addElement(0, 0, r);
     r->setMarginGroup(QCP::msLeft, group);
     rects_ << r;
     auto* x = r->axis(QCPAxis::atBottom);
@@ -156,14 +160,25 @@ bool OutputsView::rebuild(QString* why) {
       th->point2->setCoords(1, pn.threshold);
       th->setPen(QPen(QColor(80, 80, 80), 1, Qt::DashLine));
     }
-    // The concepts' names in their colours: a compact legend.
+    // The concepts' names in their colours: a compact legend right of the panel.
     auto* lg = new QCPLegend;
-    r->insetLayout()->addElement(lg, Qt::AlignTop | Qt::AlignLeft);
+    auto* side = new QCPLayoutGrid;  // the legend at the top, a spacer under it
+    cell->addElement(0, 1, side);
+    cell->setColumnStretchFactor(1, 0.001);  // as narrow as its entries
+    side->addElement(0, 0, lg);
+    side->addElement(1, 0, new QCPLayoutElement(this));
+    side->setRowStretchFactors({0.001, 1.0});
+    lg->setLayer(QLatin1String("legend"));
     lg->setFont(QFont(font().family(), 6));
-    lg->setBrush(QColor(255, 255, 255, 200));
-    lg->setRowSpacing(-3);
+    lg->setBorderPen(Qt::NoPen);
+    lg->setBrush(Qt::NoBrush);
+    lg->setIconSize(10, 6);
+    lg->setRowSpacing(-2);
+    lg->setMargins(QMargins(2, 0, 0, 0));
     for (int j = 0; j < r->plottables().size(); ++j) lg->addItem(new QCPPlottableLegendItem(lg, r->plottables()[j]));
     setWordTicks(x, *rec);
+    // A third of the width each: a long sentence's words only fit upright.
+    if (steps_ > 9) x->setTickLabelRotation(90);
     x->setTickLabels(pn.slot == 1);
     x->setRange(-0.3, steps_ - 0.7);
     if (scale == analysis::OutputScale::kRaw) {
@@ -172,14 +187,16 @@ bool OutputsView::rebuild(QString* why) {
     } else {
       y->setRange(-0.02, 1.02);
     }
-    auto* title = new QCPItemText(this);
-    title->setClipAxisRect(r);
-    title->position->setAxisRect(r);
-    title->position->setType(QCPItemPosition::ptAxisRectRatio);
-    title->position->setCoords(0.98, 0.03);
-    title->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
-    title->setFont(QFont(font().family(), 7, QFont::Bold));
-    title->setText(QString::fromStdString(pn.title()));
+    // The panel's title above it (the top axis's label), clear of the curves.
+    auto* top = r->axis(QCPAxis::atTop);
+    top->setVisible(true);
+    top->setTicks(false);
+    top->setTickLabels(false);
+    top->setBasePen(Qt::NoPen);
+    top->grid()->setVisible(false);
+    top->setLabelPadding(1);
+    top->setLabelFont(QFont(font().family(), 7, QFont::Bold));
+    top->setLabel(QString::fromStdString(pn.title()));
     if (pn.group == analysis::AttributeGroup::kObject) y->setLabel(scale_name);
   }
   // Final outputs (after END) per concept, both slots side by side.

@@ -114,15 +114,18 @@ InfluenceView::InfluenceView(Workspace* ws, QWidget* parent) : AnalysisPlot(ws, 
   setObjectName("influencePlot");
   setToolTip(tr("Word influence: the summed variation of the chosen units at each transition, credited to the word "
                 "read there; mean and standard deviation per word over the chosen test sentences (BEGIN excluded). "
-                "Structure words in blue, content words in orange. Click a bar to mark that word's states on the map"));
+                "Structure words in blue, content words in orange. Click a bar to mark that word's states on the map; "
+                "hovering a point on the map outlines the bar of the word read to reach it"));
   connect(ws_, &Workspace::linkChanged, this, [this] {
-    if (marked_ != ws_->markedWord()) markDirty();
+    if (marked_ != ws_->markedWord() || hovered_ != ws_->hoveredWord()) markDirty();
   });
 }
 
 bool InfluenceView::rebuild(QString* why) {
   words_.clear();
   marked_ = ws_->markedWord();
+  hovered_ = ws_->hoveredWord();
+  hovered_bar_ = -1;
   const auto& s = *ws_->session();
   const auto units = unitSet(*ws_, why);
   if (units.empty()) return false;
@@ -177,6 +180,16 @@ bool InfluenceView::rebuild(QString* why) {
     devs << d;
     top = std::max(top, m + d);
     ticks->addTick(i, wordName(w));
+  }
+  // The map's hovered point: its word's bar outlined.
+  for (int i = 0; i < static_cast<int>(words_.size()); ++i)
+    if (words_[static_cast<size_t>(i)] == hovered_) hovered_bar_ = i;
+  if (hovered_bar_ >= 0) {
+    auto* outline = new QCPBars(x, y);
+    outline->setBrush(Qt::NoBrush);
+    outline->setPen(QPen(Qt::black, 2.0));
+    outline->setWidth(0.9);
+    outline->addData(hovered_bar_, influence_.mean[static_cast<size_t>(hovered_)]);
   }
   // Error bars hang on a data plottable with the keys: an invisible graph of the means.
   auto* carrier = new QCPGraph(x, y);

@@ -111,13 +111,14 @@ class InfluenceView : public AnalysisPlot {
   const analysis::WordInfluence& influence() const { return influence_; }
   const std::vector<int>& words() const { return words_; }  // the bars' words, left to right
   void pickBar(int i);  // as a click on bar i: marks the word on the map (again: unmarks)
+  int hoveredBar() const { return hovered_bar_; }  // bar outlined for the map's hovered word, or -1
  protected:
   bool rebuild(QString* why) override;
   void mousePressEvent(QMouseEvent* e) override;
  private:
   analysis::WordInfluence influence_;
   std::vector<int> words_;
-  int marked_ = -1;
+  int marked_ = -1, hovered_ = -1, hovered_bar_ = -1;
   // Cache: the influence is recomputed only when the session, stage or settings change.
   const experiment::MapSession* cached_session_ = nullptr;
   int cached_stage_ = -2;

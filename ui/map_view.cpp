@@ -437,7 +437,14 @@ void MapView::mouseMoveEvent(QMouseEvent* e) {
     QToolTip::showText(e->globalPosition().toPoint(), describePoint(p), this);
   else
     QToolTip::hideText();
+  hoverPoint(p);
+}
+
+void MapView::hoverPoint(int p) {
+  hover_ = p;
   ws_->setHoveredStep(stepOfPoint(p));
+  const auto* pts = ws_->points();
+  ws_->setHoveredWord(pts && p >= 0 && p < pts->size() ? pts->word[static_cast<size_t>(p)] : -1);
 }
 
 int MapView::stepOfPoint(int p) const {

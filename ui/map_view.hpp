@@ -80,6 +80,9 @@ class MapView : public QCustomPlot {
   int hoveredPoint() const { return hovered_point_; }
   // Row of the selected sentence's trajectory at point p (its first occurrence), or -1.
   int stepOfPoint(int p) const;
+  // As the mouse coming over point p (-1: off every point): the hovered step and word of
+  // the workspace follow.
+  void hoverPoint(int p);
 
  protected:
   void mouseMoveEvent(QMouseEvent* e) override;

@@ -21,6 +21,7 @@ void Workspace::setSession(std::shared_ptr<const Session> s) {
   if (session_ && session_->corpus && analysis_.output >= session_->corpus->grammar.output_size()) analysis_.output = 0;
   if (session_ && session_->corpus && analysis_.units.output >= session_->corpus->grammar.output_size()) analysis_.units.output = 0;
   hovered_step_ = -1;
+  hovered_word_ = -1;
   emit sessionChanged();
   emit stageChanged(stage_);
   emit colourChanged();
@@ -49,6 +50,12 @@ void Workspace::setHighlightedUnit(int unit) {
 void Workspace::setMarkedWord(int word) {
   if (word == marked_word_) return;
   marked_word_ = word;
+  emit linkChanged();
+}
+
+void Workspace::setHoveredWord(int word) {
+  if (word == hovered_word_) return;
+  hovered_word_ = word;
   emit linkChanged();
 }
 

@@ -58,6 +58,10 @@ class Workspace : public QObject {
   void setMarkedWord(int word);
   int hoveredStep() const { return hovered_step_; }
   void setHoveredStep(int row);
+  // The word read to reach the map point under the mouse (-1: none): the influence chart
+  // outlines its bar (the other way of the word link).
+  int hoveredWord() const { return hovered_word_; }
+  void setHoveredWord(int word);
 
   // What the map and heatmap draw at the current stage.
   const experiment::MapPoints* points() const;
@@ -81,7 +85,7 @@ class Workspace : public QObject {
   ColourMode mode_ = ColourMode::clausePart;
   int param_ = 0;
   AnalysisSettings analysis_;
-  int highlighted_unit_ = -1, marked_word_ = -1, hovered_step_ = -1;
+  int highlighted_unit_ = -1, marked_word_ = -1, hovered_step_ = -1, hovered_word_ = -1;
 };
 
 }  // namespace rssviz::ui

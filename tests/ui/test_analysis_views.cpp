@@ -202,6 +202,23 @@ TEST(AnalysisViews, LinksPickAUnitMarkAWordAndRingAHoveredStep) {
   const auto& traj = esnS()->points->point_of[static_cast<size_t>(ms)];
   while (std::find(traj.begin(), traj.end(), off) != traj.end()) ++off;
   EXPECT_EQ(map.stepOfPoint(off), -1);
+  // The word link the other way: the point under the mouse outlines its word's bar.
+  int content_point = -1;
+  for (int p = 0; p < esnS()->points->size() && content_point < 0; ++p)
+    if (std::find(infl.words().begin(), infl.words().end(), esnS()->points->word[static_cast<size_t>(p)]) !=
+        infl.words().end())
+      content_point = p;
+  ASSERT_GE(content_point, 0);
+  map.hoverPoint(content_point);
+  const int hw = esnS()->points->word[static_cast<size_t>(content_point)];
+  EXPECT_EQ(ws.hoveredWord(), hw);
+  infl.refresh();
+  ASSERT_GE(infl.hoveredBar(), 0);
+  EXPECT_EQ(infl.words()[static_cast<size_t>(infl.hoveredBar())], hw);
+  map.hoverPoint(-1);  // off the points: nothing outlined
+  EXPECT_EQ(ws.hoveredWord(), -1);
+  infl.refresh();
+  EXPECT_EQ(infl.hoveredBar(), -1);
   ws.select(700);  // a new sentence clears the hovered step
   EXPECT_EQ(ws.hoveredStep(), -1);
 }

@@ -18,10 +18,21 @@ ModelRegistrar::ModelRegistrar(ModelCommand command) { model_registry().push_bac
 
 namespace {
 
-const ModelCommand& find_model(const std::string& name) {
+const ModelCommand* lookup_model(const std::string& name) {
   for (const auto& m : model_registry())
-    if (m.name == name) return m;
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+const ModelCommand& find_model(const std::string& name) {
+  if (const auto* m = lookup_model(name)) return *m;
   throw UsageError("unknown model \"" + name + "\"");
+}
+
+std::string known_models() {
+  std::string names;
+  for (const auto& m : model_registry()) names += (names.empty() ? "" : ", ") + m.name;
+  return names;
 }
 
 void add_json(CLI::App* cmd, TrainArgs& a) {
@@ -50,13 +61,11 @@ void add(CLI::App& app) {
   add_json(eval, *e);
   eval->callback([e] {
     e->model.model = rssviz::io::peek_model_type(e->model_file);
-    std::string known;
-    for (const auto& m : model_registry()) {
-      if (m.name == e->model.model) return m.evaluate(*e);
-      known += (known.empty() ? "" : ", ") + m.name;
-    }
-    throw std::runtime_error(e->model_file + ": not a model this build reads: \"" + e->model.model + "\" (it reads " +
-                             known + ")");
+    const auto* m = lookup_model(e->model.model);
+    if (!m)
+      throw std::runtime_error(e->model_file + ": not a model this build reads: \"" + e->model.model + "\" (it reads " +
+                               known_models() + ")");
+    m->evaluate(*e);
   });
 }
 

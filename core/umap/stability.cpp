@@ -62,7 +62,9 @@ double trustworthiness(const Eigen::MatrixXf& X, const Eigen::MatrixXf& Y, int k
   const KnnGraph emb = exact_knn(Y, k + 1, Metric::euclidean, stop);
   // Ranks only: the exact power-of-two scaling of umap.hpp keeps extreme inputs' squared
   // distances finite and non-zero, as for the map itself.
-  const Eigen::MatrixXf Xs = scaled(X, input_scale_exponent(X));
+  const int exponent = input_scale_exponent(X);
+  const Eigen::MatrixXf rescaled = exponent != 0 ? scaled(X, exponent) : Eigen::MatrixXf();
+  const Eigen::MatrixXf& Xs = exponent != 0 ? rescaled : X;  // no copy for the usual inputs
   Eigen::MatrixXf P = Xs;
   const Eigen::RowVectorXf mean = P.colwise().mean();
   P.rowwise() -= mean;

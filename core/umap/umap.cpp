@@ -218,7 +218,8 @@ Eigen::MatrixXf Umap::transform(const Eigen::MatrixXf& Xnew) const {
     for (Eigen::Index i = 0; i < Xnew.rows(); ++i)
       if (!Xnew.row(i).allFinite())
         throw std::invalid_argument("umap transform: new point " + std::to_string(i) + " contains NaN or infinity");
-  const KnnGraph q = exact_knn_query(data_, scaled(Xnew, scale_exponent_), k, opt_.metric, stop_);
+  const KnnGraph q = scale_exponent_ == 0 ? exact_knn_query(data_, Xnew, k, opt_.metric, stop_)
+                                          : exact_knn_query(data_, scaled(Xnew, scale_exponent_), k, opt_.metric, stop_);
   const SmoothKnn s = smooth_knn_dist(q, std::max(0.0f, opt_.local_connectivity - 1.0f), false);
   std::vector<Eigen::Triplet<float, int>> t;
   t.reserve(q.index.size());

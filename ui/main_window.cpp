@@ -416,6 +416,10 @@ void MainWindow::train() {
   if (esn && map_->scatter()->points().isEmpty()) map_->setPlaceholder(tr("Training the ESN…"));
   recipes_->train(s, [this, esn](std::shared_ptr<const MapSession> r) {
     showSession(r);
+    if (!r->diagnostic.empty()) {  // diverged: the last finite model is shown, and why it stopped
+      jobFailed(esn ? tr("Training the ESN") : tr("Training the LSTM"), QString::fromStdString(r->diagnostic));
+      return;
+    }
     message_->setText((esn ? tr("ESN trained and mapped in %1 s: valid error %2 %, exact error %3 %")
                            : tr("LSTM trained in %1 s: valid error %2 %, exact error %3 %"))
                           .arg(r->seconds, 0, 'f', esn ? 2 : 1)

@@ -5,6 +5,8 @@
 #include <QSlider>
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace rssviz::ui {
 
@@ -13,7 +15,10 @@ constexpr int kSteps = 1000;
 }
 
 ParamSlider::ParamSlider(double lo, double hi, double value, bool logarithmic, int decimals, QWidget* parent)
-    : QWidget(parent), lo_(lo), hi_(hi), value_(std::clamp(value, lo, hi)), log_(logarithmic) {
+    : QWidget(parent), lo_(lo), hi_(hi), value_(std::isnan(value) ? lo : std::clamp(value, lo, hi)), log_(logarithmic) {
+  if (!(std::isfinite(lo) && std::isfinite(hi) && lo < hi && (!logarithmic || lo > 0)))
+    throw std::invalid_argument("ParamSlider: the range [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                                "] is not a finite, increasing range" + (logarithmic ? " of positive values" : ""));
   auto* lay = new QHBoxLayout(this);
   lay->setContentsMargins(0, 0, 0, 0);
   slider_ = new QSlider(Qt::Horizontal);
@@ -56,9 +61,10 @@ double ParamSlider::fromSlider(int s) const {
   return std::clamp(std::round(v * scale) / scale, lo_, hi_);
 }
 
-void ParamSlider::setValue(double v) {
+bool ParamSlider::setValue(double v) {
+  if (std::isnan(v)) return false;  // std::clamp would let it through
   v = std::clamp(v, lo_, hi_);
-  if (v == value_) return;
+  if (v == value_) return true;
   value_ = v;
   slider_->blockSignals(true);
   slider_->setValue(toSlider(v));
@@ -67,6 +73,7 @@ void ParamSlider::setValue(double v) {
   field_->setValue(v);
   field_->blockSignals(false);
   emit valueChanged(v);
+  return true;
 }
 
 }  // namespace rssviz::ui

@@ -13,7 +13,9 @@ class ParamSlider : public QWidget {
  public:
   ParamSlider(double lo, double hi, double value, bool logarithmic, int decimals, QWidget* parent = nullptr);
   double value() const { return value_; }
-  void setValue(double v);  // emits valueChanged when it changes
+  // Clamps v to [minimum, maximum] and emits valueChanged when it changes; a NaN is
+  // refused (returns false, the value stays). Infinities clamp to the ends.
+  bool setValue(double v);
   void setToolTips(const QString& tip);
   QSlider* slider() const { return slider_; }
   QDoubleSpinBox* field() const { return field_; }

@@ -29,11 +29,11 @@ std::shared_ptr<ex::MapSession> build(const StatesArgs& a) {
   }
   auto o = app::lstm_session_options(a.model);
   o.map_sentences = a.sentences;
-  return ex::build_lstm_session(o, nullptr, [](long long done, long long total) {
+  return app::checked(ex::build_lstm_session(o, nullptr, [](long long done, long long total) {
     std::printf(done == 0 ? "initial weights mapped\n" : "epoch %lld/%lld trained and mapped\n", done, total);
     std::fflush(stdout);
     return true;
-  });
+  }));
 }
 
 void run(const StatesArgs& a) {

@@ -1,6 +1,7 @@
 // rssviz-cli train --model lstm / evaluate of an LSTM model file.
 #include <cstdio>
 #include <iostream>
+#include <stdexcept>
 
 #include "app/cli/train.hpp"
 #include "core/experiment/lstm_protocol.hpp"
@@ -24,12 +25,14 @@ void train(const TrainArgs& t) {
                 t.model.objects, static_cast<unsigned long long>(t.model.seed), a.hidden, a.epochs, a.batch_size,
                 a.learning_rate);
   const auto res = experiment::run_lstm_protocol(o, nullptr, [json](const lstm::EpochReport& r) {
-    if (json) return;
+    if (json || r.diverged) return;
     std::printf("epoch %3d  loss %.5f  validation: MSE %.5f, valid error %5.2f %%, exact error %5.2f %%  (%.3f s)\n",
                 r.epoch, r.train_loss, r.validation_mse, 100 * r.validation_valid_error,
                 100 * r.validation_exact_error, r.seconds);
     std::fflush(stdout);
   });
+  // A run-away model is no result: no scores, no file, exit code 1.
+  if (!res.diagnostic.empty()) throw std::runtime_error(res.diagnostic);
   // The results first: a save that still fails (disk full) loses the file, not them.
   if (json) {
     std::cout << experiment::lstm_result_json(o, res).dump() << std::endl;

@@ -42,7 +42,7 @@ void add_common(CLI::App* cmd, um::UmapOptions& o) {
       ->check(CLI::Range(2, 1000))
       ->default_val(15);
   cmd->add_option("--min-dist", o.min_dist, "min_dist: how tightly points pack (0..1 with spread 1)")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(app::finite_range(0.0, 1.0))
       ->default_val(0.1);
   cmd->add_option("--epochs", o.n_epochs, "n_epochs; 0 = 500 up to 10 000 points, 200 above")
       ->check(CLI::Range(0, 100000))

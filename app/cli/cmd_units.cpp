@@ -35,7 +35,7 @@ std::shared_ptr<ex::MapSession> build(const UnitsArgs& a) {
   auto o = app::lstm_session_options(a.model);
   o.map_sentences = 20;
   o.map_every_epoch = false;
-  return ex::build_lstm_session(o);
+  return app::checked(ex::build_lstm_session(o));
 }
 
 void print_influence(const char* name, const ex::MapSession& s, const std::vector<int>& units,

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 
@@ -22,7 +24,26 @@ std::string check_seed(std::string& s) {
   return {};
 }
 
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 }  // namespace
+
+CLI::Validator finite_range(double lo, double hi) {
+  const std::string range = "[" + number_text(lo) + ", " + number_text(hi) + "]";
+  return CLI::Validator(
+      [lo, hi, range](std::string& s) -> std::string {
+        double v = 0.0;
+        if (!CLI::detail::lexical_cast(s, v)) return "\"" + s + "\" is not a number in " + range;
+        if (!std::isfinite(v)) return s + " is not a finite number in " + range;
+        if (v < lo || v > hi) return s + " is out of range " + range;
+        return {};
+      },
+      "FLOAT in " + range);
+}
 
 [[noreturn]] void rethrow_as_flag(const std::invalid_argument& e) {
   // Core fields whose flag is not the field name with dashes.
@@ -94,10 +115,10 @@ ModelOptionSet add_model_settings(CLI::App* cmd, ModelArgs& a) {
           ->check(CLI::Range(1, 1000))
           ->default_val(2),
       cmd->add_option("--learning-rate", a.learning_rate, "LSTM: Adam learning rate (paper: 1e-3)")
-          ->check(CLI::Range(1e-12, 10.0))
+          ->check(finite_range(1e-12, 10.0))
           ->default_val(1e-3),
       cmd->add_option("--clip", a.clip, "LSTM: clip the batch gradient to this L2 norm, 0 = off (paper: off)")
-          ->check(CLI::Range(0.0, 1e12))
+          ->check(finite_range(0.0, 1e12))
           ->default_val(0.0),
       cmd->add_flag("--shuffle", a.shuffle, "LSTM: reshuffle the training set every epoch (paper: off)"),
   };
@@ -141,6 +162,11 @@ void ModelOptionSet::validate(bool esn, bool lstm) const {
   } catch (const std::invalid_argument& e) {
     rethrow_as_flag(e);
   }
+}
+
+std::shared_ptr<experiment::MapSession> checked(std::shared_ptr<experiment::MapSession> s) {
+  if (s && !s->diagnostic.empty()) throw std::runtime_error(s->diagnostic);
+  return s;
 }
 
 experiment::EsnExperimentOptions esn_experiment_options(const ModelArgs& a) {

@@ -70,6 +70,12 @@ ModelOptionSet add_model_options(CLI::App* cmd, ModelArgs& a, bool model_require
 // after add_run_options.
 ModelOptionSet add_model_settings(CLI::App* cmd, ModelArgs& a);
 
+// A CLI11 check for a floating-point option: a finite number in [lo, hi]. (CLI::Range
+// lets NaN through, since every comparison with NaN is false, and says "not in range"
+// for text that is not a number.) Messages: "nan is not a finite number in [0.01, 100]",
+// "\"fast\" is not a number in [0.01, 100]".
+CLI::Validator finite_range(double lo, double hi);
+
 // Adds only --objects/-n, --seed/-s and --threads/-j (what `evaluate` takes). --seed
 // takes a decimal whole number 0 .. 2^64 - 1 (CLI11 alone would wrap -1 to 2^64 - 1 and
 // read 010 as octal).
@@ -84,6 +90,11 @@ experiment::LstmProtocolOptions lstm_protocol_options(const ModelArgs& a);    //
 // (200 sentences, paper_map_umap() with `threads`).
 experiment::EsnSessionOptions esn_session_options(const ModelArgs& a);
 experiment::LstmSessionOptions lstm_session_options(const ModelArgs& a);
+
+// Returns `s` unless its training diverged (MapSession::diagnostic): then throws
+// std::runtime_error with the diagnostic (exit code 1), since the figures and tables of
+// a run-away model would mean nothing.
+std::shared_ptr<experiment::MapSession> checked(std::shared_ptr<experiment::MapSession> s);
 
 // Rethrows a core std::invalid_argument ("leak_rate = 0 is ...", "TrainerOptions.clip_norm
 // = ...") as a UsageError naming the command-line flag ("--leak-rate = 0 is ...",

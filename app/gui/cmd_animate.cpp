@@ -147,10 +147,10 @@ void add_animate_command(CLI::App& app) {
   cmd->add_option("--gif", a->gif, "Write an animated GIF (one palette for the whole animation)");
   cmd->add_option("--webp", a->webp, "Write an animated WebP (lossless)");
   cmd->add_option("--png-frames", a->png_frames, "Write frame-0001.png, ... into this folder (created if missing)");
-  cmd->add_option("--fps", a->fps, "Frames per second, (0, 100]")->check(CLI::Range(0.01, 100.0))->capture_default_str();
+  cmd->add_option("--fps", a->fps, "Frames per second, (0, 100]")->check(app::finite_range(0.01, 100.0))->capture_default_str();
   cmd->add_option("--loops", a->loops, "GIF/WebP loop count, 0 = forever")->check(CLI::Range(0, 65535))->capture_default_str();
   cmd->add_option("--dither", a->dither, "GIF palette dithering, 0 (none) to 1 (full)")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(app::finite_range(0.0, 1.0))
       ->capture_default_str();
   cmd->add_option("--gif-speed", a->gif_speed, "GIF palette speed, 1 to 10: 8-10 are the fastest; 1-7 also soften the dithering near edges (per-frame contrast maps) at 3-8x the time")
       ->check(CLI::Range(1, 10))

@@ -13,7 +13,7 @@ void add_figure_options(CLI::App* cmd, FigureArgs& a, const std::string& default
   cmd->add_option("--size", a.size, "Figure size WxH in pixels, each side 16..16384")->capture_default_str();
   cmd->add_option("--scale", a.scale,
                   "Layout scale: fonts and markers grow with it (0 = automatic: max(1, min(W/640, H/480)))")
-      ->check(CLI::Range(0.0, 16.0))
+      ->check(app::finite_range(0.0, 16.0))
       ->capture_default_str();
   cmd->add_flag("--no-title", a.no_title, "No title line (for papers that caption their figures)");
   cmd->add_option("--title", a.title, "Title text instead of the automatic one (model, corpus, hyperparameters)");
@@ -70,7 +70,7 @@ std::shared_ptr<const experiment::MapSession> build_session(const app::ModelArgs
   std::fprintf(stderr, "rssviz: training the LSTM (%d units, %d epochs) on n = %d, seed %llu and mapping %s…\n",
                o.model.hidden, o.trainer.epochs, o.corpus.objects, static_cast<unsigned long long>(o.corpus.seed),
                stages ? "every epoch" : "the final model");
-  return experiment::build_lstm_session(o);
+  return app::checked(experiment::build_lstm_session(o));
 }
 
 void check_output(const std::string& option, const std::string& path) {

@@ -34,6 +34,7 @@ LstmProtocolResult run_lstm_protocol(const corpus::Corpus& corpus, const LstmPro
   res.model = trainer.model();
   res.history = trainer.history();
   res.epochs = trainer.epoch();
+  res.diagnostic = trainer.diagnostic();
   res.test = lstm::evaluate(res.model, corpus.grammar, corpus.test, options.trainer.threads);
   return res;
 }

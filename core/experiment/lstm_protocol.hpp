@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 #include "core/common/progress.hpp"
@@ -30,11 +31,14 @@ struct LstmProtocolResult {
   std::vector<lstm::EpochReport> history; // one report per epoch (validation set)
   metrics::Scores test;                   // on the split's 1000 test sentences
   double train_seconds = 0.0;             // wall time of all epochs (validation passes included)
-  int epochs = 0;
+  int epochs = 0;                         // epochs trained (fewer than asked when the training diverged)
+  std::string diagnostic;                 // empty, or why the training stopped early (lstm::Trainer::diagnostic())
 };
 
-// Trains and evaluates. on_epoch (optional) sees every report as it arrives; `stop` is
-// checked between batches (throws Cancelled).
+// Trains and evaluates. on_epoch (optional) sees every report as it arrives (a diverged
+// epoch's too, with diverged = true); `stop` is checked between batches (throws
+// Cancelled). A training that diverges stops there: the result holds the last finite
+// model, its scores and the diagnostic.
 LstmProtocolResult run_lstm_protocol(const LstmProtocolOptions& options, const StopFlag* stop = nullptr,
                                      const std::function<void(const lstm::EpochReport&)>& on_epoch = {});
 // Same, on an already built corpus (its options must be options.corpus's).

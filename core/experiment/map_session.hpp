@@ -65,6 +65,8 @@ struct MapSession {
   std::shared_ptr<const lstm::Lstm> lstm;
   TrainingCurve curve;
   std::string description;                      // one line for the status bar and window title
+  std::string diagnostic;                       // expected numerical trouble met while building (a diverged
+                                                // training), shown to the user; empty when none
   double seconds = 0.0;                         // wall time the session took to build
 };
 

@@ -285,6 +285,13 @@ void LstmSessionBuilder::step(const StopFlag* stop) {
     map_frame(stop);
   } else if (!trainer_->finished()) {
     const lstm::EpochReport r = trainer_->run_epoch(stop);
+    if (r.diverged) {
+      // The trainer kept the last finite model, which frames_ already shows when every
+      // epoch is mapped.
+      if (!options_.map_every_epoch || frames_.empty()) map_frame(stop);
+      seconds_ += seconds_since(t0);
+      return;
+    }
     curve_.x.push_back(r.epoch);
     curve_.loss.push_back(r.train_loss);
     curve_.valid_error.push_back(r.validation_valid_error);
@@ -330,6 +337,8 @@ std::shared_ptr<MapSession> LstmSessionBuilder::session() const {
                    std::to_string(trainer_->epoch()) + "/" + std::to_string(epochs()) + ", Adam lr " +
                    format_number(t.learning_rate) + ", batch " + std::to_string(t.batch_size) + " · CSL n = " +
                    std::to_string(options_.corpus.objects) + ", seed " + std::to_string(options_.corpus.seed);
+  if (trainer_->diverged()) s->description += " · diverged";
+  s->diagnostic = trainer_->diagnostic();
   s->seconds = seconds_;
   return s;
 }

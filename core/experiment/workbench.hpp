@@ -87,6 +87,8 @@ class LstmSessionBuilder {
   explicit LstmSessionBuilder(const LstmSessionOptions& options);
   // Maps the initial network (frame 0) when not done yet, then trains one epoch and maps
   // it. Throws Cancelled when stopped (the trainer rolls back to the epoch's start).
+  // When the training diverges (lstm::BasicTrainer) the builder is finished: the last
+  // frame is the last finite model and session()->diagnostic says what happened.
   void step(const StopFlag* stop = nullptr);
   bool finished() const;
   int epoch() const;

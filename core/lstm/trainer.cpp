@@ -173,23 +173,50 @@ EpochReport BasicTrainer<T>::run_epoch(const StopFlag* stop) {
   const int B = options_.batch_size;
   double loss_sum = 0.0;
   int batches = 0;
+  const auto restore = [&] {
+    model_.params() = snapshots_.back();
+    adam_ = adam0;
+    shuffle_rng_ = rng0;
+    order_ = order0;
+  };
   for (int start = 0; start < n; start += B) {
     if (stop_requested(stop)) {
-      model_.params() = snapshots_.back();
-      adam_ = adam0;
-      shuffle_rng_ = rng0;
-      order_ = order0;
+      restore();
       throw Cancelled();
     }
     const int count = std::min(B, n - start);
-    loss_sum += static_cast<double>(batch_loss_and_gradient(model_.params(), train_tokens_, train_targets_,
-                                                            order_.data() + start, count, work_, grad_,
-                                                            options_.threads));
-    if (options_.clip_norm > 0) {
-      const double norm = static_cast<double>(grad_.flat().norm());
-      if (norm > options_.clip_norm) grad_.flat() *= static_cast<T>(options_.clip_norm / norm);
+    const double loss = static_cast<double>(batch_loss_and_gradient(model_.params(), train_tokens_, train_targets_,
+                                                                    order_.data() + start, count, work_, grad_,
+                                                                    options_.threads));
+    // A non-finite loss or gradient would poison Adam's moments and every weight.
+    const char* what = !std::isfinite(loss)           ? "the loss is not finite"
+                       : loss > kDivergedLoss         ? "the loss exceeds 1e6"
+                       : !grad_.flat().allFinite()    ? "the gradient is not finite"
+                                                      : nullptr;
+    if (!what) {
+      if (options_.clip_norm > 0) {
+        const double norm = static_cast<double>(grad_.flat().norm());
+        if (norm > options_.clip_norm) grad_.flat() *= static_cast<T>(options_.clip_norm / norm);
+      }
+      adam_.step(model_.params().flat(), grad_.flat(), options_.learning_rate);
+      if (!model_.params().flat().allFinite()) what = "a weight is not finite after the update";
     }
-    adam_.step(model_.params().flat(), grad_.flat(), options_.learning_rate);
+    if (what) {
+      restore();
+      EpochReport r;
+      r.epoch = epoch_ + 1;
+      r.train_loss = loss;
+      r.diverged = true;
+      r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      diagnostic_ = "training diverged in epoch " + std::to_string(epoch_ + 1) + " (batch " +
+                    std::to_string(start / B + 1) + " of " + std::to_string((n + B - 1) / B) + "): " + what +
+                    " (loss " + format_value(loss) + "); the model is kept as " +
+                    (epoch_ == 0 ? std::string("initialised") : "after epoch " + std::to_string(epoch_)) +
+                    ". Lower the learning rate (now " + format_value(options_.learning_rate) +
+                    ") or clip the gradient.";
+      return r;
+    }
+    loss_sum += loss;
     ++batches;
   }
   ++epoch_;

@@ -17,6 +17,7 @@
 #pragma once
 #include <Eigen/Core>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/common/progress.hpp"
@@ -88,7 +89,12 @@ struct EpochReport {
   double validation_valid_error = 0.0;  // valid error on the validation set (fraction)
   double validation_exact_error = 0.0;  // exact error on the validation set (fraction)
   double seconds = 0.0;             // wall time of the epoch's training (validation excluded)
+  bool diverged = false;            // the epoch was abandoned: see BasicTrainer::diagnostic() (not in history())
 };
+
+// The training loss above which a run counts as diverged: the targets are 0/1, so the
+// all-zero network scores at most 1 and a loss this large means the weights ran away.
+inline constexpr double kDivergedLoss = 1e6;
 
 // Step-wise trainer: the caller owns the loop.
 //
@@ -100,6 +106,13 @@ struct EpochReport {
 // restores the weights and Adam's state to the start of the epoch and throws Cancelled,
 // so the trainer stays usable and a later run_epoch() gives exactly what an
 // uninterrupted one would have.
+//
+// Divergence is data, not an exception (DESIGN.md): when a batch's loss is not finite or
+// exceeds kDivergedLoss, or a weight is not finite after an update (a learning rate far
+// too large), run_epoch() restores the start of the epoch as it does when cancelled,
+// returns a report with diverged = true, and the trainer stops: finished() turns true,
+// diverged() too, and diagnostic() says where it happened and what to change. The model
+// (and every snapshot) stays the last finite one.
 template <class T>
 class BasicTrainer {
  public:
@@ -115,7 +128,12 @@ class BasicTrainer {
 
   // One pass over the training set, then validation. May be called past options().epochs.
   EpochReport run_epoch(const StopFlag* stop = nullptr);
-  bool finished() const { return epoch_ >= options_.epochs; }
+  bool finished() const { return epoch_ >= options_.epochs || !diagnostic_.empty(); }
+  bool diverged() const { return !diagnostic_.empty(); }
+  // Empty, or one sentence: "training diverged in epoch 3 (batch 17 of 500): the loss is
+  // nan; the model is kept as after epoch 2. Lower the learning rate (10) or clip the
+  // gradient (--clip)."
+  const std::string& diagnostic() const { return diagnostic_; }
   int epoch() const { return epoch_; }  // epochs completed
   const Model& model() const { return model_; }
   const TrainerOptions& options() const { return options_; }
@@ -142,6 +160,7 @@ class BasicTrainer {
   Params grad_;
   std::vector<Params> snapshots_;
   std::vector<EpochReport> history_;
+  std::string diagnostic_;
   int epoch_ = 0;
 };
 

@@ -150,3 +150,50 @@ TEST(AppModelArgs, SeedIsDecimalAndInRange) {
     EXPECT_THROW(q.parse({"--model", "esn", "--seed", bad}), CLI::ValidationError) << bad;
   }
 }
+
+// Issue #14: NaN passed CLI::Range (every comparison with NaN is false), so --learning-rate
+// nan reached the core; every floating-point option now names its allowed range.
+TEST(AppModelArgs, NonFiniteValuesAreRefusedWithTheRange) {
+  const auto parse_error = [](const std::vector<std::string>& argv) -> std::string {
+    Parsed p;
+    try {
+      p.parse(argv);
+      p.set.check();
+    } catch (const CLI::ValidationError& e) {
+      return e.what();
+    } catch (const app::UsageError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  for (const char* v : {"nan", "NaN", "inf", "-inf"}) {
+    const std::string lr = parse_error({"--model", "lstm", "--learning-rate", v});
+    EXPECT_NE(lr.find("is not a finite number in [1e-12, 10]"), std::string::npos) << v << ": " << lr;
+    const std::string clip = parse_error({"--model", "lstm", "--clip", v});
+    EXPECT_NE(clip.find("[0, 1e+12]"), std::string::npos) << v << ": " << clip;
+    // The ESN's options are checked by the core, whose message names the flag and range.
+    const std::string sr = parse_error({"--model", "esn", "--spectral-radius", v});
+    EXPECT_EQ(sr.rfind("--spectral-radius = ", 0), 0u) << v << ": " << sr;
+    EXPECT_NE(sr.find("is out of range [0, 1e+06]"), std::string::npos) << v << ": " << sr;
+    const std::string leak = parse_error({"--model", "esn", "--leak-rate", v});
+    EXPECT_NE(leak.find("is out of range (0, 1]"), std::string::npos) << v << ": " << leak;
+  }
+  const std::string text = parse_error({"--model", "lstm", "--learning-rate", "fast"});
+  EXPECT_NE(text.find("\"fast\" is not a number in [1e-12, 10]"), std::string::npos) << text;
+  const std::string big = parse_error({"--model", "lstm", "--learning-rate", "11"});
+  EXPECT_NE(big.find("11 is out of range [1e-12, 10]"), std::string::npos) << big;
+  EXPECT_EQ(parse_error({"--model", "lstm", "--learning-rate", "0.5", "--clip", "1"}), "");
+}
+
+TEST(AppModelArgs, FiniteRangeAcceptsTheEndsAndRefusesTheRest) {
+  const auto check = [](const CLI::Validator& v, std::string s) { return v(s); };
+  const CLI::Validator v = app::finite_range(0.01, 100.0);
+  EXPECT_EQ(check(v, "0.01"), "");
+  EXPECT_EQ(check(v, "100"), "");
+  EXPECT_EQ(check(v, "4"), "");
+  EXPECT_EQ(check(v, "0.001"), "0.001 is out of range [0.01, 100]");
+  EXPECT_EQ(check(v, "nan"), "nan is not a finite number in [0.01, 100]");
+  EXPECT_EQ(check(v, "-inf"), "-inf is not a finite number in [0.01, 100]");
+  EXPECT_EQ(check(v, ""), "\"\" is not a number in [0.01, 100]");
+  EXPECT_EQ(check(v, "4 fps"), "\"4 fps\" is not a number in [0.01, 100]");
+}

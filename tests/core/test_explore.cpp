@@ -108,3 +108,45 @@ TEST(Explore, BadValuesAndCancellation) {
   stop.request();
   EXPECT_THROW(ex.update(1.1, 0.05, 1.0, nullptr, &stop), Cancelled);
 }
+
+// Issue #14: the sliders' extremes (the window's ranges: spectral radius 0.01-3, leak
+// rate 0.001-1, input scaling 0.01-5) saturate the reservoir (every tanh at +-1) or
+// nearly silence it (states ~1e-5). Either way the map must be finite, with one row per
+// point, and the first map's warm-started successor too.
+TEST(Explore, ExtremeSliderValuesGiveAFiniteMap) {
+  Explorer ex(small());
+  struct Corner {
+    double sr, lr, is;
+  };
+  std::shared_ptr<MapSession> previous;
+  for (const Corner c : {Corner{3.0, 1.0, 5.0}, Corner{0.01, 0.001, 0.01}, Corner{3.0, 0.001, 5.0},
+                         Corner{0.01, 1.0, 0.01}, Corner{3.0, 1.0, 5.0}}) {
+    const auto m = ex.update(c.sr, c.lr, c.is, previous.get());
+    ASSERT_TRUE(m->points->X.allFinite()) << c.sr << " " << c.lr << " " << c.is;
+    ASSERT_EQ(m->layout.rows(), m->points->size());
+    EXPECT_GE(m->points->size(), 20) << c.sr << " " << c.lr << " " << c.is;  // duplicates dropped, states remain
+    EXPECT_TRUE(m->layout.allFinite()) << c.sr << " " << c.lr << " " << c.is;
+    EXPECT_GT(rms_radius(m->layout), 0.0) << c.sr << " " << c.lr << " " << c.is;  // not collapsed to a point
+    EXPECT_LE(m->points->X.cwiseAbs().maxCoeff(), 1.0f);  // the leaky tanh state is bounded: it saturates, never explodes
+    previous = m;
+  }
+}
+
+// ... and a trained session at the saturating corner: a finite readout and scores.
+TEST(Explore, TrainingAtTheSaturatingCornerGivesFiniteResults) {
+  EsnSessionOptions o;
+  o.reservoir.units = 120;
+  o.reservoir.spectral_radius = 3.0;
+  o.reservoir.leak_rate = 1.0;
+  o.reservoir.input_scaling = 5.0;
+  o.reservoir.ridge = 1e-8;  // the window's smallest ridge
+  o.map_sentences = 40;
+  o.stages = {10, 1000};
+  const auto s = build_esn_session(o);
+  EXPECT_TRUE(s->readout.allFinite());
+  EXPECT_TRUE(s->layout.allFinite());
+  EXPECT_GE(s->scores.valid_error, 0.0);
+  EXPECT_LE(s->scores.valid_error, 1.0);
+  EXPECT_TRUE(std::isfinite(s->scores.rmse));
+  EXPECT_TRUE(s->diagnostic.empty());
+}

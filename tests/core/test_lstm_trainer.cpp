@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
+#include <string>
 #include <thread>
 
 #include "core/lstm/inspect.hpp"
@@ -247,6 +249,57 @@ TEST(Trainer, RejectsMismatchedModelAndBadTokens) {
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("sentence 3, token 1 = 99"), std::string::npos) << e.what();
   }
+}
+
+// Issue #14, divergence: a batch whose loss overflows to infinity (here a readout weight
+// of 1e200 from the start) stops the training with a diagnostic instead of spreading
+// NaN through Adam's moments into every weight; the model stays the last finite one.
+TEST(Trainer, InfiniteLossStopsTheTrainingWithADiagnostic) {
+  const auto c = small_corpus();
+  Lstm m(c.grammar.vocabulary_size(), c.grammar.output_size(), LstmOptions{});
+  m.params().Wy()(0, 0) = 1e200;
+  const LstmParams initial = m.params();
+  TrainerOptions o;
+  o.epochs = 3;
+  Trainer tr(c.grammar, c.train, c.validation, m, o);
+  EXPECT_FALSE(tr.diverged());
+  const EpochReport r = tr.run_epoch();
+  EXPECT_TRUE(r.diverged);
+  EXPECT_EQ(r.epoch, 1);
+  EXPECT_FALSE(std::isfinite(r.train_loss));
+  EXPECT_TRUE(tr.diverged());
+  EXPECT_TRUE(tr.finished());
+  EXPECT_EQ(tr.epoch(), 0);
+  EXPECT_TRUE(tr.history().empty());
+  EXPECT_EQ(tr.model().params().flat(), initial.flat());  // rolled back, nothing half-updated
+  EXPECT_EQ(tr.adam().steps(), 0);
+  const std::string& d = tr.diagnostic();
+  EXPECT_NE(d.find("training diverged in epoch 1 (batch 1 of 50): the loss is not finite"), std::string::npos) << d;
+  EXPECT_NE(d.find("the model is kept as initialised"), std::string::npos) << d;
+  EXPECT_NE(d.find("Lower the learning rate (now 0.001)"), std::string::npos) << d;
+}
+
+// A finite loss above kDivergedLoss (the 0/1 targets bound a sane loss by ~1) counts as
+// divergence too: a readout weight of 1e5 (what a run-away learning rate leaves) makes
+// the loss ~1e8.
+TEST(Trainer, RunawayFiniteLossCountsAsDivergence) {
+  const auto c = small_corpus();
+  Lstm runaway(c.grammar.vocabulary_size(), c.grammar.output_size(), LstmOptions{});
+  runaway.params().Wy().setConstant(1e5);
+  TrainerOptions o;
+  o.epochs = 2;
+  Trainer tr(c.grammar, c.train, c.validation, runaway, o);
+  const EpochReport r = tr.run_epoch();
+  EXPECT_TRUE(r.diverged);
+  EXPECT_TRUE(std::isfinite(r.train_loss));
+  EXPECT_GT(r.train_loss, kDivergedLoss);
+  EXPECT_NE(tr.diagnostic().find("the loss exceeds 1e6"), std::string::npos) << tr.diagnostic();
+  EXPECT_EQ(tr.model().params().flat(), runaway.params().flat());
+  // A healthy run of the same options is not flagged.
+  Trainer ok(c, LstmOptions{}, o);
+  while (!ok.finished()) EXPECT_FALSE(ok.run_epoch().diverged);
+  EXPECT_EQ(ok.epoch(), 2);
+  EXPECT_TRUE(ok.diagnostic().empty());
 }
 
 }  // namespace

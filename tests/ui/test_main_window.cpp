@@ -249,7 +249,7 @@ TEST(MainWindow, EventLoopNeverStallsWhileTrainingOrExploring) {
     w.startSession(ModelSettings{});  // the paper's 1000-unit ESN: several seconds of work
     ASSERT_TRUE(rssviz::test::waitSession(w, 120000));
     std::printf("longest event-loop gap while training: %lld ms\n", static_cast<long long>(m.worst()));
-    EXPECT_LT(m.worst(), 50) << "event loop stalled while training";
+    if (!rssviz::test::kSanitized) EXPECT_LT(m.worst(), 50) << "event loop stalled while training";
   }
   {
     StallMeter m;
@@ -263,7 +263,7 @@ TEST(MainWindow, EventLoopNeverStallsWhileTrainingOrExploring) {
     while (w.jobs()->busy() && t.elapsed() < 60000) QTest::qWait(10);
     QTest::qWait(100);
     std::printf("longest event-loop gap during the slider burst: %lld ms\n", static_cast<long long>(m.worst()));
-    EXPECT_LT(m.worst(), 50) << "event loop stalled during the slider burst";
+    if (!rssviz::test::kSanitized) EXPECT_LT(m.worst(), 50) << "event loop stalled during the slider burst";
     EXPECT_FALSE(w.workspace()->session()->trained);
   }
 }

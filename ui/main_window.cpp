@@ -90,6 +90,7 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
   }
 
   message_ = new QLabel(tr("Ready"));
+  message_->setObjectName("statusMessage");
   progress_ = new QProgressBar;
   progress_->setObjectName("jobProgress");
   progress_->setMaximumWidth(220);

@@ -92,9 +92,12 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
   hidden_ = spin(2, 256, d.hidden, tr("Hidden (cell) units; the paper uses 20"), "hiddenUnits");
   epochs_ = spin(1, 500, d.epochs, tr("Training epochs (paper 35); one learning stage per epoch"), "epochs");
   batch_ = spin(1, 256, d.batch, tr("Sentences per Adam step (paper 2)"), "batchSize");
-  lstm_lr_ = new ParamSlider(1e-5, 1e-1, d.learning_rate, true, 5);
+  // Up to the core's limit (lstm::TrainerOptions), so a run-away training can be seen:
+  // it stops with a message and keeps the last finite model.
+  lstm_lr_ = new ParamSlider(1e-5, 10.0, d.learning_rate, true, 5);
   lstm_lr_->setObjectName("learningRate");
-  lstm_lr_->setToolTips(tr("Adam learning rate (logarithmic; paper 1e-3)"));
+  lstm_lr_->setToolTips(tr("Adam learning rate (1e-5 to 10, logarithmic; paper 1e-3). Far too large a rate makes "
+                           "the training diverge: it then stops with a message and keeps the last finite model."));
   lf->addRow(tr("Hidden units"), hidden_);
   lf->addRow(tr("Epochs"), epochs_);
   lf->addRow(tr("Batch size"), batch_);

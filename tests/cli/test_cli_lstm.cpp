@@ -77,3 +77,34 @@ TEST(CliLstm, BenchPrintsTheMedian) {
   EXPECT_NE(r.out.find("median"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("over 2 runs"), std::string::npos) << r.out;
 }
+
+// Issue #14: a learning rate far too large makes the loss run away; the command stops
+// with the trainer's diagnostic and exit code 1, prints no scores and saves nothing.
+TEST(CliLstm, DivergedTrainingFailsWithTheDiagnostic) {
+  const auto save = std::filesystem::temp_directory_path() / ("rssviz-diverged-" + std::to_string(::getpid()) + ".rsm");
+  auto r = run_cli("train --model lstm --hidden 8 --epochs 5 --learning-rate 10 --save " + save.string());
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("rssviz-cli: error: training diverged in epoch "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Lower the learning rate (now 10)"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("test: valid error"), std::string::npos) << r.out;
+  EXPECT_FALSE(std::filesystem::exists(save));
+  auto j = run_cli("train --model lstm --hidden 8 --epochs 5 --learning-rate 10 --json");
+  EXPECT_EQ(j.code, 1);
+  EXPECT_TRUE(j.out.empty()) << j.out;  // exactly one JSON object on success, none on failure
+  // The same run at the paper's rate trains.
+  EXPECT_EQ(run_cli("train --model lstm --hidden 8 --epochs 1").code, 0);
+}
+
+// NaN and infinity are refused with the allowed range, before any work.
+TEST(CliLstm, NonFiniteOptionsExitTwoWithTheRange) {
+  for (const char* v : {"nan", "inf", "-inf"}) {
+    auto r = run_cli(std::string("train --model lstm --learning-rate ") + v);
+    EXPECT_EQ(r.code, 2) << v;
+    EXPECT_NE(r.err.find("--learning-rate"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("is not a finite number in [1e-12, 10]"), std::string::npos) << r.err;
+    auto e = run_cli(std::string("train --model esn --units 20 --input-scaling ") + v);
+    EXPECT_EQ(e.code, 2) << v;
+    EXPECT_NE(e.err.find("--input-scaling = "), std::string::npos) << e.err;
+    EXPECT_NE(e.err.find("is out of range [0, 1e+06]"), std::string::npos) << e.err;
+  }
+}

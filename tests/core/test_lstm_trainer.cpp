@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <thread>
 
@@ -300,6 +301,39 @@ TEST(Trainer, RunawayFiniteLossCountsAsDivergence) {
   while (!ok.finished()) EXPECT_FALSE(ok.run_epoch().diverged);
   EXPECT_EQ(ok.epoch(), 2);
   EXPECT_TRUE(ok.diagnostic().empty());
+}
+
+// The run-away that stays finite: at the largest learning rate the CLI and the window
+// accept (10) the loss climbs to many times that of a network that outputs zeros; the
+// first such epoch is rolled back and named. Learning rate 3 is bad but not flagged.
+TEST(Trainer, LargestLearningRateStopsAfterTheFirstRunawayEpoch) {
+  const auto c = corpus::make_corpus(corpus::CorpusOptions{});
+  const Eigen::MatrixXd z = c.train.teacher;
+  const double zero_loss = z.squaredNorm() / static_cast<double>(z.size());
+  std::printf("loss of the all-zero output on the training set: %.4f\n", zero_loss);
+  LstmOptions m;
+  m.hidden = 8;
+  TrainerOptions o;
+  o.epochs = 4;
+  o.learning_rate = 10.0;
+  Trainer tr(c, m, o);
+  const LstmParams initial = tr.model().params();
+  const EpochReport r = tr.run_epoch();
+  ASSERT_TRUE(r.diverged) << r.train_loss;
+  EXPECT_GT(r.train_loss, 10 * zero_loss);
+  EXPECT_EQ(tr.epoch(), 0);
+  EXPECT_TRUE(tr.finished());
+  EXPECT_EQ(tr.model().params().flat(), initial.flat());
+  EXPECT_NE(tr.diagnostic().find("training diverged in epoch 1: the mean training loss "), std::string::npos)
+      << tr.diagnostic();
+  EXPECT_NE(tr.diagnostic().find("times that of a network that outputs zeros"), std::string::npos) << tr.diagnostic();
+  o.learning_rate = 3.0;
+  Trainer slow(c, m, o);
+  while (!slow.finished()) {
+    const EpochReport e = slow.run_epoch();
+    EXPECT_FALSE(e.diverged) << e.epoch << ": " << e.train_loss;
+  }
+  EXPECT_EQ(slow.epoch(), 4);
 }
 
 }  // namespace

@@ -108,11 +108,13 @@ inline constexpr double kDivergedLoss = 1e6;
 // uninterrupted one would have.
 //
 // Divergence is data, not an exception (DESIGN.md): when a batch's loss is not finite or
-// exceeds kDivergedLoss, or a weight is not finite after an update (a learning rate far
-// too large), run_epoch() restores the start of the epoch as it does when cancelled,
-// returns a report with diverged = true, and the trainer stops: finished() turns true,
-// diverged() too, and diagnostic() says where it happened and what to change. The model
-// (and every snapshot) stays the last finite one.
+// exceeds kDivergedLoss, a gradient or (after the update) a weight is not finite, or an
+// epoch's mean training loss exceeds 10 times that of the network that outputs zeros (a
+// learning rate far too large: the loss stays finite but runs away), run_epoch()
+// restores the start of the epoch as it does when cancelled, returns a report with
+// diverged = true, and the trainer stops: finished() turns true, diverged() too, and
+// diagnostic() says where it happened and what to change. The model (and every
+// snapshot) stays the last one before the run-away epoch.
 template <class T>
 class BasicTrainer {
  public:
@@ -131,8 +133,8 @@ class BasicTrainer {
   bool finished() const { return epoch_ >= options_.epochs || !diagnostic_.empty(); }
   bool diverged() const { return !diagnostic_.empty(); }
   // Empty, or one sentence: "training diverged in epoch 3 (batch 17 of 500): the loss is
-  // nan; the model is kept as after epoch 2. Lower the learning rate (10) or clip the
-  // gradient (--clip)."
+  // not finite (loss inf); the model is kept as after epoch 2. Lower the learning rate
+  // (now 10) or clip the gradient.""
   const std::string& diagnostic() const { return diagnostic_; }
   int epoch() const { return epoch_; }  // epochs completed
   const Model& model() const { return model_; }

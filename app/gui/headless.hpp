@@ -9,6 +9,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "app/common/model_args.hpp"
 #include "core/experiment/map_session.hpp"
@@ -43,6 +45,11 @@ ui::figures::FigureOptions figure_options(const FigureArgs& a);
 // progress note on standard error. `stages` asks for the ESN's learning stages (the
 // training view and --stage need them).
 std::shared_ptr<const experiment::MapSession> build_session(const app::ModelArgs& m, const FigureArgs& f, bool stages);
+
+// The figure files asked for by --png, --svg, --pdf and --out (format from its
+// extension), each checked with check_output before long work; UsageError when none.
+std::vector<std::pair<std::string, ui::figures::Format>> figure_outputs(const std::string& png, const std::string& svg,
+                                                                        const std::string& pdf, const std::string& out);
 
 // Checks an output path before long work (missing folder, a directory, a device);
 // throws std::runtime_error naming the option and the path.

@@ -60,11 +60,12 @@ struct NameList {
   std::vector<std::string> names;
   std::unordered_set<std::string> set;
   // False when adding would exceed `limit`.
-  bool add(const std::string& n, size_t limit) {
+  bool add(std::string_view v, size_t limit) {
+    std::string n(v);
     if (set.count(n) > 0) return true;
     if (names.size() >= limit) return false;
     set.insert(n);
-    names.push_back(n);
+    names.push_back(std::move(n));
     return true;
   }
 };
@@ -98,9 +99,9 @@ class Parser {
   struct Line {
     int number = 0;
     int split = 0;                           // 0 train, 1 test, 2 validation
-    std::vector<std::string> words;          // without BEGIN/END
+    std::vector<std::string_view> words;     // without BEGIN/END (views into the file's bytes)
     int and_position = -1;                   // index in words of "and", -1 for one clause
-    std::vector<std::array<std::string, 3>> meaning;  // per clause: object, position, colour ("-" = none)
+    std::vector<std::array<std::string_view, 3>> meaning;  // per clause: object, position, colour ("-" = none)
   };
 
   [[noreturn]] void fail_file(const std::string& reason) { throw CorpusFileError(name_, {{0, reason}}); }
@@ -147,12 +148,12 @@ class Parser {
       return "more than " + std::to_string(kMaxCorpusSentences) + " sentences (kMaxCorpusSentences)";
     for (const auto& w : l.words)
       if (w != "and" && !words_.add(w, static_cast<size_t>(kMaxCorpusVocabulary - 3)))
-        return "the word \"" + w + "\" makes more than " + std::to_string(kMaxCorpusVocabulary) +
+        return "the word \"" + std::string(w) + "\" makes more than " + std::to_string(kMaxCorpusVocabulary) +
                " words in the vocabulary (kMaxCorpusVocabulary, and/BEGIN/END included)";
     for (const auto& p : l.meaning)
       for (size_t g = 0; g < 3; ++g)
         if (p[g] != "-" && !concepts_[g].add(p[g], kMaxConceptsPerGroup))
-          return "the " + std::string(kGroupNames[g]) + " \"" + p[g] + "\" makes more than " +
+          return "the " + std::string(kGroupNames[g]) + " \"" + std::string(p[g]) + "\" makes more than " +
                  std::to_string(kMaxConceptsPerGroup) + " " + kGroupNames[g] + " concepts (kMaxConceptsPerGroup)";
     lines_.push_back(std::move(l));
     return std::nullopt;
@@ -175,14 +176,15 @@ class Parser {
   }
 
   static std::optional<std::string> sentence_problem(std::string_view text, Line& l) {
-    for (auto w : fields(text)) l.words.emplace_back(w);
+    l.words = fields(text);
     if (l.words.empty()) return std::string("empty sentence");
     if (static_cast<int>(l.words.size()) > kMaxSentenceWords)
       return "the sentence has " + std::to_string(l.words.size()) + " words, over the limit of " +
              std::to_string(kMaxSentenceWords) + " (kMaxSentenceWords)";
     for (size_t i = 0; i < l.words.size(); ++i) {
       const auto& w = l.words[i];
-      if (w == "BEGIN" || w == "END") return "the sentence contains \"" + w + "\": the reader adds BEGIN and END";
+      if (w == "BEGIN" || w == "END")
+        return "the sentence contains \"" + std::string(w) + "\": the reader adds BEGIN and END";
       if (w == "-") return std::string("the sentence contains the word \"-\", which stands for \"none\" in meanings");
       if (w != "and") continue;
       if (l.and_position >= 0) return std::string("the sentence has \"and\" twice: at most two clauses");
@@ -202,11 +204,11 @@ class Parser {
       const auto f = split(p, ',');
       if (f.size() != 3)
         return "predicate \"" + printable(p) + "\" is not object,position,colour (\"-\" for none)";
-      std::array<std::string, 3> a;
+      std::array<std::string_view, 3> a;
       for (size_t g = 0; g < 3; ++g) {
         if (f[g].empty() || f[g].find(' ') != std::string_view::npos)
           return "predicate \"" + printable(p) + "\": the " + kGroupNames[g] + " must be one word or \"-\"";
-        a[g] = std::string(f[g]);
+        a[g] = f[g];
       }
       if (a[0] == "-" && a[1] == "-" && a[2] == "-") return "predicate \"" + std::string(p) + "\" names nothing";
       l.meaning.push_back(std::move(a));
@@ -228,13 +230,13 @@ class Parser {
         for (size_t g = 0; g < 3; ++g) {
           const auto& name = l.meaning[c][g];
           if (name == "-") continue;
-          const bool named = std::any_of(first, last, [&](const std::string& w) {
+          const bool named = std::any_of(first, last, [&](std::string_view w) {
             if (w == name) return true;
-            const auto it = synonyms_.find(w);
+            const auto it = synonyms_.find(std::string(w));
             return it != synonyms_.end() && it->second == name;
           });
           if (!named)
-            issue(l.number, "the meaning names the " + std::string(kGroupNames[g]) + " \"" + name +
+            issue(l.number, "the meaning names the " + std::string(kGroupNames[g]) + " \"" + std::string(name) +
                                 "\", which no word of clause " + std::to_string(c + 1) + " names");
         }
       }
@@ -246,7 +248,8 @@ class Parser {
     if (count[1] == 0) issue(0, "no test sentences (split \"test\"): a model cannot be evaluated");
     for (size_t g = 0; g < 3; ++g)
       if (concepts_[g].names.empty())
-        issue(0, "no meaning names a " + std::string(kGroupNames[g]) + ": every attribute group needs a concept");
+        issue(0, std::string("no meaning names ") + (g == 0 ? "an " : "a ") + kGroupNames[g] +
+                     ": every attribute group needs a concept");
   }
 
   CorpusFile build(std::string_view bytes) const {
@@ -273,10 +276,10 @@ class Parser {
       Clause cl;
       const size_t first = c == 0 ? 0 : static_cast<size_t>(l.and_position) + 1;
       const size_t last = c == 0 && l.and_position >= 0 ? static_cast<size_t>(l.and_position) : l.words.size();
-      for (size_t i = first; i < last; ++i) cl.words.push_back(word.at(l.words[i]));
+      for (size_t i = first; i < last; ++i) cl.words.push_back(word.at(std::string(l.words[i])));
       std::array<int, 3> m{-1, -1, -1};
       for (size_t g = 0; g < 3; ++g)
-        if (l.meaning[c][g] != "-") m[g] = concept_index[g].at(l.meaning[c][g]);
+        if (l.meaning[c][g] != "-") m[g] = concept_index[g].at(std::string(l.meaning[c][g]));
       cl.meaning = {m[0], m[1], m[2]};
       const auto [it, fresh] = clause_of.try_emplace({cl.words, m}, static_cast<int>(parts.clauses.size()));
       if (fresh) parts.clauses.push_back(std::move(cl));

@@ -90,7 +90,10 @@ class Parser {
       if (auto why = line_problem(line, number)) issue(number, *why);
     }
     if (number == 0) issue(0, "empty file: expected the header \"split\\tsentence\\tmeaning\"");
+    check_concepts();
     if (issues_.empty()) check_whole();
+    // Line order (the concept checks ran after the line checks).
+    std::stable_sort(issues_.begin(), issues_.end(), [](const auto& a, const auto& b) { return a.line < b.line; });
     if (!issues_.empty()) throw CorpusFileError(name_, issues_, more_);
     return build(bytes);
   }
@@ -221,8 +224,8 @@ class Parser {
     return std::nullopt;
   }
 
-  // After every line parsed: concepts named in each clause, the splits, the groups.
-  void check_whole() {
+  // After every line parsed (every #synonym known): the concepts each clause names.
+  void check_concepts() {
     for (const auto& l : lines_) {
       for (size_t c = 0; c < l.meaning.size(); ++c) {
         const auto first = l.words.begin() + (c == 0 ? 0 : l.and_position + 1);
@@ -241,7 +244,10 @@ class Parser {
         }
       }
     }
-    if (!issues_.empty()) return;
+  }
+
+  // The file as a whole: both splits there, every group named.
+  void check_whole() {
     std::array<int, 3> count{};
     for (const auto& l : lines_) ++count[static_cast<size_t>(l.split)];
     if (count[0] == 0) issue(0, "no training sentences (split \"train\"): a model cannot be trained");

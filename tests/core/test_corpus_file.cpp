@@ -111,7 +111,7 @@ TEST(CorpusFile, PaperCorpusRoundTripsBitForBit) {
     EXPECT_TRUE(same(back.test, paper.test)) << n;
     EXPECT_TRUE(same(back.validation, paper.validation)) << n;
     EXPECT_EQ(back.options.objects, n);
-    EXPECT_EQ(back.options.train_one_object, paper.options.train_one_object);
+    EXPECT_EQ(back.options.train_one_object + back.options.train_two_object, paper.train.size());
     EXPECT_EQ(back.options.test_two_object, paper.options.test_two_object);
     // And the file written again from what was read is the same file.
     EXPECT_EQ(rssviz::experiment::corpus_tsv(back, true), tsv) << n;
@@ -206,8 +206,9 @@ TEST(CorpusFileErrors, BytesAndLengths) {
 }
 
 TEST(CorpusFileErrors, WholeFileProblems) {
-  expect_issue(kHead + "train\tthe cup is red\tcup,-,red\n", 0, "no test sentences");
-  expect_issue(kHead + "test\tthe cup is red\tcup,-,red\nvalidation\ta cup\tcup,-,-\n", 0, "no training sentences");
+  expect_issue(kHead + "train\tthe cup on the left is red\tcup,left,red\n", 0, "no test sentences");
+  expect_issue(kHead + "test\tthe cup on the left is red\tcup,left,red\nvalidation\ta cup\tcup,-,-\n", 0,
+               "no training sentences");
   expect_issue(kHead + "train\tthe red cup\tcup,-,red\ntest\tthe cup\tcup,-,-\n", 0, "no meaning names a position");
   expect_issue(kGood + "#synonym\tcenter\tmiddle\n", 5, "#synonym after the first sentence");
   expect_issue(kHead + "#synonym\tcenter\n" + kGood.substr(kHead.size()), 2, "#synonym takes a word and a concept");
@@ -272,5 +273,20 @@ TEST(CorpusFile, RefusesAFileOverTheSizeLimitWithoutReadingItAll) {
     FAIL();
   } catch (const CorpusFileError& e) {
     EXPECT_NE(std::string(e.what()).find("kMaxCorpusFileBytes"), std::string::npos) << e.what();
+  }
+}
+
+// The concept checks run after the line checks (they need every #synonym): their issues
+// come with the others, in line order.
+TEST(CorpusFileErrors, ConceptIssuesComeWithLineIssuesInLineOrder) {
+  try {
+    parse_corpus(kGood + "train\tthe cup is blue\tcup,-,red\ntrian\ta cup\tcup,-,-\n", "c.tsv");
+    FAIL();
+  } catch (const CorpusFileError& e) {
+    ASSERT_EQ(e.issues().size(), 2u) << e.what();
+    EXPECT_EQ(e.issues()[0].line, 5);
+    EXPECT_NE(e.issues()[0].reason.find("\"red\""), std::string::npos);
+    EXPECT_EQ(e.issues()[1].line, 6);
+    EXPECT_NE(e.issues()[1].reason.find("unknown split"), std::string::npos);
   }
 }

@@ -1,5 +1,7 @@
 #include "ui/main_window.hpp"
 
+#include "ui/results_panel.hpp"
+
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -30,6 +32,7 @@
 #include "ui/heatmap_view.hpp"
 #include "ui/map_view.hpp"
 #include "ui/param_slider.hpp"
+#include "ui/results_panel.hpp"
 #include "ui/session_jobs.hpp"
 #include "ui/animation_dialog.hpp"
 #include "ui/figures/export_actions.hpp"
@@ -145,6 +148,21 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
       cancel_->setVisible(false);
     }
   });
+  connect(results_, &ResultsPanel::loaded, this, [this] {
+    message_->setText(tr("%1: %2 runs; double-click one to load it into the model panel")
+                          .arg(results_->path())
+                          .arg(results_->model()->rowCount()));
+  });
+  connect(results_, &ResultsPanel::failed, this,
+          [this](const QString& why) { jobFailed(tr("Experiment results"), why); });
+  connect(results_, &ResultsPanel::configurationChosen, this,
+          [this](const ModelSettings& s, const QString& what, const QStringList& notes) {
+            ModelSettings t = s;
+            t.map_sentences = panel_->settings().map_sentences;
+            startSession(t);
+            message_->setText(tr("Loaded %1; training").arg(what) +
+                              (notes.isEmpty() ? QString() : tr(" (not in the model panel: %1)").arg(notes.join("; "))));
+          });
   connect(panel_, &ModelPanel::trainRequested, this, &MainWindow::train);
   connect(panel_, &ModelPanel::stopRequested, this, &MainWindow::stop);
   connect(panel_, &ModelPanel::exploreRequested, this, &MainWindow::explore);
@@ -174,6 +192,13 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
 }
 
 MainWindow::~MainWindow() { jobs_.cancelAndWait(); }
+
+void MainWindow::openResults(const QString& path) {
+  results_dock_->show();
+  results_dock_->raise();
+  results_->openFile(path);
+  message_->setText(tr("Reading %1…").arg(path));
+}
 
 QCustomPlot* MainWindow::mapPlot() const { return map_; }
 
@@ -218,6 +243,13 @@ void MainWindow::buildDocks() {
   tabifyDockWidget(heat, d_out);
   for (auto* d : {d_act, d_inf, d_poly, d_wing, d_cells}) tabifyDockWidget(d_out, d);
   heat->raise();
+  // Experiment results (File > Open results…): hidden until a file is opened, then a tab
+  // beside the sentences.
+  results_ = new ResultsPanel;
+  results_dock_ = makeDock(this, tr("Experiment results"), "resultsDock", results_, Qt::BottomDockWidgetArea);
+  tabifyDockWidget(sent, results_dock_);
+  sent->raise();
+  results_dock_->hide();
   resizeDocks({model, trn}, {470, 330}, Qt::Vertical);
   resizeDocks({model, heat}, {400, 440}, Qt::Horizontal);
   resizeDocks({tl, sent}, {44, 230}, Qt::Vertical);
@@ -258,6 +290,13 @@ void MainWindow::buildMenus() {
   connect(unit_box_, &QSpinBox::valueChanged, this, apply);
 
   auto* file = menuBar()->addMenu(tr("&File"));
+  file->addAction(tr("Open &corpus…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open corpus"), QString(),
+                                                          tr("Corpus files (*.tsv *.txt);;All files (*)"));
+        if (!path.isEmpty()) openCorpus(path);
+      })
+      ->setStatusTip(tr("Train on your own sentences: a TSV of split, sentence and meaning (docs/FORMATS.md)"));
+  file->addSeparator();
   auto* exp = file->addAction(tr("&Export figure…"), this, [this] { exporter_->showDialog(figures::View::map); });
   exp->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
   exp->setToolTip(tr("Save the map, the heatmap or the training curves as PNG, SVG or PDF at any size"));
@@ -267,6 +306,13 @@ void MainWindow::buildMenus() {
   file->addAction(tr("Export s&tates (NumPy + labels)…"), this, [this] { exporter_->askAndExportStates(); })
       ->setToolTip(tr("The map's states (.npy), their labels (.tsv) and the layout (-map.npy), for Python"));
   file->addAction(tr("Export &sentences (TSV)…"), this, &MainWindow::exportSentences);
+  file->addSeparator();
+  file->addAction(tr("Open &results…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open experiment results"), QString(),
+                                                          tr("Experiment results (*.tsv);;All files (*)"));
+        if (!path.isEmpty()) openResults(path);
+      })
+      ->setToolTip(tr("An rssviz-cli experiment results file: plot, sortable table, double-click loads a run"));
   file->addSeparator();
   auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
@@ -408,6 +454,36 @@ QList<AnalysisPlot*> MainWindow::analysisViews() const {
 void MainWindow::startSession(const ModelSettings& s) {
   panel_->setSettings(s);
   train();
+}
+
+bool MainWindow::openCorpus(const QString& path) {
+  ModelSettings s = panel_->settings();
+  try {
+    s.corpus_file = std::make_shared<const corpus::CorpusFile>(corpus::read_corpus_file(path.toStdString()));
+  } catch (const corpus::CorpusFileError& e) {
+    message_->setText(tr("The corpus %1 was not loaded").arg(path));
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("rssviz"),
+                                tr("The corpus file %1 cannot be used; the current corpus is kept.").arg(path),
+                                QMessageBox::Ok, this);
+    QStringList lines;
+    for (const auto& i : e.issues())
+      lines << (i.line > 0 ? tr("line %1: %2").arg(i.line).arg(QString::fromStdString(i.reason))
+                           : QString::fromStdString(i.reason));
+    box->setInformativeText(lines.mid(0, 5).join('\n') + (lines.size() > 5 ? tr("\n… (Show Details)") : QString()));
+    box->setDetailedText(QString::fromStdString(e.what()));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName("corpusErrorBox");
+    box->open();
+    return false;
+  }
+  startSession(s);
+  message_->setText(tr("Corpus %1: %2 objects, %3 words, %4 training and %5 test sentences; training…")
+                        .arg(path)
+                        .arg(s.corpus_file->grammar.objects())
+                        .arg(s.corpus_file->grammar.vocabulary_size())
+                        .arg(s.corpus_file->train.size())
+                        .arg(s.corpus_file->test.size()));
+  return true;
 }
 
 void MainWindow::train() {

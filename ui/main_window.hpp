@@ -21,6 +21,7 @@ class QComboBox;
 class QSpinBox;
 class QTimer;
 class QAction;
+class QDockWidget;
 
 namespace rssviz::ui {
 
@@ -38,6 +39,7 @@ class CellsView;
 class OutputsView;
 class SessionJobs;
 class AnimationJob;
+class ResultsPanel;
 namespace figures {
 class FigureExporter;
 }
@@ -70,6 +72,9 @@ class MainWindow : public QMainWindow {
   QComboBox* colourBox() const { return colour_box_; }
   figures::FigureExporter* exporter() const { return exporter_; }
   AnimationJob* animationJob() const { return animation_; }
+  // The "Experiment results" dock (File > Open results…).
+  ResultsPanel* resultsPanel() const { return results_; }
+  void openResults(const QString& path);
 
   // Starts jobs with the panel's settings (also wired to the panel's buttons).
   void train();
@@ -77,6 +82,10 @@ class MainWindow : public QMainWindow {
   void stop();
   // Applies `s` to the panel and trains it.
   void startSession(const ModelSettings& s);
+  // File > Open corpus…: reads the corpus file at `path` and, when it is valid, trains the
+  // panel's model on it (the current corpus stays otherwise); a malformed file is shown
+  // in a warning dialog naming the file and each bad line. Returns whether it loaded.
+  bool openCorpus(const QString& path);
 
  signals:
   void sessionShown();  // a new session reached the views
@@ -114,6 +123,8 @@ class MainWindow : public QMainWindow {
   CellsView* cells_ = nullptr;
   OutputsView* outputs_ = nullptr;
   ModelPanel* panel_ = nullptr;
+  ResultsPanel* results_ = nullptr;
+  QDockWidget* results_dock_ = nullptr;
   QComboBox* colour_box_ = nullptr;
   QComboBox* output_box_ = nullptr;
   QSpinBox* unit_box_ = nullptr;

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <exception>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -234,6 +235,96 @@ class ChunkProduct {
 };
 #endif
 
+#if defined(__AVX2__) && defined(__FMA__)
+// The same product for a sparse W (the search draws densities down to 0.1): each row's
+// nonzero weights in k order, the chunk's parent states k-major (64 floats per k), and
+// one FMA chain per entry over the row's nonzeros in k order. An FMA with a zero weight
+// adds exactly zero, so the chain gives the dense kernels' bits (up to the sign of an
+// exact zero) with d N^2 instead of N^2 multiply-adds. Each nonzero streams 64 parent
+// values from L2 (the chunk's 256 KB), so it is bound by L2 bandwidth, not the FMAs, and
+// pays only for sparse reservoirs: harvest of the protocol's 2000 sentences, 1000 units,
+// one thread (docs/BENCHMARKS.md): dense ~350 ms at any density; sparse 136 ms at 0.1,
+// 192 at 0.2, 334 at 0.3, 464 at 0.4, 743 at 0.5.
+constexpr double kSparseMaxDensity = 0.25;
+
+class SparseProduct {
+ public:
+  explicit SparseProduct(const Eigen::MatrixXf& w) : n_(static_cast<int>(w.rows())) {
+    start_.reserve(static_cast<size_t>(n_) + 1);
+    start_.push_back(0);
+    for (int i = 0; i < n_; ++i) {
+      for (int k = 0; k < n_; ++k)
+        if (w(i, k) != 0.0f) {
+          col_.push_back(k);
+          val_.push_back(w(i, k));
+        }
+      start_.push_back(static_cast<long long>(col_.size()));
+    }
+  }
+  int ld() const { return n_; }
+  size_t p_size() const { return static_cast<size_t>(n_) * kChunk; }
+  size_t q_size() const { return static_cast<size_t>(n_) * kChunk; }
+
+  template <class Column>
+  void run(int nc, Column&& column, float* pp, float* q) const {
+    const int groups = (nc + 7) / 8;
+    const int width = groups * 8;
+    for (int c = 0; c < width; ++c) {
+      if (c < nc) {
+        const float* src = column(c);
+        for (int k = 0; k < n_; ++k) pp[static_cast<size_t>(k) * kChunk + c] = src[k];
+      } else {
+        for (int k = 0; k < n_; ++k) pp[static_cast<size_t>(k) * kChunk + c] = 0.0f;
+      }
+    }
+    if (groups == kChunk / 8)
+      rows<kChunk / 8>(pp, q, nc);
+    else
+      for (int g = 0; g < groups; ++g) rows_of_group(pp, q, g, nc);
+  }
+
+ private:
+  // Every row, all eight groups of 8 columns at once (8 accumulators).
+  template <int G>
+  void rows(const float* pp, float* q, int nc) const {
+    alignas(32) float out[G * 8];
+    for (int i = 0; i < n_; ++i) {
+      __m256 acc[G];
+#pragma GCC unroll 8
+      for (int g = 0; g < G; ++g) acc[g] = _mm256_setzero_ps();
+      for (long long e = start_[static_cast<size_t>(i)]; e < start_[static_cast<size_t>(i) + 1]; ++e) {
+        const __m256 w = _mm256_broadcast_ss(&val_[static_cast<size_t>(e)]);
+        const float* b = pp + static_cast<size_t>(col_[static_cast<size_t>(e)]) * kChunk;
+#pragma GCC unroll 8
+        for (int g = 0; g < G; ++g) acc[g] = _mm256_fmadd_ps(w, _mm256_loadu_ps(b + 8 * g), acc[g]);
+      }
+#pragma GCC unroll 8
+      for (int g = 0; g < G; ++g) _mm256_store_ps(out + 8 * g, acc[g]);
+      for (int c = 0; c < nc; ++c) q[static_cast<size_t>(c) * n_ + i] = out[c];
+    }
+  }
+  // Small chunks: one group of 8 columns at a time.
+  void rows_of_group(const float* pp, float* q, int g, int nc) const {
+    alignas(32) float out[8];
+    const int c_end = std::min(nc, 8 * g + 8);
+    for (int i = 0; i < n_; ++i) {
+      __m256 acc = _mm256_setzero_ps();
+      for (long long e = start_[static_cast<size_t>(i)]; e < start_[static_cast<size_t>(i) + 1]; ++e)
+        acc = _mm256_fmadd_ps(_mm256_broadcast_ss(&val_[static_cast<size_t>(e)]),
+                              _mm256_loadu_ps(pp + static_cast<size_t>(col_[static_cast<size_t>(e)]) * kChunk + 8 * g),
+                              acc);
+      _mm256_store_ps(out, acc);
+      for (int c = 8 * g; c < c_end; ++c) q[static_cast<size_t>(c) * n_ + i] = out[c - 8 * g];
+    }
+  }
+
+  int n_;
+  std::vector<long long> start_;
+  std::vector<int> col_;
+  std::vector<float> val_;
+};
+#endif
+
 struct Level {
   std::vector<int> parent;  // node index in the previous level (-1 at level 0: the zero state)
   std::vector<int> token;
@@ -243,6 +334,21 @@ struct Level {
 
 States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& sentences, Keep keep,
                const StopFlag* stop) {
+  return harvest(r, sentences, keep, HarvestKernel::kAutomatic, stop);
+}
+
+bool sparse_harvest_available() {
+#if defined(__AVX2__) && defined(__FMA__)
+  return true;
+#else
+  return false;
+#endif
+}
+
+States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& sentences, Keep keep,
+               HarvestKernel kernel, const StopFlag* stop) {
+  if (kernel == HarvestKernel::kSparse && !sparse_harvest_available())
+    throw std::invalid_argument("harvest: the sparse kernel needs an AVX2 + FMA build");
   const int n = r.units();
   const int vocab = r.vocabulary_size();
   const auto count = static_cast<int>(sentences.size());
@@ -271,10 +377,33 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
   const float a = static_cast<float>(r.options().leak_rate);
   const float rho = static_cast<float>(r.options().spectral_radius);
   const Eigen::MatrixXf& drive = r.drive();
-  const ChunkProduct product(r.unit_w());
+  // The sparse product for a sparse enough W (automatic), else the dense one.
+  bool sparse = kernel == HarvestKernel::kSparse;
+  if (kernel == HarvestKernel::kAutomatic && sparse_harvest_available() && n >= 64) {
+    const long long nonzeros = (r.unit_w().array() != 0.0f).count();
+    sparse = static_cast<double>(nonzeros) <= kSparseMaxDensity * static_cast<double>(n) * n;
+  }
+  std::optional<ChunkProduct> dense;
+#if defined(__AVX2__) && defined(__FMA__)
+  std::optional<SparseProduct> sparse_product;
+  if (sparse) sparse_product.emplace(r.unit_w());
+#endif
+  if (!sparse) dense.emplace(r.unit_w());
+  const auto run_product = [&](int nc, const auto& column, float* pp, float* q) {
+#if defined(__AVX2__) && defined(__FMA__)
+    if (sparse_product) return sparse_product->run(nc, column, pp, q);
+#endif
+    dense->run(nc, column, pp, q);
+  };
+  size_t p_size = 0, q_size = 0;
+  int ld = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+  if (sparse_product) p_size = sparse_product->p_size(), q_size = sparse_product->q_size(), ld = sparse_product->ld();
+#endif
+  if (dense) p_size = dense->p_size(), q_size = dense->q_size(), ld = dense->ld();
   // Per-thread buffers, allocated outside the parallel region (no throw inside).
-  std::vector<std::vector<float>> pbuf(static_cast<size_t>(threads), std::vector<float>(product.p_size()));
-  std::vector<std::vector<float>> qbuf(static_cast<size_t>(threads), std::vector<float>(product.q_size()));
+  std::vector<std::vector<float>> pbuf(static_cast<size_t>(threads), std::vector<float>(p_size));
+  std::vector<std::vector<float>> qbuf(static_cast<size_t>(threads), std::vector<float>(q_size));
 
   std::vector<int> node(static_cast<size_t>(count), -1);  // node of each sentence at the current level
   Eigen::MatrixXf prev, cur;
@@ -316,9 +445,9 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
       }
       const int me = omp_get_thread_num();
       float* q = qbuf[static_cast<size_t>(me)].data();
-      product.run(nc, [&](int c) { return prev.col(parent(c)).data(); }, pbuf[static_cast<size_t>(me)].data(), q);
+      run_product(nc, [&](int c) { return prev.col(parent(c)).data(); }, pbuf[static_cast<size_t>(me)].data(), q);
       for (int c = 0; c < nc; ++c) {
-        const Eigen::Map<const Eigen::VectorXf> wx(q + static_cast<size_t>(c) * static_cast<size_t>(product.ld()), n);
+        const Eigen::Map<const Eigen::VectorXf> wx(q + static_cast<size_t>(c) * static_cast<size_t>(ld), n);
         cur.col(c0 + c) = (1.0f - a) * prev.col(parent(c)).array() +
                           a * (rho * wx.array() + drive.col(token(c)).array()).tanh();
       }

@@ -150,7 +150,8 @@ struct States {
 // the trie is walked level by level (step t of every sentence together). The recurrent
 // product of a level is computed in chunks of 64 prefixes shared among the threads: a
 // hand-written AVX-512 or AVX2 + FMA float GEMM with W packed once per harvest (Eigen's
-// GEMM on builds with neither), followed by the fused tanh/leak update. Every column is
+// GEMM on builds with neither), or for a W with at most 25 % of nonzeros a sparse
+// product with the same bits (HarvestKernel below), followed by the fused tanh/leak update. Every column is
 // computed by the same instruction sequence whatever its chunk, so a sentence's states
 // are bitwise identical whatever the other sentences in the batch and the thread count
 // (tested).
@@ -163,6 +164,16 @@ States harvest(const Reservoir& r, const std::vector<std::vector<int>>& sentence
                const StopFlag* stop = nullptr);
 States harvest(const Reservoir& r, const std::vector<corpus::Sentence>& sentences, Keep keep,
                const StopFlag* stop = nullptr);
+
+// The recurrent product's kernel. kAutomatic: the sparse one when W has at most 25 % of
+// nonzeros (and the build has AVX2 + FMA), else the dense one; both give the same bits
+// (the sparse chain skips only exact zeros), so the choice is a matter of speed.
+// kDense / kSparse force one (tests, benchmarks; kSparse throws std::invalid_argument
+// on builds without AVX2 + FMA).
+enum class HarvestKernel { kAutomatic, kDense, kSparse };
+bool sparse_harvest_available();
+States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& sentences, Keep keep,
+               HarvestKernel kernel, const StopFlag* stop = nullptr);
 
 // Reference implementation: one sentence, one step at a time, in double, straight from
 // equations (1)-(2). Returns units x length (the state after each token). For tests and

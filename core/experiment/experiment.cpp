@@ -9,6 +9,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/corpus/corpus_file.hpp"
 #include "core/common/check.hpp"
 #include "core/common/timing.hpp"
 #include "core/experiment/bag_of_words.hpp"
@@ -88,6 +89,10 @@ void ExperimentOptions::validate() const {
     check_range("step", step, 1, hi);
   }
   if (kind != ExperimentKind::kObjects) check_range("objects", objects, 1, corpus::kMaxObjects);
+  if ((corpus_file || !corpus_sha256.empty()) && (kind == ExperimentKind::kObjects || kind == ExperimentKind::kTrainingSize))
+    throw std::invalid_argument("corpus_file: the " + to_string(kind) + " experiment builds the paper's corpus for each " +
+                                (kind == ExperimentKind::kObjects ? "n" : "training size") +
+                                "; a corpus file applies to units and search only");
   if (kind == ExperimentKind::kTrainingSize) {
     // The largest training set's two-object sentences, the test and validation ones
     // must be distinct pairs of the (172 n)^2.
@@ -205,6 +210,8 @@ nlohmann::json experiment_identity(const ExperimentOptions& o) {
   j["first_seed"] = o.first_seed;
   if (swept(o.kind)) j["values"] = {{"from", o.from}, {"to", o.to}, {"step", o.step}};
   if (o.kind != ExperimentKind::kObjects) j["objects"] = o.objects;
+  if (const auto sha = o.corpus_file ? o.corpus_file->identity.sha256 : o.corpus_sha256; !sha.empty())
+    j["corpus_sha256"] = sha;
   if (o.kind == ExperimentKind::kSearch) {
     j["trials"] = o.trials;
     j["sampler"] = to_string(o.sampler);
@@ -249,6 +256,7 @@ ExperimentOptions experiment_from_identity(const nlohmann::json& j) {
       o.step = v.at("step").get<int>();
     }
     if (o.kind != ExperimentKind::kObjects) o.objects = j.at("objects").get<int>();
+    o.corpus_sha256 = j.value("corpus_sha256", std::string());
     if (o.kind == ExperimentKind::kSearch) {
       o.trials = j.at("trials").get<int>();
       o.sampler = search_sampler_from_string(j.at("sampler").get<std::string>());
@@ -304,6 +312,33 @@ corpus::CorpusOptions run_corpus_options(const RunConfig& run) {
   return c;
 }
 
+esn::ReservoirOptions run_reservoir_options(const ExperimentOptions& o, const RunConfig& run) {
+  esn::ReservoirOptions ro = o.reservoir;
+  ro.seed = run.seed;
+  ro.threads = 0;
+  ro.units = run.units;
+  if (o.kind == ExperimentKind::kSearch) {
+    ro.leak_rate = run.point.leak_rate;
+    ro.spectral_radius = run.point.spectral_radius;
+    ro.density = run.point.density;
+    ro.ridge = std::pow(10.0, run.point.log10_ridge);
+  }
+  return ro;
+}
+
+LstmProtocolOptions run_lstm_options(const ExperimentOptions& o, const RunConfig& run) {
+  LstmProtocolOptions lo;
+  lo.corpus = run_corpus_options(run);
+  lo.corpus.file = o.corpus_file;
+  lo.model = o.lstm;
+  lo.model.seed = run.seed;
+  lo.trainer = o.trainer;
+  lo.trainer.seed = run.seed;
+  lo.trainer.threads = 0;
+  lo.trainer.keep_snapshots = false;
+  return lo;
+}
+
 namespace {
 
 double thread_cpu_seconds() {
@@ -317,7 +352,9 @@ double thread_cpu_seconds() {
 RunResult run_configuration(const ExperimentOptions& o, const RunConfig& run, int threads, bool process_cpu,
                             const StopFlag* stop) {
   if (stop_requested(stop)) throw Cancelled();
-  const corpus::Corpus c = corpus::make_corpus(run_corpus_options(run));
+  auto co = run_corpus_options(run);
+  co.file = o.corpus_file;
+  const corpus::Corpus c = corpus::make_corpus(co);
   if (stop_requested(stop)) throw Cancelled();
   const bool per_thread = threads == 1;
   const double cpu0 = per_thread ? thread_cpu_seconds() : cpu_seconds();
@@ -325,28 +362,14 @@ RunResult run_configuration(const ExperimentOptions& o, const RunConfig& run, in
   RunResult r;
   switch (run.model) {
     case RunModel::kEsn: {
-      esn::ReservoirOptions ro = o.reservoir;
-      ro.seed = run.seed;
+      esn::ReservoirOptions ro = run_reservoir_options(o, run);
       ro.threads = threads;
-      ro.units = run.units;
-      if (o.kind == ExperimentKind::kSearch) {
-        ro.leak_rate = run.point.leak_rate;
-        ro.spectral_radius = run.point.spectral_radius;
-        ro.density = run.point.density;
-        ro.ridge = std::pow(10.0, run.point.log10_ridge);
-      }
       r.test = run_esn_protocol(c, ro, o.readout, stop).test;
       break;
     }
     case RunModel::kLstm: {
-      LstmProtocolOptions lo;
-      lo.corpus = c.options;
-      lo.model = o.lstm;
-      lo.model.seed = run.seed;
-      lo.trainer = o.trainer;
-      lo.trainer.seed = run.seed;
+      LstmProtocolOptions lo = run_lstm_options(o, run);
       lo.trainer.threads = threads;
-      lo.trainer.keep_snapshots = false;
       r.test = run_lstm_protocol(c, lo, stop).test;
       break;
     }

@@ -21,6 +21,7 @@
 #include "core/common/progress.hpp"
 #include "core/esn/reservoir.hpp"
 #include "core/experiment/esn_protocol.hpp"
+#include "core/experiment/lstm_protocol.hpp"
 #include "core/experiment/search_space.hpp"
 #include "core/lstm/lstm.hpp"
 #include "core/lstm/trainer.hpp"
@@ -41,6 +42,11 @@ struct ExperimentOptions {
   std::vector<RunModel> models{RunModel::kEsn};  // objects, training-size: any; units, search: esn only
   int from = 3, to = 50, step = 1;  // the swept values from, from + step, ... <= to (objects | sentences | units)
   int objects = 4;                  // corpus size n of training-size, units and search (objects: swept)
+  // A corpus file in place of the paper's `objects` (units and search only; `objects`
+  // is then the file's object count). Its SHA-256 is part of the identity, so results of
+  // different corpora are never resumed or merged together.
+  std::shared_ptr<const corpus::CorpusFile> corpus_file;
+  std::string corpus_sha256;        // read back from a results file's identity (corpus_file's when set)
   int seeds = 1;                    // seeds first_seed .. first_seed + seeds - 1 per configuration, >= 1
   int lstm_seeds = 0;               // seeds of the LSTM runs (slower); 0 = `seeds`
   std::uint64_t first_seed = 1;     // also the seed of the random search sampler
@@ -91,6 +97,11 @@ ExperimentOptions experiment_from_identity(const nlohmann::json& identity);
 // The corpus options of one run (training-size changes the training set's size; the
 // test set is always the paper's 300 + 700 sentences).
 corpus::CorpusOptions run_corpus_options(const RunConfig& run);
+
+// The models a run trains, as run_configuration() builds them (the window loads a
+// results row's configuration through these); threads = 0 (all cores).
+esn::ReservoirOptions run_reservoir_options(const ExperimentOptions& options, const RunConfig& run);
+LstmProtocolOptions run_lstm_options(const ExperimentOptions& options, const RunConfig& run);
 
 struct RunResult {
   metrics::Scores test;

@@ -292,3 +292,44 @@ TEST(EsnReservoir, BiasOffAndBiasScaling) {
                 .maxCoeff(),
             1e-6);
 }
+
+namespace {
+std::vector<const std::vector<int>*> token_lists(const std::vector<corpus::Sentence>& s) {
+  std::vector<const std::vector<int>*> v;
+  for (const auto& x : s) v.push_back(&x.tokens);
+  return v;
+}
+}  // namespace
+
+TEST(EsnReservoir, SparseKernelGivesTheDenseKernelsStates) {
+  if (!esn::sparse_harvest_available()) GTEST_SKIP() << "the sparse kernel needs an AVX2 + FMA build";
+  const auto& c = corpus4();
+  const auto sentences = token_lists(c.test.sentences);
+  // Sparse, dense and in between; 300 units (not a multiple of 8 or 24); every step, so
+  // small chunks (the first levels) and full ones are both compared; 1 and 2 threads.
+  for (double density : {0.05, 0.3, 0.85}) {
+    for (int threads : {1, 2}) {
+      auto o = small(300, 5);
+      o.density = density;
+      o.threads = threads;
+      const Reservoir r(o, c.grammar.vocabulary_size());
+      const auto dense = esn::harvest(r, sentences, Keep::kEveryStep, esn::HarvestKernel::kDense);
+      const auto sparse = esn::harvest(r, sentences, Keep::kEveryStep, esn::HarvestKernel::kSparse);
+      ASSERT_EQ(dense.x.cols(), sparse.x.cols());
+      EXPECT_EQ(dense.x, sparse.x) << "density " << density << ", " << threads << " thread(s)";
+      EXPECT_EQ(dense.prefix_id, sparse.prefix_id);
+    }
+  }
+}
+
+TEST(EsnReservoir, AutomaticKernelChoiceDoesNotChangeTheStates) {
+  const auto& c = corpus4();
+  const auto sentences = token_lists(c.test.sentences);
+  for (double density : {0.2, 0.85}) {  // sparse and dense under kAutomatic
+    auto o = small(200, 6);
+    o.density = density;
+    const Reservoir r(o, c.grammar.vocabulary_size());
+    EXPECT_EQ(esn::harvest(r, sentences, Keep::kEnd).x,
+              esn::harvest(r, sentences, Keep::kEnd, esn::HarvestKernel::kDense).x);
+  }
+}

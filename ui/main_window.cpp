@@ -5,9 +5,6 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
-#include <QDragEnterEvent>
-#include <QDropEvent>
-#include <QMimeData>
 #include <QUndoStack>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -74,7 +71,6 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
   doc_ = new SessionDocument(this);
   actions_ = new SessionActions(this, doc_);
   connect(doc_, &SessionDocument::changed, this, &MainWindow::updateTitle);
-  setAcceptDrops(true);  // a session file dropped on the window opens
   animation_ = new AnimationJob(&jobs_, this);
   map_ = new MapView(&ws_, this);
   setCentralWidget(map_);
@@ -610,29 +606,6 @@ void MainWindow::updateTitle() {
   setWindowTitle(tr("%1[*] — rssviz").arg(doc_->displayName()));
   setWindowFilePath(doc_->path());
   setWindowModified(doc_->modified());
-}
-
-namespace {
-QString droppedSession(const QMimeData* m) {
-  if (!m || !m->hasUrls()) return {};
-  for (const auto& u : m->urls())
-    if (u.isLocalFile() && u.toLocalFile().endsWith(".rssviz", Qt::CaseInsensitive)) return u.toLocalFile();
-  return {};
-}
-}  // namespace
-
-void MainWindow::dragEnterEvent(QDragEnterEvent* e) {
-  if (!droppedSession(e->mimeData()).isEmpty()) e->acceptProposedAction();
-}
-
-void MainWindow::dropEvent(QDropEvent* e) {
-  const QString path = droppedSession(e->mimeData());
-  if (path.isEmpty()) return;
-  e->acceptProposedAction();
-  // After the drop returns: the question may open a dialog.
-  QTimer::singleShot(0, this, [this, path] {
-    if (actions_->maybeSave()) actions_->openPath(path);
-  });
 }
 
 void MainWindow::closeEvent(QCloseEvent* e) {

@@ -2,11 +2,14 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QMenu>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QTimer>
 #include <QUndoStack>
 
 #include "core/experiment/esn_protocol.hpp"
@@ -26,6 +29,32 @@ const char* kModelFilter =
 
 SessionActions::SessionActions(MainWindow* window, SessionDocument* doc) : QObject(window), w_(window), doc_(doc) {
   shown_ = doc_->base();
+  w_->setAcceptDrops(true);
+  w_->installEventFilter(this);
+}
+
+namespace {
+QString droppedSession(const QMimeData* m) {
+  if (!m || !m->hasUrls()) return {};
+  for (const auto& u : m->urls())
+    if (u.isLocalFile() && u.toLocalFile().endsWith(".rssviz", Qt::CaseInsensitive)) return u.toLocalFile();
+  return {};
+}
+}  // namespace
+
+bool SessionActions::eventFilter(QObject* watched, QEvent* event) {
+  if (watched != w_ || (event->type() != QEvent::DragEnter && event->type() != QEvent::Drop))
+    return QObject::eventFilter(watched, event);
+  auto* drop = static_cast<QDropEvent*>(event);  // QDragEnterEvent is a QDropEvent
+  const QString path = droppedSession(drop->mimeData());
+  if (path.isEmpty()) return false;
+  drop->acceptProposedAction();
+  if (event->type() == QEvent::Drop)
+    // After the drop returns: the question may open a dialog.
+    QTimer::singleShot(0, this, [this, path] {
+      if (maybeSave()) openPath(path);
+    });
+  return true;
 }
 
 void SessionActions::addFileActions(QMenu* file) {
@@ -126,6 +155,7 @@ void SessionActions::finishOpen(const QString& path, const io::SessionFile& f, S
   // Only now, with the session built, does anything shown change.
   w_->modelPanel()->setSettings(settingsOf(f));
   shown_ = f;
+  shown_.weights.clear();  // a later save embeds what is shown, if asked
   w_->showBuilt(s);
   w_->setMarkEnds(f.view.mark_ends);
   applyView(f.view, *w_->workspace());

@@ -26,6 +26,7 @@ class SessionActions : public QObject {
   Q_OBJECT
  public:
   using Session = std::shared_ptr<const experiment::MapSession>;
+  // Watches `window` for session files dropped on it (they open, after the unsaved-changes question).
   SessionActions(MainWindow* window, SessionDocument* doc);
 
   // Adds New, Open, Open Recent, Save, Save As to `file`; Save trained model, Load model to `model`.
@@ -50,6 +51,9 @@ class SessionActions : public QObject {
   // The recipe of the session shown (what a save describes).
   const io::SessionFile& shownRecipe() const { return shown_; }
   void setShownRecipe(const io::SessionFile& f) { shown_ = f; }
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
 
  signals:
   void opened(const QString& path);  // a session file was built and shown

@@ -452,6 +452,9 @@ std::string session_to_json(const SessionFile& s) {
 }
 
 SessionFile session_from_json(std::string_view text, const std::string& name) {
+  if (text.substr(0, 8) == "RSSVIZMF")
+    throw std::runtime_error(name + ": is a model file (rssviz-cli train --save), not a session: "
+                                    "load it with Model > Load model…");
   Json j;
   try {
     j = Json::parse(text);

@@ -146,6 +146,7 @@ TEST(SessionFile, DamagedFilesAreRefusedNamingTheField) {
   expect_refused(good.substr(0, good.size() / 2), "does not parse");               // truncated
   expect_refused("", "does not parse");
   expect_refused("[1, 2]", "expected an object");
+  expect_refused(std::string("RSSVIZMF\x01\0\0\0", 12), "is a model file");
   expect_refused(edited([](auto& j) { j["esn"]["spectral_radius"] = "1.1"; }), "esn.spectral_radius");
   expect_refused(edited([](auto& j) { j["esn"]["units"] = 1e12; }), "esn.units");
   expect_refused(edited([](auto& j) { j["esn"]["units"] = 4.5; }), "esn.units");

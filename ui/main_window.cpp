@@ -413,7 +413,10 @@ void MainWindow::tick() {
       progress_->setRange(0, 0);  // busy indicator
     }
   }
-  if (auto s = live_.take()) showSession(std::move(s));
+  if (auto s = live_.take()) {
+    actions_->setShownRecipe(live_recipe_);  // an LSTM frame of the training under way
+    showSession(std::move(s));
+  }
   // At most one plot is rebuilt and replotted per tick, so the costs of the map, the
   // heatmap and the training curve never add up within one pass of the event loop.
   if (map_->dirty()) map_->refresh();
@@ -451,6 +454,7 @@ void MainWindow::train() {
   const QString job = esn ? tr("Training ESN (%1 units)").arg(s.units)
                           : tr("Training LSTM (%1 units, %2 epochs)").arg(s.hidden).arg(s.epochs);
   const bool fresh = std::exchange(pristine_, false);
+  live_recipe_ = recipe;
   recipes_->build(recipe, job, {}, true, [this, esn, recipe, fresh](std::shared_ptr<const MapSession> r) {
     actions_->setShownRecipe(recipe);
     showSession(r);

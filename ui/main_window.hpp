@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "core/experiment/map_session.hpp"
+#include "core/io/session_file.hpp"
 #include "ui/job_runner.hpp"
 #include "ui/edit_commands.hpp"
 #include "ui/mailbox.hpp"
@@ -123,6 +124,7 @@ class MainWindow : public QMainWindow {
   SessionDocument* doc_ = nullptr;
   SessionActions* actions_ = nullptr;
   MapSettings map_settings_;
+  io::SessionFile live_recipe_;  // the recipe of the training whose live frames arrive
   bool pristine_ = false;    // the session being built is a fresh one (no unsaved changes when shown)
   bool applying_ = false;    // an undo or redo is setting the controls
   AnimationJob* animation_ = nullptr;

@@ -91,10 +91,10 @@ void run(RenderArgs& a, CLI::App* cmd, const app::ModelOptionSet& model_options)
                                                            : "unit:" + std::to_string(v.colour_parameter);
       a.figure.colour_by = mode;
     }
-    if (a.stage == "final" && v.stage >= 0) a.stage = std::to_string(v.stage);
-    if (a.figure.sentence < 0) a.figure.sentence = v.selected;
-    if (!v.mark_ends) a.figure.no_end_marks = true;
-    if (a.highlight_unit < 0) a.highlight_unit = v.highlighted_unit;
+    const auto given = [cmd](const char* name) { return cmd->get_option(name)->count() > 0; };
+    if (!given("--stage") && v.stage >= 0) a.stage = std::to_string(v.stage);
+    if (!given("--no-end-marks")) a.figure.no_end_marks = !v.mark_ends;
+    if (!given("--highlight-unit")) a.highlight_unit = v.highlighted_unit;
   } else {
     model_options.check();
   }
@@ -114,7 +114,8 @@ void run(RenderArgs& a, CLI::App* cmd, const app::ModelOptionSet& model_options)
   ui::ColourChoice colour;
   if (!a.figure.colour_by.empty()) colour = ui::parseColourChoice(QString::fromStdString(a.figure.colour_by));
   using V = ui::figures::View;
-  if ((view == V::heatmap || view == V::activity || view == V::cells || view == V::outputs) && a.figure.sentence < 0)
+  if ((view == V::heatmap || view == V::activity || view == V::cells || view == V::outputs) && a.figure.sentence < 0 &&
+      !(file && file->view.selected >= 0))
     throw app::UsageError("--view " + a.view + " needs --sentence N (the sentence whose units it shows)");
   if (a.units == "hand" && a.hand_units.empty()) throw app::UsageError("--unit-set hand needs --hand-units U1,U2,...");
   for (const auto& [path, format] : outputs) check_output("--" + ui::figures::formatName(format).toStdString(), path);
@@ -122,6 +123,8 @@ void run(RenderArgs& a, CLI::App* cmd, const app::ModelOptionSet& model_options)
   const bool stages = a.stage != "final" || view == ui::figures::View::training;
   const auto t0 = std::chrono::steady_clock::now();
   const auto session = build_session(a.model, a.figure, stages, file ? &*file : nullptr);
+  // The file's selected sentence, as the window shows it (on the map or not: the map is the file's).
+  if (file && a.figure.sentence < 0) a.figure.sentence = file->view.selected;
   const double build_s = seconds_since(t0);
   const auto t1 = std::chrono::steady_clock::now();
   const QString problem = ui::resolveColour(colour, *session);

@@ -12,7 +12,7 @@ namespace {
 
 void generated_only(const io::SessionFile& f) {
   if (f.corpus.kind != io::CorpusSource::Kind::kGenerated)
-    throw std::runtime_error("corpus file \"" + f.corpus.file +
+    throw std::runtime_error("corpus file \"" + f.corpus.path +
                              "\": sessions on a corpus file are not supported by this build yet");
 }
 

@@ -147,7 +147,8 @@ std::string umap_knn(umap::KnnMethod k) {
 }
 
 Ordered corpus_json(const CorpusSource& c) {
-  if (c.kind == CorpusSource::Kind::kFile) return {{"source", "file"}, {"path", c.file}, {"checksum", c.checksum}};
+  if (c.kind == CorpusSource::Kind::kFile)
+    return {{"source", "file"}, {"path", c.path}, {"sha256", c.sha256}, {"bytes", c.bytes}};
   const auto& o = c.generated;
   return {{"source", "generated"},
           {"options",
@@ -167,10 +168,13 @@ CorpusSource read_corpus(Fields f) {
   const std::string source = f.choice("source", {"generated", "file"});
   if (source == "file") {
     c.kind = CorpusSource::Kind::kFile;
-    c.file = f.text("path");
-    c.checksum = f.text("checksum");
-    if (c.file.empty()) refuse(f.file(), f.field("path"), "empty");
-    if (c.checksum.empty()) refuse(f.file(), f.field("checksum"), "empty");
+    c.path = f.text("path");
+    c.sha256 = f.text("sha256");
+    c.bytes = static_cast<std::uint64_t>(f.integer("bytes", 0, std::numeric_limits<long long>::max()));
+    if (c.path.empty()) refuse(f.file(), f.field("path"), "empty");
+    const bool hex = c.sha256.size() == 64 &&
+                     c.sha256.find_first_not_of("0123456789abcdef") == std::string::npos;
+    if (!hex) refuse(f.file(), f.field("sha256"), "expected 64 lower-case hexadecimal digits");
   } else {
     Fields o = f.object("options");
     auto& g = c.generated;
@@ -458,7 +462,7 @@ SessionFile session_from_json(std::string_view text, const std::string& name) {
   Json j;
   try {
     j = Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, and out_of_range for a number like 1e999
     throw std::runtime_error(name + ": not a session file (the JSON does not parse: " + e.what() + ")");
   }
   Fields top(j, "", name);

@@ -3,7 +3,7 @@
 // Layout in docs/FORMATS.md ("Session files"):
 //   {"format": "rssviz-session", "version": 1,
 //    "corpus":  {"source": "generated", "options": CorpusOptions}
-//             | {"source": "file", "path": "...", "checksum": "..."},
+//             | {"source": "file", "path": "...", "sha256": "...", "bytes": N},
 //    "model":   {"kind": "esn"|"lstm", "trained": bool, "trained_epochs", "frames": "every_epoch"|"final" (LSTM)},
 //    "esn":     ReservoirOptions (threads excluded) + "readout", "stages",
 //    "lstm":    LstmOptions, "trainer": TrainerOptions (threads excluded),
@@ -43,13 +43,14 @@ namespace rssviz::io {
 inline constexpr int kSessionFileVersion = 1;
 
 // Where the session's sentences come from: the generated CSL corpus of `generated`, or a
-// corpus file identified by its path and checksum (verified on open).
+// corpus file identified by its path and checksum (verified on open: corpus::CorpusIdentity).
 struct CorpusSource {
   enum class Kind { kGenerated, kFile };
   Kind kind = Kind::kGenerated;
   corpus::CorpusOptions generated;  // kGenerated: objects, seed, split sizes, teacher fill
-  std::string file;                 // kFile: the corpus file, as written (relative: to the session's folder)
-  std::string checksum;             // kFile: the file's checksum when the session was saved
+  std::string path;                 // kFile: the corpus file, as written (relative: to the session's folder)
+  std::string sha256;               // kFile: lower-case hex SHA-256 of its bytes when the session was saved
+  std::uint64_t bytes = 0;          // kFile: its size then
 };
 
 // What the window shows of the session besides the model (ui/workspace.hpp).

@@ -173,12 +173,7 @@ TEST(SessionFile, DamagedFilesAreRefusedNamingTheField) {
   expect_refused(nan, "does not parse");
   std::string huge = good;
   huge.replace(huge.find("0.95"), 4, "1e999");
-  try {
-    session_from_json(huge, "test.rssviz");
-    ADD_FAILURE() << "1e999 accepted";
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("test.rssviz"), std::string::npos) << e.what();
-  }
+  expect_refused(huge, "number overflow");  // regression: nlohmann throws out_of_range here, not parse_error
 }
 
 TEST(SessionFile, ANewerVersionIsRefusedNamingIt) {

@@ -137,7 +137,8 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
   // What a session file keeps of the view: a change is an unsaved change.
   for (auto sig : {&Workspace::selectionChanged, &Workspace::stageChanged})
     connect(&ws_, sig, this, [this] { doc_->setModified(true); });
-  connect(&ws_, &Workspace::analysisChanged, this, [this] { doc_->setModified(true); });
+  for (auto sig : {&Workspace::analysisChanged, &Workspace::colourChanged})
+    connect(&ws_, sig, this, [this] { doc_->setModified(true); });
   connect(animation_, &AnimationJob::progress, this, [this](const QString& text, int done, int total) {
     message_->setText(text + "…");
     progress_->setVisible(true);
@@ -342,7 +343,9 @@ void MainWindow::buildMenus() {
   stop_action_->setEnabled(false);
   auto* explA = model->addAction(tr("&Explore untrained reservoir"), this, &MainWindow::explore);
   explA->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-  model->addAction(tr("&Default session"), this, [this] { startSession(ModelSettings{}); });
+  model->addAction(tr("&Default session"), this, [this] {
+    if (actions_->maybeSave()) actions_->newSession();  // File > New session
+  });
   model->addSeparator();
   actions_->addModelActions(model);
   model->addSeparator();

@@ -1,4 +1,5 @@
-// The headless subcommands of the rssviz binary (`rssviz render`, `rssviz animate`):
+// The headless subcommands of the rssviz binary (`rssviz render`, `rssviz animate`,
+// `rssviz plot`):
 // they run on Qt's offscreen platform, with no window system, and share the model
 // options of `rssviz-cli train` (app/common/model_args.hpp).
 #pragma once
@@ -21,6 +22,7 @@ namespace rssviz::gui {
 // Adds the subcommand to `app`. The callback runs after parsing.
 void add_render_command(CLI::App& app);
 void add_animate_command(CLI::App& app);
+void add_plot_command(CLI::App& app);
 
 // Options both subcommands share: the model, the figure's size and look, the colours.
 struct FigureArgs {

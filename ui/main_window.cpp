@@ -336,7 +336,7 @@ void MainWindow::buildMenus() {
   undo->setShortcut(QKeySequence::Undo);
   undo->setObjectName("undoAction");
   auto* redo = doc_->undoStack()->createRedoAction(this, tr("&Redo"));
-  redo->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence::Redo});
+  redo->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
   redo->setObjectName("redoAction");
   edit->addAction(undo);
   edit->addAction(redo);
@@ -393,7 +393,7 @@ void MainWindow::buildMenus() {
   auto* play = model->addAction(tr("&Play learning stages"), this, [this] { timeline_->setPlaying(!timeline_->playing()); });
   play->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
   auto* worst = model->addAction(tr("Sort sentences by &error"), this, [this] { sentences_->sortByError(); });
-  worst->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+  worst->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
   tb->addSeparator();
   tb->addAction(trainA);
   tb->addAction(stop_action_);

@@ -246,8 +246,8 @@ void SessionActions::loadModel() {
 bool SessionActions::loadModelPath(const QString& path) {
   const QString title = tr("Cannot load the model %1").arg(QFileInfo(path).fileName());
   const auto& current = w_->workspace()->session();
-  io::SessionFile f = shown_;
-  f.weights.clear();
+  // The model's options over the panel's (the map's sentences, the other model's settings).
+  io::SessionFile f = doc_->recipe(w_->modelPanel()->settings());
   f.view = io::SessionView{};
   try {
     const std::string type = io::peek_model_type(path.toStdString());

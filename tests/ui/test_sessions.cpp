@@ -270,6 +270,7 @@ TEST(Sessions, ModelFilesSaveAndLoadFromTheWindow) {
 
   MainWindow b(nullptr, false);
   b.show();
+  b.modelPanel()->setSettings(rssviz::test::smallEsn());  // the map's sentences come from the panel
   ASSERT_TRUE(b.sessionActions()->loadModelPath(path));
   ASSERT_TRUE(rssviz::test::waitSession(b));
   ASSERT_TRUE(idle(b));

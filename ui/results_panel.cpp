@@ -211,8 +211,8 @@ ResultsPanel::ResultsPanel(QWidget* parent) : QWidget(parent) {
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   table_->setToolTip(tr("Click a column to sort; double-click a run to load its configuration into the model panel"));
   split->addWidget(table_);
-  split->setStretchFactor(0, 3);
-  split->setStretchFactor(1, 2);
+  split->setStretchFactor(0, 1);
+  split->setStretchFactor(1, 1);
   lay->addWidget(split, 1);
   connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& i) { chooseRow(i.row()); });
   connect(&watcher_, &QFutureWatcher<Read>::finished, this, &ResultsPanel::finishRead);

@@ -28,13 +28,7 @@ void run(const PlotArgs& a) {
   fa.title = a.title;
   const auto fo = figure_options(fa);
   ui::figures::validate(fo);
-  std::vector<std::pair<std::string, ui::figures::Format>> outputs;
-  if (!a.png.empty()) outputs.emplace_back(a.png, ui::figures::Format::png);
-  if (!a.svg.empty()) outputs.emplace_back(a.svg, ui::figures::Format::svg);
-  if (!a.pdf.empty()) outputs.emplace_back(a.pdf, ui::figures::Format::pdf);
-  if (!a.out.empty()) outputs.emplace_back(a.out, ui::figures::formatFromPath(QString::fromStdString(a.out)));
-  if (outputs.empty()) throw app::UsageError("no output: give --png, --svg, --pdf or --out FILE");
-  for (const auto& [path, format] : outputs) check_output("--" + ui::figures::formatName(format).toStdString(), path);
+  const auto outputs = figure_outputs(a.png, a.svg, a.pdf, a.out);
   const auto file = experiment::read_results(a.results);
   auto rows = experiment::result_rows(file);
   if (rows.empty()) throw std::runtime_error(a.results + ": no finished runs to plot");

@@ -10,6 +10,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "app/common/model_args.hpp"
 #include "core/experiment/map_session.hpp"
@@ -54,6 +56,11 @@ std::shared_ptr<const experiment::MapSession> build_session(const app::ModelArgs
 // option may be given (the file holds the model).
 std::optional<io::SessionFile> session_argument(const FigureArgs& f, CLI::App* cmd, const app::ModelOptionSet& set,
                                                bool model_required);
+
+// The figure files asked for by --png, --svg, --pdf and --out (format from its
+// extension), each checked with check_output before long work; UsageError when none.
+std::vector<std::pair<std::string, ui::figures::Format>> figure_outputs(const std::string& png, const std::string& svg,
+                                                                        const std::string& pdf, const std::string& out);
 
 // Checks an output path before long work (missing folder, a directory, a device);
 // throws std::runtime_error naming the option and the path.

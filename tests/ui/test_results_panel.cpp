@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/experiment/experiment_runner.hpp"
 #include "core/experiment/results_file.hpp"
 #include "core/io/atomic_file.hpp"
 #include "tests/ui/window_helpers.hpp"
@@ -215,5 +216,37 @@ TEST(ResultsPanel, DoubleClickInTheWindowLoadsAndTrainsTheRun) {
   ASSERT_TRUE(session);
   EXPECT_TRUE(session->trained);
   EXPECT_EQ(session->points->units(), 40);
+  fs::remove(p);
+}
+
+TEST(ResultsPanel, ALoadedRunTrainsInTheWindowToTheErrorsOfItsRow) {
+  // A real search of two trials with 60-unit reservoirs; the window retrains trial 2 from
+  // its row and must score exactly what the experiment wrote.
+  auto o = ex::default_experiment(ex::ExperimentKind::kSearch);
+  o.trials = 2;
+  o.reservoir.units = 60;
+  const auto p = temp_file("real.tsv");
+  fs::remove(p);
+  ex::RunnerOptions ro;
+  ro.jobs = 1;
+  ro.threads = 1;
+  ASSERT_TRUE(ex::run_experiment(o, p, ro).complete());
+  MainWindow w(nullptr, false);
+  w.show();
+  auto* panel = w.resultsPanel();
+  QSignalSpy loaded(panel, &ResultsPanel::loaded);
+  w.openResults(QString::fromStdString(p.string()));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return loaded.count() == 1; }, 20000));
+  panel->table()->sortByColumn(0, Qt::AscendingOrder);
+  const auto row = panel->runAt(2);
+  ASSERT_EQ(row.run.trial, 2);
+  panel->chooseRow(2);
+  ASSERT_TRUE(rssviz::test::waitSession(w, 60000));
+  const auto& s = w.workspace()->session();
+  ASSERT_TRUE(s && s->trained);
+  EXPECT_EQ(s->points->units(), 60);
+  EXPECT_EQ(s->scores.valid_error, row.valid_error);
+  EXPECT_EQ(s->scores.exact_error, row.exact_error);
+  EXPECT_NEAR(s->scores.rmse, row.rmse, 1e-9);  // the readout's sums follow the thread count
   fs::remove(p);
 }

@@ -7,6 +7,7 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QUndoStack>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QLabel>
@@ -33,6 +34,8 @@
 #include "ui/map_view.hpp"
 #include "ui/param_slider.hpp"
 #include "ui/results_panel.hpp"
+#include "ui/session_actions.hpp"
+#include "ui/session_document.hpp"
 #include "ui/session_jobs.hpp"
 #include "ui/animation_dialog.hpp"
 #include "ui/figures/export_actions.hpp"
@@ -64,11 +67,13 @@ QDockWidget* makeDock(QMainWindow* w, const QString& title, const char* name, QW
 MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent) {
   init_resources();
   setObjectName("MainWindow");
-  setWindowTitle(tr("rssviz — recurrent state space workbench"));
   setWindowIcon(QIcon(":/rssviz/rssviz.svg"));
   setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks | QMainWindow::AllowNestedDocks);
   recipes_ = new SessionJobs(&jobs_, &live_, this);
   connect(recipes_, &SessionJobs::failed, this, &MainWindow::jobFailed);
+  doc_ = new SessionDocument(this);
+  actions_ = new SessionActions(this, doc_);
+  connect(doc_, &SessionDocument::changed, this, &MainWindow::updateTitle);
   animation_ = new AnimationJob(&jobs_, this);
   map_ = new MapView(&ws_, this);
   setCentralWidget(map_);
@@ -127,6 +132,17 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
   });
   connect(&jobs_, &JobRunner::failed, this, &MainWindow::jobFailed);
   connect(exporter_, &figures::FigureExporter::message, message_, &QLabel::setText);
+  connect(actions_, &SessionActions::message, message_, &QLabel::setText);
+  // Every parameter edit is one undo step (a slider drag: one, on release).
+  connect(panel_, &ModelPanel::edited, this, [this](const ModelSettings& before, const ModelSettings& after) {
+    if (applying_) return;
+    doc_->undoStack()->push(new SettingsCommand(before, after, [this](const ModelSettings& s) { applySettings(s); }));
+  });
+  // What a session file keeps of the view: a change is an unsaved change.
+  for (auto sig : {&Workspace::selectionChanged, &Workspace::stageChanged})
+    connect(&ws_, sig, this, [this] { doc_->setModified(true); });
+  for (auto sig : {&Workspace::analysisChanged, &Workspace::colourChanged})
+    connect(&ws_, sig, this, [this] { doc_->setModified(true); });
   connect(animation_, &AnimationJob::progress, this, [this](const QString& text, int done, int total) {
     message_->setText(text + "…");
     progress_->setVisible(true);
@@ -159,7 +175,8 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
           [this](const ModelSettings& s, const QString& what, const QStringList& notes) {
             ModelSettings t = s;
             t.map_sentences = panel_->settings().map_sentences;
-            startSession(t);
+            panel_->setSettings(t);  // a change of the session (unsaved), not a new one
+            train();
             message_->setText(tr("Loaded %1; training").arg(what) +
                               (notes.isEmpty() ? QString() : tr(" (not in the model panel: %1)").arg(notes.join("; "))));
           });
@@ -188,6 +205,7 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
   QSettings settings;
   restoreGeometry(settings.value("window/geometry").toByteArray());
   restoreState(settings.value("window/state").toByteArray());
+  updateTitle();
   if (start_default) QTimer::singleShot(0, this, [this] { startSession(ModelSettings{}); });
 }
 
@@ -284,12 +302,15 @@ void MainWindow::buildMenus() {
                       : mode == ColourMode::unit     ? unit_box_->value()
                                                      : 0;
     ws_.setColour(mode, std::max(0, param));
+    mapSettingsEdited();
   };
   connect(colour_box_, &QComboBox::currentIndexChanged, this, apply);
   connect(output_box_, &QComboBox::currentIndexChanged, this, apply);
   connect(unit_box_, &QSpinBox::valueChanged, this, apply);
 
   auto* file = menuBar()->addMenu(tr("&File"));
+  actions_->addFileActions(file);
+  file->addSeparator();
   file->addAction(tr("Open &corpus…"), this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open corpus"), QString(),
                                                           tr("Corpus files (*.tsv *.txt);;All files (*)"));
@@ -318,6 +339,15 @@ void MainWindow::buildMenus() {
   quit->setShortcut(QKeySequence::Quit);
 
   auto* edit = menuBar()->addMenu(tr("&Edit"));
+  auto* undo = doc_->undoStack()->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  undo->setObjectName("undoAction");
+  auto* redo = doc_->undoStack()->createRedoAction(this, tr("&Redo"));
+  redo->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
+  redo->setObjectName("redoAction");
+  edit->addAction(undo);
+  edit->addAction(redo);
+  edit->addSeparator();
   auto* copy = edit->addAction(tr("&Copy map"), this, [this] { exporter_->copy(figures::View::map); });
   copy->setShortcut(QKeySequence::Copy);
   auto* find = edit->addAction(tr("&Find sentence"), this, [this] {
@@ -344,6 +374,7 @@ void MainWindow::buildMenus() {
   mark_ends_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
   mark_ends_->setToolTip(tr("Outline the states after END"));
   connect(mark_ends_, &QAction::toggled, map_, &MapView::setMarkEnds);
+  connect(mark_ends_, &QAction::toggled, this, &MainWindow::mapSettingsEdited);
   tb->addAction(mark_ends_);
   auto* fit = view_menu_->addAction(tr("&Fit map"), map_, &MapView::resetZoom);
   fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
@@ -360,12 +391,16 @@ void MainWindow::buildMenus() {
   stop_action_->setEnabled(false);
   auto* explA = model->addAction(tr("&Explore untrained reservoir"), this, &MainWindow::explore);
   explA->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-  model->addAction(tr("&Default session"), this, [this] { startSession(ModelSettings{}); });
+  model->addAction(tr("&Default session"), this, [this] {
+    if (actions_->maybeSave()) actions_->newSession();  // File > New session
+  });
+  model->addSeparator();
+  actions_->addModelActions(model);
   model->addSeparator();
   auto* play = model->addAction(tr("&Play learning stages"), this, [this] { timeline_->setPlaying(!timeline_->playing()); });
   play->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
   auto* worst = model->addAction(tr("Sort sentences by &error"), this, [this] { sentences_->sortByError(); });
-  worst->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+  worst->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
   tb->addSeparator();
   tb->addAction(trainA);
   tb->addAction(stop_action_);
@@ -404,6 +439,7 @@ void MainWindow::showSession(std::shared_ptr<const MapSession> s) {
   session_label_->setText(QString::fromStdString(s->description));
   const bool first = !ws_.session();
   ws_.setSession(std::move(s));
+  map_settings_ = {ws_.colourMode(), ws_.colourParameter(), mark_ends_->isChecked()};
   // Start with a two-object sentence selected, so the trajectory and the heatmap show
   // something meaningful from the first frame.
   if (first && ws_.selected() < 0) {
@@ -428,7 +464,10 @@ void MainWindow::tick() {
       progress_->setRange(0, 0);  // busy indicator
     }
   }
-  if (auto s = live_.take()) showSession(std::move(s));
+  if (auto s = live_.take()) {
+    actions_->setShownRecipe(live_recipe_);  // an LSTM frame of the training under way
+    showSession(std::move(s));
+  }
   // At most one plot is rebuilt and replotted per tick, so the costs of the map, the
   // heatmap and the training curve never add up within one pass of the event loop.
   if (map_->dirty()) map_->refresh();
@@ -453,6 +492,7 @@ QList<AnalysisPlot*> MainWindow::analysisViews() const {
 
 void MainWindow::startSession(const ModelSettings& s) {
   panel_->setSettings(s);
+  pristine_ = true;
   train();
 }
 
@@ -491,8 +531,15 @@ void MainWindow::train() {
   timeline_->setPlaying(false);
   const bool esn = s.model == experiment::ModelKind::esn;
   if (esn && map_->scatter()->points().isEmpty()) map_->setPlaceholder(tr("Training the ESN…"));
-  recipes_->train(s, [this, esn](std::shared_ptr<const MapSession> r) {
+  const io::SessionFile recipe = doc_->recipe(s);
+  const QString job = esn ? tr("Training ESN (%1 units)").arg(s.units)
+                          : tr("Training LSTM (%1 units, %2 epochs)").arg(s.hidden).arg(s.epochs);
+  const bool fresh = std::exchange(pristine_, false);
+  live_recipe_ = recipe;
+  recipes_->build(recipe, job, {}, true, [this, esn, recipe, fresh](std::shared_ptr<const MapSession> r) {
+    actions_->setShownRecipe(recipe);
     showSession(r);
+    doc_->setModified(!fresh);
     if (!r->diagnostic.empty()) {  // diverged: the last finite model is shown, and why it stopped
       jobFailed(esn ? tr("Training the ESN") : tr("Training the LSTM"), QString::fromStdString(r->diagnostic));
       return;
@@ -506,8 +553,13 @@ void MainWindow::train() {
 }
 
 void MainWindow::explore() {
-  recipes_->explore(panel_->settings(), ws_.session(), [this](std::shared_ptr<const MapSession> r) {
+  const ModelSettings s = panel_->settings();
+  io::SessionFile recipe = doc_->recipe(s);
+  recipe.trained = false;
+  recipes_->explore(s, ws_.session(), [this, recipe](std::shared_ptr<const MapSession> r) {
+    actions_->setShownRecipe(recipe);
     showSession(r);
+    doc_->setModified(true);
     message_->setText(tr("Untrained reservoir mapped in %1 ms (press Train to fit a readout)")
                           .arg(r->seconds * 1e3, 0, 'f', 0));
   });
@@ -599,7 +651,57 @@ void MainWindow::resetLayout() {
   restoreState(default_state_);
 }
 
+bool MainWindow::openSession(const QString& path) { return actions_->openPath(path); }
+
+void MainWindow::showBuilt(std::shared_ptr<const MapSession> s) { showSession(std::move(s)); }
+
+bool MainWindow::markEnds() const { return mark_ends_->isChecked(); }
+
+void MainWindow::setMarkEnds(bool on) {
+  const bool was = std::exchange(applying_, true);
+  mark_ends_->setChecked(on);
+  map_settings_.mark_ends = on;
+  applying_ = was;
+}
+
+void MainWindow::setMapSettings(const MapSettings& m) {
+  const bool was = std::exchange(applying_, true);
+  mark_ends_->setChecked(m.mark_ends);
+  ws_.setColour(m.mode, m.parameter);
+  map_settings_ = {ws_.colourMode(), ws_.colourParameter(), mark_ends_->isChecked()};
+  applying_ = was;
+}
+
+void MainWindow::mapSettingsEdited() {
+  if (applying_) return;
+  const MapSettings now{ws_.colourMode(), ws_.colourParameter(), mark_ends_->isChecked()};
+  if (now == map_settings_) return;
+  const MapSettings before = std::exchange(map_settings_, now);
+  doc_->undoStack()->push(new MapSettingsCommand(before, now, [this](const MapSettings& m) { setMapSettings(m); }));
+}
+
+void MainWindow::applySettings(const ModelSettings& s) {
+  const ModelSettings old = panel_->settings();
+  const bool was = std::exchange(applying_, true);
+  panel_->setSettings(s);
+  applying_ = was;
+  // A restored reservoir scaling redraws the untrained map, as the slider does (the same job path).
+  const bool scaling = old.spectral_radius != s.spectral_radius || old.leak_rate != s.leak_rate ||
+                       old.input_scaling != s.input_scaling;
+  if (s.model == experiment::ModelKind::esn && scaling && ws_.session()) explore();
+}
+
+void MainWindow::updateTitle() {
+  setWindowTitle(tr("%1[*] — rssviz").arg(doc_->displayName()));
+  setWindowFilePath(doc_->path());
+  setWindowModified(doc_->modified());
+}
+
 void MainWindow::closeEvent(QCloseEvent* e) {
+  if (!actions_->maybeSave()) {
+    e->ignore();
+    return;
+  }
   QSettings settings;
   settings.setValue("window/geometry", saveGeometry());
   settings.setValue("window/state", saveState());

@@ -8,7 +8,9 @@
 #include <memory>
 
 #include "core/experiment/map_session.hpp"
+#include "core/io/session_file.hpp"
 #include "ui/job_runner.hpp"
+#include "ui/edit_commands.hpp"
 #include "ui/mailbox.hpp"
 #include "ui/model_panel.hpp"
 #include "ui/workspace.hpp"
@@ -38,6 +40,8 @@ class InfluenceView;
 class CellsView;
 class OutputsView;
 class SessionJobs;
+class SessionDocument;
+class SessionActions;
 class AnimationJob;
 class ResultsPanel;
 namespace figures {
@@ -80,12 +84,26 @@ class MainWindow : public QMainWindow {
   void train();
   void explore();
   void stop();
-  // Applies `s` to the panel and trains it.
+  // Applies `s` to the panel and trains it (a fresh session: no unsaved changes once shown).
   void startSession(const ModelSettings& s);
   // File > Open corpus…: reads the corpus file at `path` and, when it is valid, trains the
   // panel's model on it (the current corpus stays otherwise); a malformed file is shown
   // in a warning dialog naming the file and each bad line. Returns whether it loaded.
   bool openCorpus(const QString& path);
+
+  // Sessions (ui/session_actions.hpp): the document, its undo stack, the file flows.
+  SessionDocument* sessionDocument() const { return doc_; }
+  SessionActions* sessionActions() const { return actions_; }
+  SessionJobs* recipes() const { return recipes_; }
+  // Opens a session file (as File > Open does, without the dialog); false: refused.
+  bool openSession(const QString& path);
+  // Shows a built session (the open and load-model flows).
+  void showBuilt(std::shared_ptr<const experiment::MapSession> s);
+  bool markEnds() const;
+  void setMarkEnds(bool on);
+  // The map's settings the undo stack records (colour mode and its parameter, END marks).
+  MapSettings mapSettings() const { return map_settings_; }
+  void setMapSettings(const MapSettings& m);  // as an undo does: controls, map, no new undo step
 
  signals:
   void sessionShown();  // a new session reached the views
@@ -104,11 +122,20 @@ class MainWindow : public QMainWindow {
   void exportSentences();
   void about();
   void resetLayout();
+  void updateTitle();
+  void applySettings(const ModelSettings& s);  // undo / redo of a panel edit
+  void mapSettingsEdited();                    // the toolbar or the View menu changed the map's settings
 
   Workspace ws_;
   JobRunner jobs_;
   Mailbox<experiment::MapSession> live_;
   SessionJobs* recipes_ = nullptr;
+  SessionDocument* doc_ = nullptr;
+  SessionActions* actions_ = nullptr;
+  MapSettings map_settings_;
+  io::SessionFile live_recipe_;  // the recipe of the training whose live frames arrive
+  bool pristine_ = false;    // the session being built is a fresh one (no unsaved changes when shown)
+  bool applying_ = false;    // an undo or redo is setting the controls
   AnimationJob* animation_ = nullptr;
   figures::FigureExporter* exporter_ = nullptr;
   MapView* map_ = nullptr;

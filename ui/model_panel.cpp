@@ -6,6 +6,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QSlider>
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QStyle>
@@ -128,8 +129,32 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     emit modelChanged();
   });
   for (auto* p : {sr_, lr_, is_}) connect(p, &ParamSlider::valueChanged, this, &ModelPanel::exploreRequested);
+  // Every control reports its edits; a slider reports its drag once, on release.
+  for (auto* sp : {objects_, seed_, sentences_, hidden_, epochs_, batch_})
+    connect(sp, &QSpinBox::valueChanged, this, &ModelPanel::commitEdit);
+  connect(model_, &QComboBox::currentIndexChanged, this, &ModelPanel::commitEdit);
+  for (auto* p : {sr_, lr_, is_, units_, density_, ridge_, lstm_lr_}) {
+    connect(p, &ParamSlider::valueChanged, this, &ModelPanel::commitEdit);
+    connect(p->slider(), &QSlider::sliderReleased, this, &ModelPanel::commitEdit);
+  }
+  committed_ = settings();
   connect(train_, &QPushButton::clicked, this, &ModelPanel::trainRequested);
   connect(stop_, &QPushButton::clicked, this, &ModelPanel::stopRequested);
+}
+
+bool ModelPanel::dragging() const {
+  for (auto* p : {sr_, lr_, is_, units_, density_, ridge_, lstm_lr_})
+    if (p->slider()->isSliderDown()) return true;
+  return false;
+}
+
+void ModelPanel::commitEdit() {
+  if (dragging()) return;  // the release commits the whole drag
+  const ModelSettings now = settings();
+  if (now == committed_) return;
+  const ModelSettings before = committed_;
+  committed_ = now;
+  emit edited(before, now);
 }
 
 ModelSettings ModelPanel::settings() const {
@@ -153,7 +178,8 @@ ModelSettings ModelPanel::settings() const {
 }
 
 void ModelPanel::setSettings(const ModelSettings& s) {
-  const QSignalBlocker b0(model_), b1(sr_), b2(lr_), b3(is_);
+  const QSignalBlocker b0(model_), b1(sr_), b2(lr_), b3(is_), b4(units_), b5(density_), b6(ridge_), b7(lstm_lr_),
+      b8(objects_), b9(seed_), b10(sentences_), b11(hidden_), b12(epochs_), b13(batch_);
   model_->setCurrentIndex(s.model == experiment::ModelKind::esn ? 0 : 1);
   stack_->setCurrentIndex(model_->currentIndex());
   objects_->setValue(s.objects);
@@ -185,6 +211,7 @@ void ModelPanel::setSettings(const ModelSettings& s) {
   epochs_->setValue(s.epochs);
   batch_->setValue(s.batch);
   lstm_lr_->setValue(s.learning_rate);
+  committed_ = settings();
 }
 
 void ModelPanel::setBusy(bool busy) { stop_->setEnabled(busy); }

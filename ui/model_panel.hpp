@@ -39,6 +39,7 @@ struct ModelSettings {
   int epochs = 35;
   int batch = 2;
   double learning_rate = 1e-3;
+  bool operator==(const ModelSettings&) const = default;
 };
 
 class ModelPanel : public QWidget {
@@ -46,8 +47,10 @@ class ModelPanel : public QWidget {
  public:
   explicit ModelPanel(QWidget* parent = nullptr);
   ModelSettings settings() const;
-  void setSettings(const ModelSettings& s);  // no signals
+  void setSettings(const ModelSettings& s);  // no signals (edited() included)
   void setBusy(bool busy);
+  // True while the user holds one of the sliders down (a drag in progress).
+  bool dragging() const;
 
   ParamSlider* spectralRadius() const { return sr_; }
   ParamSlider* leakRate() const { return lr_; }
@@ -61,6 +64,9 @@ class ModelPanel : public QWidget {
   void trainRequested();
   void stopRequested();
   void modelChanged();
+  // The user changed the settings from `before` to `after`: once per edit of a field, once
+  // per whole slider drag (on release). The undo stack records these.
+  void edited(const ModelSettings& before, const ModelSettings& after);
 
  private:
   QComboBox* model_;
@@ -75,6 +81,8 @@ class ModelPanel : public QWidget {
   ParamSlider* lstm_lr_;
   QPushButton* train_;
   QPushButton* stop_;
+  ModelSettings committed_;  // the settings of the last edited() (or setSettings)
+  void commitEdit();
 };
 
 }  // namespace rssviz::ui

@@ -1,6 +1,7 @@
 #include "ui/session_jobs.hpp"
 
 #include "core/common/parallel.hpp"
+#include "core/experiment/saved_session.hpp"
 
 namespace rssviz::ui {
 
@@ -92,6 +93,24 @@ bool SessionJobs::train(const ModelSettings& s, std::function<void(Session)> don
           if (live && !b.finished()) live->post(b.session());  // the map moves epoch by epoch
         }
         return b.session();
+      },
+      [live, done = std::move(done)](Session r) {
+        if (live) live->take();  // an older live frame must not replace the final one
+        done(std::move(r));
+      });
+  return true;
+}
+
+bool SessionJobs::build(const io::SessionFile& recipe, const QString& job, const QString& name, bool live_frames,
+                        std::function<void(Session)> done) {
+  auto* live = live_frames ? live_ : nullptr;
+  const std::string file = name.toStdString();
+  jobs_->start<Session>(
+      job,
+      [recipe, live, file](const JobContext& ctx) -> Session {
+        experiment::FrameFn frame;
+        if (live) frame = [live](std::shared_ptr<experiment::MapSession> s) { live->post(std::move(s)); };
+        return experiment::build_saved_session(recipe, file, jobThreads(), ctx.stop(), ctx.progress_fn(), frame);
       },
       [live, done = std::move(done)](Session r) {
         if (live) live->take();  // an older live frame must not replace the final one

@@ -10,6 +10,7 @@
 #include "core/experiment/animation.hpp"
 #include "core/experiment/explore.hpp"
 #include "core/experiment/workbench.hpp"
+#include "core/io/session_file.hpp"
 #include "ui/job_runner.hpp"
 #include "ui/mailbox.hpp"
 #include "ui/model_panel.hpp"
@@ -35,6 +36,11 @@ class SessionJobs : public QObject {
   // Trains the model of `s` and maps it; `done` gets the session. Returns false (and
   // reports through failed()) when the settings are invalid.
   bool train(const ModelSettings& s, std::function<void(Session)> done);
+  // Builds the session a recipe describes (core/experiment/saved_session.hpp): trains it
+  // (the LSTM live, epoch by epoch, when `live_frames`), or maps its embedded weights.
+  // `name` starts the error messages (the file opened). A failure leaves the shown session as it was.
+  bool build(const io::SessionFile& recipe, const QString& job, const QString& name, bool live_frames,
+             std::function<void(Session)> done);
   // Maps the untrained reservoir of `s` with its current scalings, warm-started from
   // `previous` (may be null); `done` gets the session.
   bool explore(const ModelSettings& s, Session previous, std::function<void(Session)> done);

@@ -5,7 +5,9 @@
 #include <memory>
 
 #include "app/gui/headless.hpp"
+#include "core/common/parallel.hpp"
 #include "core/common/timing.hpp"
+#include "core/experiment/saved_session.hpp"
 #include "ui/figures/animation_export.hpp"
 
 namespace rssviz::gui {
@@ -27,21 +29,25 @@ struct AnimateArgs {
   int loops = 0;
 };
 
-experiment::AnimationOptions animation_options(const AnimateArgs& a) {
+experiment::AnimationOptions animation_options(const AnimateArgs& a, const io::SessionFile* file) {
   experiment::AnimationOptions o;
+  // A session file's model, seeds and map settings in place of the model options.
+  const int threads = rssviz::default_threads();
+  const auto esn_options = [&] { return file ? experiment::esn_session_options(*file, threads) : app::esn_session_options(a.model); };
+  const std::string kind = file ? (file->model == experiment::ModelKind::esn ? "esn" : "lstm") : a.model.model;
   if (a.stages.empty() == a.sweep.empty())
     throw app::UsageError("give exactly one of --stages readout|epochs and --sweep NAME=FROM:TO:FRAMES");
   std::vector<int> include;
   if (a.figure.sentence >= 0) include.push_back(a.figure.sentence);
   if (!a.sweep.empty()) {
-    if (a.model.model != "esn") throw app::UsageError("--sweep needs --model esn (it maps an untrained reservoir)");
+    if (kind != "esn") throw app::UsageError("--sweep needs --model esn (it maps an untrained reservoir)");
     o.kind = experiment::AnimationKind::sweep;
     try {
       o.sweep = experiment::parse_sweep(a.sweep);
     } catch (const std::invalid_argument& e) {
       throw app::UsageError(std::string("--sweep: ") + e.what());
     }
-    const auto es = app::esn_session_options(a.model);
+    const auto es = esn_options();
     o.explore.objects = es.objects;
     o.explore.corpus_file = es.corpus_file;
     o.explore.reservoir = es.reservoir;
@@ -51,16 +57,16 @@ experiment::AnimationOptions animation_options(const AnimateArgs& a) {
     return o;
   }
   if (a.stages == "readout") {
-    if (a.model.model != "esn") throw app::UsageError("--stages readout needs --model esn (use --stages epochs for the LSTM)");
+    if (kind != "esn") throw app::UsageError("--stages readout needs --model esn (use --stages epochs for the LSTM)");
     o.kind = experiment::AnimationKind::esn_readout;
-    o.esn = app::esn_session_options(a.model);
+    o.esn = esn_options();
     o.esn.map_sentences = a.figure.map_sentences;
     o.esn.include_sentences = include;
     o.readout_frames = a.frames;
   } else {
-    if (a.model.model != "lstm") throw app::UsageError("--stages epochs needs --model lstm (use --stages readout for the ESN)");
+    if (kind != "lstm") throw app::UsageError("--stages epochs needs --model lstm (use --stages readout for the ESN)");
     o.kind = experiment::AnimationKind::lstm_epochs;
-    o.lstm = app::lstm_session_options(a.model);
+    o.lstm = file ? experiment::lstm_session_options(*file, threads) : app::lstm_session_options(a.model);
     o.lstm.map_sentences = a.figure.map_sentences;
     o.lstm.include_sentences = include;
     o.between = a.between;
@@ -68,10 +74,13 @@ experiment::AnimationOptions animation_options(const AnimateArgs& a) {
   return o;
 }
 
-void run(AnimateArgs& a, const app::ModelOptionSet& model_options) {
+void run(AnimateArgs& a, CLI::App* cmd, const app::ModelOptionSet& model_options) {
   const auto t0 = std::chrono::steady_clock::now();
-  model_options.check();
-  const auto ao = animation_options(a);
+  const auto file = session_argument(a.figure, cmd, model_options, false);
+  if (!file) model_options.check();
+  if (file && a.figure.sentence < 0) a.figure.sentence = file->view.selected;
+  if (file && !file->view.mark_ends) a.figure.no_end_marks = true;
+  const auto ao = animation_options(a, file ? &*file : nullptr);
   ui::figures::AnimationLook look;
   look.figure = figure_options(a.figure);
   look.selected = a.figure.sentence;
@@ -157,7 +166,7 @@ void add_animate_command(CLI::App& app) {
       ->check(CLI::Range(1, 10))
       ->capture_default_str();
   add_figure_options(cmd, a->figure, "800x600");
-  cmd->callback([a, set] { run(*a, *set); });
+  cmd->callback([a, cmd, set] { run(*a, cmd, *set); });
 }
 
 }  // namespace rssviz::gui

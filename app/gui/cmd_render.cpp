@@ -78,8 +78,26 @@ int parse_stage(const std::string& text, const experiment::MapSession& s) {
   return k;
 }
 
-void run(RenderArgs& a, const app::ModelOptionSet& model_options) {
-  model_options.check();
+void run(RenderArgs& a, CLI::App* cmd, const app::ModelOptionSet& model_options) {
+  const auto file = session_argument(a.figure, cmd, model_options, true);
+  if (file) {
+    // The file's view unless the command line gives one.
+    const auto& v = file->view;
+    if (a.figure.colour_by.empty()) {
+      const std::string mode = v.colour == "clause_part"   ? "clause"
+                               : v.colour == "error_code"  ? "error"
+                               : v.colour == "word"        ? "word"
+                               : v.colour == "output_unit" ? "output:" + std::to_string(v.colour_parameter)
+                                                           : "unit:" + std::to_string(v.colour_parameter);
+      a.figure.colour_by = mode;
+    }
+    const auto given = [cmd](const char* name) { return cmd->get_option(name)->count() > 0; };
+    if (!given("--stage") && v.stage >= 0) a.stage = std::to_string(v.stage);
+    if (!given("--no-end-marks")) a.figure.no_end_marks = !v.mark_ends;
+    if (!given("--highlight-unit")) a.highlight_unit = v.highlighted_unit;
+  } else {
+    model_options.check();
+  }
   const auto view = ui::figures::viewFromName(QString::fromStdString(a.view));
   auto fo = figure_options(a.figure);
   fo.heatmap_units = a.heatmap_units;
@@ -91,13 +109,16 @@ void run(RenderArgs& a, const app::ModelOptionSet& model_options) {
   ui::ColourChoice colour;
   if (!a.figure.colour_by.empty()) colour = ui::parseColourChoice(QString::fromStdString(a.figure.colour_by));
   using V = ui::figures::View;
-  if ((view == V::heatmap || view == V::activity || view == V::cells || view == V::outputs) && a.figure.sentence < 0)
+  if ((view == V::heatmap || view == V::activity || view == V::cells || view == V::outputs) && a.figure.sentence < 0 &&
+      !(file && file->view.selected >= 0))
     throw app::UsageError("--view " + a.view + " needs --sentence N (the sentence whose units it shows)");
   if (a.units == "hand" && a.hand_units.empty()) throw app::UsageError("--unit-set hand needs --hand-units U1,U2,...");
 
   const bool stages = a.stage != "final" || view == ui::figures::View::training;
   const auto t0 = std::chrono::steady_clock::now();
-  const auto session = build_session(a.model, a.figure, stages);
+  const auto session = build_session(a.model, a.figure, stages, file ? &*file : nullptr);
+  // The file's selected sentence, as the window shows it (on the map or not: the map is the file's).
+  if (file && a.figure.sentence < 0) a.figure.sentence = file->view.selected;
   const double build_s = seconds_since(t0);
   const auto t1 = std::chrono::steady_clock::now();
   const QString problem = ui::resolveColour(colour, *session);
@@ -136,7 +157,7 @@ void add_render_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("render", "Render one figure of a view (map, heatmap, training, or the unit analyses "
                                            "winglet, polyvalent, activity, influence, cells, outputs) to PNG, SVG or "
                                            "PDF, headless: trains the model, maps it and draws it as the window does");
-  auto set = std::make_shared<app::ModelOptionSet>(app::add_model_options(cmd, a->model, true));
+  auto set = std::make_shared<app::ModelOptionSet>(app::add_model_options(cmd, a->model, false));
   cmd->add_option("--view", a->view,
                   "View to draw: map, heatmap, training; the unit analyses: winglet (sorted readout weights), "
                   "polyvalent (units serving many outputs), activity (unit set along --sentence), influence (per "
@@ -190,7 +211,7 @@ void add_render_command(CLI::App& app) {
   cmd->add_option("--highlight-unit", a->highlight_unit, "Highlight a unit (heatmap row, polyvalent bar, activity line)");
   cmd->add_option("--mark-word", a->mark_word, "map: ring every state reached by reading this word; influence: its bar");
   add_figure_options(cmd, a->figure, "1600x1200");
-  cmd->callback([a, set] { run(*a, *set); });
+  cmd->callback([a, cmd, set] { run(*a, cmd, *set); });
 }
 
 }  // namespace rssviz::gui

@@ -2,8 +2,11 @@
 #include "app/gui/headless.hpp"
 
 #include <cstdio>
+#include <algorithm>
 #include <regex>
 
+#include "core/common/parallel.hpp"
+#include "core/experiment/saved_session.hpp"
 #include "core/experiment/workbench.hpp"
 
 namespace rssviz::gui {
@@ -27,6 +30,28 @@ void add_figure_options(CLI::App* cmd, FigureArgs& a, const std::string& default
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   cmd->add_flag("--no-end-marks", a.no_end_marks, "Do not outline the END states on the map");
+  cmd->add_option("--session", a.session,
+                  "A session file (.rssviz, saved by the window): its model (from its embedded weights, or trained "
+                  "again with its seeds), its map and its view (colours, stage, sentence, END marks) unless given "
+                  "here; replaces --model and the model options");
+}
+
+std::optional<io::SessionFile> session_argument(const FigureArgs& f, CLI::App* cmd, const app::ModelOptionSet& set,
+                                               bool model_required) {
+  auto* model = cmd->get_option("--model");
+  if (f.session.empty()) {
+    if (model_required && model->count() == 0) throw app::UsageError("--model is required (or --session FILE)");
+    return std::nullopt;
+  }
+  if (model->count() > 0) throw app::UsageError("--session replaces --model (the file holds the model)");
+  for (const auto* list : {&set.esn_options(), &set.lstm_options()})
+    for (const auto* o : *list)
+      if (o->count() > 0) throw app::UsageError("--session replaces " + o->get_name() + " (the file holds the model)");
+  try {
+    return io::load_session_file(f.session);
+  } catch (const std::runtime_error& e) {
+    throw app::UsageError(std::string("--session: ") + e.what());
+  }
 }
 
 QSize parse_size(const std::string& text) {
@@ -51,9 +76,19 @@ ui::figures::FigureOptions figure_options(const FigureArgs& a) {
   return o;
 }
 
-std::shared_ptr<const experiment::MapSession> build_session(const app::ModelArgs& m, const FigureArgs& f, bool stages) {
+std::shared_ptr<const experiment::MapSession> build_session(const app::ModelArgs& m, const FigureArgs& f, bool stages,
+                                                            const io::SessionFile* session) {
   std::vector<int> include;
   if (f.sentence >= 0) include.push_back(f.sentence);
+  if (session) {
+    io::SessionFile s = *session;
+    for (int i : include)
+      if (std::find(s.include_sentences.begin(), s.include_sentences.end(), i) == s.include_sentences.end())
+        s.include_sentences.push_back(i);
+    std::fprintf(stderr, "rssviz: %s the session %s…\n", s.has_weights() ? "mapping" : "training and mapping",
+                 f.session.c_str());
+    return experiment::build_saved_session(s, f.session, rssviz::default_threads());
+  }
   if (m.model == "esn") {
     auto o = app::esn_session_options(m);
     o.map_sentences = f.map_sentences;

@@ -8,12 +8,14 @@
 #include <QString>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "app/common/model_args.hpp"
 #include "core/experiment/map_session.hpp"
+#include "core/io/session_file.hpp"
 #include "ui/figures/figure.hpp"
 #include "ui/map_colouring.hpp"
 
@@ -34,6 +36,7 @@ struct FigureArgs {
   int sentence = -1;                // test sentence whose trajectory is drawn (and heatmap shown)
   int map_sentences = 200;          // test sentences on the map
   bool no_end_marks = false;
+  std::string session;              // --session FILE: the model, its seeds and the view from a session file
 };
 void add_figure_options(CLI::App* cmd, FigureArgs& a, const std::string& default_size);
 // Parses "WxH"; throws app::UsageError naming the option.
@@ -43,8 +46,16 @@ ui::figures::FigureOptions figure_options(const FigureArgs& a);
 
 // Trains the model of `m` and builds its workbench session, printing a one-line
 // progress note on standard error. `stages` asks for the ESN's learning stages (the
-// training view and --stage need them).
-std::shared_ptr<const experiment::MapSession> build_session(const app::ModelArgs& m, const FigureArgs& f, bool stages);
+// training view and --stage need them). With a session file, builds that instead
+// (from its embedded weights when it has them), `m` and `stages` unused.
+std::shared_ptr<const experiment::MapSession> build_session(const app::ModelArgs& m, const FigureArgs& f, bool stages,
+                                                            const io::SessionFile* session = nullptr);
+
+// --session FILE: the file read and validated (app::UsageError naming the file and the
+// field); nullopt when not given. Without it, --model is required (when `model_required`); with it, no model
+// option may be given (the file holds the model).
+std::optional<io::SessionFile> session_argument(const FigureArgs& f, CLI::App* cmd, const app::ModelOptionSet& set,
+                                               bool model_required);
 
 // The figure files asked for by --png, --svg, --pdf and --out (format from its
 // extension), each checked with check_output before long work; UsageError when none.

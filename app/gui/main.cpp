@@ -2,6 +2,7 @@
 // (app/gui/cmd_*.cpp), which run on Qt's offscreen platform without any window system.
 // Wiring only.
 #include <QApplication>
+#include <QTimer>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -16,6 +17,7 @@ namespace {
 
 bool headless_request(int argc, char** argv) {
   if (argc < 2) return false;
+  if (std::strcmp(argv[1], "--session") == 0) return false;  // rssviz --session FILE: the window
   for (const char* a : {"render", "animate", "plot", "-h"})
     if (std::strcmp(argv[1], a) == 0) return true;
   // Qt's own options take one dash (-platform, -style); ours take two: --help,
@@ -74,12 +76,26 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName("rssviz");
   QApplication::setApplicationName("rssviz");
   QApplication::setApplicationVersion(RSSVIZ_VERSION);
-  const QStringList rest = QApplication::arguments().mid(1);
-  if (!rest.isEmpty()) {
-    std::fprintf(stderr, "rssviz: error: unknown argument \"%s\" (see rssviz --help)\n", rest.front().toLocal8Bit().constData());
+  // rssviz FILE or rssviz --session FILE opens a session file.
+  QStringList rest = QApplication::arguments().mid(1);
+  if (!rest.isEmpty() && rest.front() == "--session") {
+    rest.pop_front();
+    if (rest.size() != 1) {
+      std::fprintf(stderr, "rssviz: error: --session needs one FILE (see rssviz --help)\n");
+      return 2;
+    }
+  }
+  if (rest.size() > 1 || (!rest.isEmpty() && rest.front().startsWith('-'))) {
+    std::fprintf(stderr, "rssviz: error: unknown argument \"%s\" (see rssviz --help)\n", rest.back().toLocal8Bit().constData());
     return 2;
   }
-  rssviz::ui::MainWindow w;
+  const QString session = rest.isEmpty() ? QString() : rest.front();
+  rssviz::ui::MainWindow w(nullptr, session.isEmpty());
   w.show();
+  if (!session.isEmpty())
+    QTimer::singleShot(0, &w, [&w, session] {
+      // A refused file says why in a dialog; the window then shows the default session.
+      if (!w.openSession(session)) w.startSession(rssviz::ui::ModelSettings{});
+    });
   return QApplication::exec();
 }

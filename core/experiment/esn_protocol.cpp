@@ -135,7 +135,7 @@ EsnEvaluation evaluate_esn(const EsnModel& model, const corpus::Grammar& grammar
   return e;
 }
 
-void save_esn_model(const std::filesystem::path& path, const EsnModel& model) {
+io::ModelFile to_model_file(const EsnModel& model) {
   const auto& r = model.reservoir;
   const auto& o = r.options();
   io::ModelFile f;
@@ -167,13 +167,18 @@ void save_esn_model(const std::filesystem::path& path, const EsnModel& model) {
   f.arrays["Wout"] = model.wout;
   // The reservoir weights are float32 in memory: storing them as f32 is exact.
   f.single_precision["W"] = f.single_precision["Win"] = f.single_precision["bias"] = true;
-  io::save_model_file(path, f);
+  return f;
 }
 
-EsnModel load_esn_model(const std::filesystem::path& path) {
-  const io::ModelFile f = io::load_model_file(path);
+void save_esn_model(const std::filesystem::path& path, const EsnModel& model) {
+  io::save_model_file(path, to_model_file(model));
+}
+
+EsnModel load_esn_model(const std::filesystem::path& path) { return esn_model_from_file(io::load_model_file(path), path.string()); }
+
+EsnModel esn_model_from_file(const io::ModelFile& f, const std::string& name) {
   const auto fail = [&](const std::string& what) -> std::runtime_error {
-    return std::runtime_error(path.string() + ": " + what);
+    return std::runtime_error(name + ": " + what);
   };
   if (f.model != "esn") throw fail("holds a \"" + f.model + "\" model, not an ESN");
   EsnModel m;

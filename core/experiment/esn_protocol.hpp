@@ -11,6 +11,7 @@
 #include "core/corpus/dataset.hpp"
 #include "core/esn/readout.hpp"
 #include "core/esn/reservoir.hpp"
+#include "core/io/model_file.hpp"
 #include "core/metrics/metrics.hpp"
 
 namespace rssviz::experiment {
@@ -91,5 +92,9 @@ void save_esn_model(const std::filesystem::path& path, const EsnModel& model);
 // Throws std::runtime_error naming the file and the problem (wrong model type, missing
 // or mis-shaped array, invalid options).
 EsnModel load_esn_model(const std::filesystem::path& path);
+// The same as a model file in memory (an ESN embedded in a session); `name` starts the
+// error messages.
+io::ModelFile to_model_file(const EsnModel& model);
+EsnModel esn_model_from_file(const io::ModelFile& file, const std::string& name);
 
 }  // namespace rssviz::experiment

@@ -143,21 +143,16 @@ Eigen::MatrixXf carry_layout(const MapPoints& points, const MapPoints& previous,
   return matched > 0 ? init : Eigen::MatrixXf();
 }
 
-std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& o, const StopFlag* stop,
-                                              const ProgressFn& progress) {
-  const auto t0 = std::chrono::steady_clock::now();
-  o.reservoir.validate();
-  validate_readout(o.reservoir.ridge, o.readout);
-  umap::validate(o.umap);
+namespace {
+
+// The ESN session for a corpus and a reservoir; `given` is the final readout when it is
+// known (a loaded model), else it is fitted.
+std::shared_ptr<MapSession> esn_session(const EsnSessionOptions& o, std::shared_ptr<const corpus::Corpus> corpus,
+                                        std::shared_ptr<const esn::Reservoir> reservoir_ptr,
+                                        const Eigen::MatrixXd* given, std::chrono::steady_clock::time_point t0,
+                                        const StopFlag* stop, const ProgressFn& progress) {
   constexpr int kSteps = 7;
-  corpus::CorpusOptions co;
-  co.objects = o.objects;
-  co.seed = o.reservoir.seed;
-  co.file = o.corpus_file;
-  auto corpus = std::make_shared<const corpus::Corpus>(corpus::make_corpus(co));
   const auto& g = corpus->grammar;
-  report(progress, 1, kSteps);
-  const auto reservoir_ptr = std::make_shared<const esn::Reservoir>(o.reservoir, g.vocabulary_size());
   const esn::Reservoir& reservoir = *reservoir_ptr;
   check(stop);
   // Train and test END states in one harvest: they share clause beginnings, so the
@@ -169,8 +164,7 @@ std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& o, const 
   const Eigen::MatrixXf train_x = ends.x.leftCols(corpus->train.size());
   const Eigen::MatrixXf test_x = ends.x.rightCols(corpus->test.size());
   report(progress, 2, kSteps);
-  Eigen::MatrixXd wout = fit_readout(train_x, corpus->train.teacher, o.reservoir.ridge, o.readout);
-  check(stop);
+  Eigen::MatrixXd wout = given ? *given : fit_readout(train_x, corpus->train.teacher, o.reservoir.ridge, o.readout);
   const Eigen::MatrixXd test_out = esn::predict(wout, test_x);
   auto s = std::make_shared<MapSession>();
   s->model = ModelKind::esn;
@@ -214,11 +208,64 @@ std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& o, const 
   const auto& r = o.reservoir;
   s->description = "ESN " + std::to_string(r.units) + " units, spectral radius " + format_number(r.spectral_radius) +
                    ", leak rate " + format_number(r.leak_rate) + ", input scaling " + format_number(r.input_scaling) +
-                   ", ridge " + format_number(r.ridge) + " · " + corpus_label(co) + ", seed " +
+                   ", ridge " + format_number(r.ridge) + " · " + corpus_label(corpus->options) + ", seed " +
                    std::to_string(r.seed);
   s->seconds = seconds_since(t0);
   report(progress, kSteps, kSteps);
   return s;
+}
+
+std::shared_ptr<const corpus::Corpus> esn_corpus(const EsnSessionOptions& o) {
+  corpus::CorpusOptions co;
+  co.objects = o.objects;
+  co.seed = o.reservoir.seed;
+  co.file = o.corpus_file;
+  return std::make_shared<const corpus::Corpus>(corpus::make_corpus(co));
+}
+
+}  // namespace
+
+std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& o, const StopFlag* stop,
+                                              const ProgressFn& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  o.reservoir.validate();
+  validate_readout(o.reservoir.ridge, o.readout);
+  umap::validate(o.umap);
+  auto corpus = esn_corpus(o);
+  report(progress, 1, 7);
+  auto reservoir = std::make_shared<const esn::Reservoir>(o.reservoir, corpus->grammar.vocabulary_size());
+  return esn_session(o, std::move(corpus), std::move(reservoir), nullptr, t0, stop, progress);
+}
+
+void check_model_fits(const EsnModel& model, const corpus::Grammar& g) {
+  const auto& r = model.reservoir;
+  if (r.vocabulary_size() != g.vocabulary_size())
+    throw std::invalid_argument("the model reads " + std::to_string(r.vocabulary_size()) + " input words, the corpus has " +
+                                std::to_string(g.vocabulary_size()) + " (the model was trained with " +
+                                std::to_string(model.objects) + " objects, the corpus has " +
+                                std::to_string(g.objects()) + ")");
+  if (model.wout.rows() != g.output_size() || model.wout.cols() != r.units() + 1)
+    throw std::invalid_argument("the model's readout is " + std::to_string(model.wout.rows()) + " x " +
+                                std::to_string(model.wout.cols()) + ", the corpus needs " +
+                                std::to_string(g.output_size()) + " x " + std::to_string(r.units() + 1));
+}
+
+std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& options, const EsnModel& model,
+                                              const StopFlag* stop, const ProgressFn& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  EsnSessionOptions o = options;
+  const int threads = o.reservoir.threads;
+  o.reservoir = model.reservoir.options();
+  o.reservoir.threads = threads;
+  o.readout = model.readout;
+  umap::validate(o.umap);
+  auto corpus = esn_corpus(o);
+  check_model_fits(model, corpus->grammar);
+  report(progress, 1, 7);
+  const auto& m = model.reservoir;
+  auto reservoir = std::make_shared<const esn::Reservoir>(
+      esn::Reservoir::from_weights(o.reservoir, m.unit_w(), m.unit_win(), m.unit_bias(), m.raw_radius()));
+  return esn_session(o, std::move(corpus), std::move(reservoir), &model.wout, t0, stop, progress);
 }
 
 LstmSessionOptions lstm_session_options(int objects, std::uint64_t seed) {
@@ -238,13 +285,46 @@ LstmSessionBuilder::LstmSessionBuilder(const LstmSessionOptions& options) : opti
   curve_.x_label = "epoch";
 }
 
-bool LstmSessionBuilder::finished() const { return trainer_->finished() && !frames_.empty(); }
-int LstmSessionBuilder::epoch() const { return trainer_->epoch(); }
-int LstmSessionBuilder::epochs() const { return trainer_->options().epochs; }
+LstmSessionBuilder::LstmSessionBuilder(const LstmSessionOptions& options, LstmReplay replay) : options_(options) {
+  umap::validate(options_.umap);
+  corpus_ = std::make_shared<const corpus::Corpus>(corpus::make_corpus(options_.corpus));
+  const auto& g = corpus_->grammar;
+  const size_t trained = replay.history.size();
+  const size_t want = options_.map_every_epoch ? trained + 1 : 1;
+  if (replay.frames.size() != want)
+    throw std::invalid_argument("LSTM replay: " + std::to_string(replay.frames.size()) + " networks for " +
+                                std::to_string(trained) + " epochs; expected " + std::to_string(want));
+  if (trained > static_cast<size_t>(options_.trainer.epochs))
+    throw std::invalid_argument("LSTM replay: " + std::to_string(trained) + " epochs trained, more than trainer.epochs = " +
+                                std::to_string(options_.trainer.epochs));
+  for (size_t i = 0; i < replay.frames.size(); ++i) {
+    const auto& m = replay.frames[i];
+    if (m.inputs() != g.vocabulary_size() || m.outputs() != g.output_size())
+      throw std::invalid_argument("LSTM network " + std::to_string(i) + " reads " + std::to_string(m.inputs()) +
+                                  " words and writes " + std::to_string(m.outputs()) + " outputs; the corpus has " +
+                                  std::to_string(g.vocabulary_size()) + " words and " +
+                                  std::to_string(g.output_size()) + " outputs");
+  }
+  replay_ = std::make_unique<LstmReplay>(std::move(replay));
+  chosen_ = map_sentences(corpus_->test, options_.map_sentences, options_.include_sentences);
+  curve_.x_label = "epoch";
+}
+
+bool LstmSessionBuilder::finished() const {
+  if (replay_)
+    return options_.map_every_epoch ? frames_.size() == replay_->frames.size() : !frames_.empty();
+  return trainer_->finished() && !frames_.empty();
+}
+int LstmSessionBuilder::epoch() const { return replay_ ? replay_epoch_ : trainer_->epoch(); }
+int LstmSessionBuilder::epochs() const { return options_.trainer.epochs; }
+const lstm::Lstm& LstmSessionBuilder::model() const {
+  if (!replay_) return trainer_->model();
+  return replay_->frames[options_.map_every_epoch ? static_cast<size_t>(replay_epoch_) : 0];
+}
 
 void LstmSessionBuilder::map_frame(const StopFlag* stop) {
   const auto& g = corpus_->grammar;
-  const auto& model = trainer_->model();
+  const auto& model = this->model();
   std::vector<std::vector<int>> tokens;
   for (int i : chosen_) tokens.push_back(corpus_->test.sentences[static_cast<size_t>(i)].tokens);
   const lstm::Inspection ins = lstm::inspect(model, tokens);
@@ -258,7 +338,7 @@ void LstmSessionBuilder::map_frame(const StopFlag* stop) {
       collect_map_points(g, corpus_->test, chosen_, traj, {.zero_state_first = true}));
   check(stop);
   LearningStage st;
-  const int e = trainer_->epoch();
+  const int e = epoch();
   st.label = e == 0 ? "initial weights" : "epoch " + std::to_string(e);
   st.x = e;
   Eigen::MatrixXf init;
@@ -283,7 +363,25 @@ void LstmSessionBuilder::map_frame(const StopFlag* stop) {
 
 void LstmSessionBuilder::step(const StopFlag* stop) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (frames_.empty() && options_.map_every_epoch) {
+  if (replay_) {
+    const auto add = [this](const lstm::EpochReport& r) {
+      curve_.x.push_back(r.epoch);
+      curve_.loss.push_back(r.train_loss);
+      curve_.valid_error.push_back(r.validation_valid_error);
+      curve_.exact_error.push_back(r.validation_exact_error);
+    };
+    if (frames_.empty() && options_.map_every_epoch) {
+      map_frame(stop);
+    } else if (options_.map_every_epoch) {
+      add(replay_->history[static_cast<size_t>(replay_epoch_)]);
+      ++replay_epoch_;
+      map_frame(stop);
+    } else {
+      for (const auto& r : replay_->history) add(r);
+      replay_epoch_ = static_cast<int>(replay_->history.size());
+      map_frame(stop);
+    }
+  } else if (frames_.empty() && options_.map_every_epoch) {
     map_frame(stop);
   } else if (!trainer_->finished()) {
     const lstm::EpochReport r = trainer_->run_epoch(stop);
@@ -326,21 +424,21 @@ std::shared_ptr<MapSession> LstmSessionBuilder::session() const {
   s->points = last.points;
   s->layout = last.layout;
   const auto& g = corpus_->grammar;
-  const Eigen::MatrixXd out = lstm::predict(trainer_->model(), corpus_->test);
+  const Eigen::MatrixXd out = lstm::predict(model(), corpus_->test);
   s->scores = metrics::evaluate(g, corpus_->test, out);
   s->results = metrics::evaluate_each(g, corpus_->test, out);
-  s->readout = trainer_->model().params().Wy();
-  s->lstm = std::make_shared<const lstm::Lstm>(trainer_->model());
+  s->readout = model().params().Wy();
+  s->lstm = std::make_shared<const lstm::Lstm>(model());
   s->unit_order = analysis::rank_units_by_readout(s->readout, 0);
   s->stages = frames_;
   s->curve = curve_;
-  const auto& t = trainer_->options();
-  s->description = "LSTM " + std::to_string(trainer_->model().hidden()) + " units, epoch " +
-                   std::to_string(trainer_->epoch()) + "/" + std::to_string(epochs()) + ", Adam lr " +
-                   format_number(t.learning_rate) + ", batch " + std::to_string(t.batch_size) + " · " +
-                   corpus::corpus_label(options_.corpus) + ", seed " + std::to_string(options_.corpus.seed);
-  if (trainer_->diverged()) s->description += " · diverged";
-  s->diagnostic = trainer_->diagnostic();
+  const auto& t = options_.trainer;
+  s->description = "LSTM " + std::to_string(model().hidden()) + " units, epoch " + std::to_string(epoch()) + "/" +
+                   std::to_string(epochs()) + ", Adam lr " + format_number(t.learning_rate) + ", batch " +
+                   std::to_string(t.batch_size) + " · " + corpus::corpus_label(options_.corpus) + ", seed " +
+                   std::to_string(options_.corpus.seed);
+  if (trainer_ && trainer_->diverged()) s->description += " · diverged";
+  if (trainer_) s->diagnostic = trainer_->diagnostic();
   s->seconds = seconds_;
   return s;
 }

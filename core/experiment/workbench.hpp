@@ -22,6 +22,7 @@
 #include "core/common/progress.hpp"
 #include "core/esn/reservoir.hpp"
 #include "core/experiment/esn_protocol.hpp"
+#include "core/lstm/lstm.hpp"
 #include "core/experiment/map_session.hpp"
 #include "core/lstm/trainer.hpp"
 #include "core/umap/umap.hpp"
@@ -51,6 +52,18 @@ struct EsnSessionOptions {
 // is checked between stages and inside the harvest and UMAP (throws Cancelled).
 std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& options, const StopFlag* stop = nullptr,
                                               const ProgressFn& progress = {});
+
+// A trained ESN session from a given model (a model file, a session's embedded weights):
+// no reservoir draw and no readout fit; the map, the scores and the learning stages
+// (the RLS path of the model's reservoir) as build_esn_session computes them, so a model
+// saved from a session gives that session back bit for bit. The model's reservoir
+// options and readout kind replace options.reservoir and options.readout (its thread
+// count kept). Throws std::invalid_argument when the model does not fit the corpus of
+// options.objects and the model's seed (input or output sizes).
+std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& options, const EsnModel& model,
+                                              const StopFlag* stop = nullptr, const ProgressFn& progress = {});
+// Throws std::invalid_argument naming the sizes when `model` cannot read or write `grammar`'s words and outputs.
+void check_model_fits(const EsnModel& model, const corpus::Grammar& grammar);
 
 // Map points of `count` test sentences (spread_sentences) for an ESN (states [1; x]) with the
 // readout `wout` (K x (N+1)) or none (empty matrix: untrained).
@@ -83,9 +96,21 @@ LstmSessionOptions lstm_session_options(int objects, std::uint64_t seed);
 std::shared_ptr<MapSession> build_lstm_session(const LstmSessionOptions& options, const StopFlag* stop = nullptr,
                                                const ProgressFn& progress = {});
 
+// Networks to map instead of training them (a session's embedded weights, a model file).
+struct LstmReplay {
+  // map_every_epoch: the network after epochs 0, 1, ..., history.size(); otherwise the
+  // final network alone.
+  std::vector<lstm::Lstm> frames;
+  std::vector<lstm::EpochReport> history;  // the epochs trained (the training curve)
+};
+
 class LstmSessionBuilder {
  public:
   explicit LstmSessionBuilder(const LstmSessionOptions& options);
+  // Replays `replay` through the same steps (no training): the same frames, maps and
+  // curve as the training that produced the networks. Throws std::invalid_argument when
+  // the frames do not fit the corpus or the options (count, input/output sizes).
+  LstmSessionBuilder(const LstmSessionOptions& options, LstmReplay replay);
   // Maps the initial network (frame 0) when not done yet, then trains one epoch and maps
   // it. Throws Cancelled when stopped (the trainer rolls back to the epoch's start).
   // When the training diverges (lstm::BasicTrainer) the builder is finished: the last
@@ -94,6 +119,8 @@ class LstmSessionBuilder {
   bool finished() const;
   int epoch() const;
   int epochs() const;
+  // The network the latest frame shows (the trainer's, or the replayed frame).
+  const lstm::Lstm& model() const;
   // The session so far: the latest frame as the map, every frame as a learning stage,
   // the curve of the epochs done. A fresh copy each call (the GUI keeps it).
   std::shared_ptr<MapSession> session() const;
@@ -105,7 +132,9 @@ class LstmSessionBuilder {
   void map_frame(const StopFlag* stop);
   LstmSessionOptions options_;
   std::shared_ptr<const corpus::Corpus> corpus_;
-  std::unique_ptr<lstm::Trainer> trainer_;
+  std::unique_ptr<lstm::Trainer> trainer_;  // null when replaying
+  std::unique_ptr<LstmReplay> replay_;
+  int replay_epoch_ = 0;
   std::vector<int> chosen_;
   std::vector<LearningStage> frames_;
   TrainingCurve curve_;

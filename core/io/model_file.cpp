@@ -29,40 +29,37 @@ void put(std::string& s, T v) {
   s.append(b, sizeof(T));
 }
 
-[[noreturn]] void fail(const std::filesystem::path& p, const std::string& what) {
-  throw std::runtime_error(p.string() + ": not a valid rssviz model file: " + what);
+[[noreturn]] void fail(const std::string& name, const std::string& what) {
+  throw std::runtime_error(name + ": not a valid rssviz model file: " + what);
 }
 
 struct Parsed {
   nlohmann::json header;
-  std::string data;
+  std::string_view data;
 };
 
-Parsed parse(const std::filesystem::path& path, bool header_only) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string() + ": " + std::strerror(errno));
-  char magic[8];
+Parsed parse(std::string_view bytes, const std::string& name) {
   std::uint32_t version = 0;
   std::uint64_t n = 0;
-  if (!in.read(magic, 8) || std::memcmp(magic, kMagic, 8) != 0) fail(path, "wrong magic (expected RSSVIZMF)");
-  if (!in.read(reinterpret_cast<char*>(&version), 4)) fail(path, "truncated before the version");
+  if (bytes.size() < 8 || std::memcmp(bytes.data(), kMagic, 8) != 0) fail(name, "wrong magic (expected RSSVIZMF)");
+  if (bytes.size() < 12) fail(name, "truncated before the version");
+  std::memcpy(&version, bytes.data() + 8, 4);
   if (version != kModelFileVersion)
-    fail(path, "format version " + std::to_string(version) + " is not supported (this build reads version " +
+    fail(name, "format version " + std::to_string(version) + " is not supported (this build reads version " +
                    std::to_string(kModelFileVersion) + ")");
-  if (!in.read(reinterpret_cast<char*>(&n), 8)) fail(path, "truncated before the header length");
-  if (n > (64u << 20)) fail(path, "header length " + std::to_string(n) + " is implausible");
-  std::string h(n, '\0');
-  if (!in.read(h.data(), static_cast<std::streamsize>(n))) fail(path, "truncated inside the JSON header");
+  if (bytes.size() < 20) fail(name, "truncated before the header length");
+  std::memcpy(&n, bytes.data() + 12, 8);
+  if (n > (64u << 20)) fail(name, "header length " + std::to_string(n) + " is implausible");
+  if (bytes.size() - 20 < n) fail(name, "truncated inside the JSON header");
   Parsed r;
   try {
-    r.header = nlohmann::json::parse(h);
+    r.header = nlohmann::json::parse(bytes.substr(20, n));
   } catch (const std::exception& e) {
-    fail(path, std::string("JSON header does not parse: ") + e.what());
+    fail(name, std::string("JSON header does not parse: ") + e.what());
   }
   if (!r.header.is_object() || !r.header.contains("model") || !r.header["model"].is_string())
-    fail(path, "header has no \"model\" string");
-  if (header_only) return r;
-  r.data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    fail(name, "header has no \"model\" string");
+  r.data = bytes.substr(20 + n);
   return r;
 }
 
@@ -74,7 +71,7 @@ const Eigen::MatrixXd& ModelFile::array(const std::string& name) const {
   return it->second;
 }
 
-void save_model_file(const std::filesystem::path& path, const ModelFile& m) {
+std::string encode_model_file(const ModelFile& m, const std::string& name) {
   std::string data;
   nlohmann::json arrays = nlohmann::json::array();
   for (const auto& [name, a] : m.arrays) {
@@ -82,7 +79,7 @@ void save_model_file(const std::filesystem::path& path, const ModelFile& m) {
     for (Eigen::Index c = 0; c < a.cols(); ++c)
       for (Eigen::Index r = 0; r < a.rows(); ++r)
         if (!std::isfinite(a(r, c)))
-          throw std::runtime_error("cannot save " + path.string() + ": array \"" + name + "\" holds " +
+          throw std::runtime_error("cannot save " + name + ": array \"" + name + "\" holds " +
                                    (std::isnan(a(r, c)) ? "NaN" : "infinity") + " at row " + std::to_string(r) +
                                    ", column " + std::to_string(c) + " (did the training diverge?)");
     const auto sp = m.single_precision.find(name);
@@ -113,13 +110,17 @@ void save_model_file(const std::filesystem::path& path, const ModelFile& m) {
   put(out, static_cast<std::uint64_t>(h.size()));
   out += h;
   out += data;
-  write_file_atomic(path, out);
+  return out;
+}
+
+void save_model_file(const std::filesystem::path& path, const ModelFile& m) {
+  write_file_atomic(path, encode_model_file(m, path.string()));
 }
 
 namespace {
 
 // A header integer: a JSON integer (not 50.5, not "50", not true) in [0, max].
-std::uint64_t header_count(const std::filesystem::path& path, const nlohmann::json& v, const std::string& what,
+std::uint64_t header_count(const std::string& path, const nlohmann::json& v, const std::string& what,
                            std::uint64_t max = std::numeric_limits<std::uint64_t>::max()) {
   bool ok = v.is_number_integer();
   std::uint64_t x = 0;
@@ -134,10 +135,21 @@ std::uint64_t header_count(const std::filesystem::path& path, const nlohmann::js
   return x;
 }
 
+std::string read_model_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string() + ": " + std::strerror(errno));
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
 }  // namespace
 
 ModelFile load_model_file(const std::filesystem::path& path) {
-  auto p = parse(path, false);
+  const std::string bytes = read_model_bytes(path);
+  return decode_model_file(bytes, path.string());
+}
+
+ModelFile decode_model_file(std::string_view content, const std::string& path) {
+  auto p = parse(content, path);
   ModelFile m;
   const auto& h = p.header;
   if (!h.contains("format") || h["format"] != "rssviz-model")
@@ -209,6 +221,9 @@ ModelFile load_model_file(const std::filesystem::path& path) {
   return m;
 }
 
-std::string peek_model_type(const std::filesystem::path& path) { return parse(path, true).header["model"].get<std::string>(); }
+std::string peek_model_type(const std::filesystem::path& path) {
+  const std::string bytes = read_model_bytes(path);
+  return parse(bytes, path.string()).header["model"].get<std::string>();
+}
 
 }  // namespace rssviz::io

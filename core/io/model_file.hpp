@@ -17,6 +17,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 namespace rssviz::io {
 
@@ -34,6 +35,10 @@ inline constexpr std::uint32_t kModelFileVersion = 1;
 // Writes atomically; throws std::runtime_error naming the path on failure.
 void save_model_file(const std::filesystem::path& path, const ModelFile& m);
 ModelFile load_model_file(const std::filesystem::path& path);
+// The bytes save_model_file writes, and their reader (`name` starts the error messages):
+// a model file embedded in another file (a session, core/io/session_file.hpp).
+std::string encode_model_file(const ModelFile& m, const std::string& name);
+ModelFile decode_model_file(std::string_view bytes, const std::string& name);
 // Reads only the header's "model" field (to dispatch on the model type).
 std::string peek_model_type(const std::filesystem::path& path);
 

@@ -1,5 +1,7 @@
 #include "ui/main_window.hpp"
 
+#include "ui/results_panel.hpp"
+
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -30,6 +32,7 @@
 #include "ui/heatmap_view.hpp"
 #include "ui/map_view.hpp"
 #include "ui/param_slider.hpp"
+#include "ui/results_panel.hpp"
 #include "ui/session_jobs.hpp"
 #include "ui/animation_dialog.hpp"
 #include "ui/figures/export_actions.hpp"
@@ -90,6 +93,7 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
   }
 
   message_ = new QLabel(tr("Ready"));
+  message_->setObjectName("statusMessage");
   progress_ = new QProgressBar;
   progress_->setObjectName("jobProgress");
   progress_->setMaximumWidth(220);
@@ -144,6 +148,21 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
       cancel_->setVisible(false);
     }
   });
+  connect(results_, &ResultsPanel::loaded, this, [this] {
+    message_->setText(tr("%1: %2 runs; double-click one to load it into the model panel")
+                          .arg(results_->path())
+                          .arg(results_->model()->rowCount()));
+  });
+  connect(results_, &ResultsPanel::failed, this,
+          [this](const QString& why) { jobFailed(tr("Experiment results"), why); });
+  connect(results_, &ResultsPanel::configurationChosen, this,
+          [this](const ModelSettings& s, const QString& what, const QStringList& notes) {
+            ModelSettings t = s;
+            t.map_sentences = panel_->settings().map_sentences;
+            startSession(t);
+            message_->setText(tr("Loaded %1; training").arg(what) +
+                              (notes.isEmpty() ? QString() : tr(" (not in the model panel: %1)").arg(notes.join("; "))));
+          });
   connect(panel_, &ModelPanel::trainRequested, this, &MainWindow::train);
   connect(panel_, &ModelPanel::stopRequested, this, &MainWindow::stop);
   connect(panel_, &ModelPanel::exploreRequested, this, &MainWindow::explore);
@@ -173,6 +192,13 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
 }
 
 MainWindow::~MainWindow() { jobs_.cancelAndWait(); }
+
+void MainWindow::openResults(const QString& path) {
+  results_dock_->show();
+  results_dock_->raise();
+  results_->openFile(path);
+  message_->setText(tr("Reading %1…").arg(path));
+}
 
 QCustomPlot* MainWindow::mapPlot() const { return map_; }
 
@@ -217,6 +243,13 @@ void MainWindow::buildDocks() {
   tabifyDockWidget(heat, d_out);
   for (auto* d : {d_act, d_inf, d_poly, d_wing, d_cells}) tabifyDockWidget(d_out, d);
   heat->raise();
+  // Experiment results (File > Open results…): hidden until a file is opened, then a tab
+  // beside the sentences.
+  results_ = new ResultsPanel;
+  results_dock_ = makeDock(this, tr("Experiment results"), "resultsDock", results_, Qt::BottomDockWidgetArea);
+  tabifyDockWidget(sent, results_dock_);
+  sent->raise();
+  results_dock_->hide();
   resizeDocks({model, trn}, {470, 330}, Qt::Vertical);
   resizeDocks({model, heat}, {400, 440}, Qt::Horizontal);
   resizeDocks({tl, sent}, {44, 230}, Qt::Vertical);
@@ -266,6 +299,13 @@ void MainWindow::buildMenus() {
   file->addAction(tr("Export s&tates (NumPy + labels)…"), this, [this] { exporter_->askAndExportStates(); })
       ->setToolTip(tr("The map's states (.npy), their labels (.tsv) and the layout (-map.npy), for Python"));
   file->addAction(tr("Export &sentences (TSV)…"), this, &MainWindow::exportSentences);
+  file->addSeparator();
+  file->addAction(tr("Open &results…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open experiment results"), QString(),
+                                                          tr("Experiment results (*.tsv);;All files (*)"));
+        if (!path.isEmpty()) openResults(path);
+      })
+      ->setToolTip(tr("An rssviz-cli experiment results file: plot, sortable table, double-click loads a run"));
   file->addSeparator();
   auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);

@@ -21,6 +21,7 @@ class QComboBox;
 class QSpinBox;
 class QTimer;
 class QAction;
+class QDockWidget;
 
 namespace rssviz::ui {
 
@@ -38,6 +39,7 @@ class CellsView;
 class OutputsView;
 class SessionJobs;
 class AnimationJob;
+class ResultsPanel;
 namespace figures {
 class FigureExporter;
 }
@@ -70,6 +72,9 @@ class MainWindow : public QMainWindow {
   QComboBox* colourBox() const { return colour_box_; }
   figures::FigureExporter* exporter() const { return exporter_; }
   AnimationJob* animationJob() const { return animation_; }
+  // The "Experiment results" dock (File > Open results…).
+  ResultsPanel* resultsPanel() const { return results_; }
+  void openResults(const QString& path);
 
   // Starts jobs with the panel's settings (also wired to the panel's buttons).
   void train();
@@ -114,6 +119,8 @@ class MainWindow : public QMainWindow {
   CellsView* cells_ = nullptr;
   OutputsView* outputs_ = nullptr;
   ModelPanel* panel_ = nullptr;
+  ResultsPanel* results_ = nullptr;
+  QDockWidget* results_dock_ = nullptr;
   QComboBox* colour_box_ = nullptr;
   QComboBox* output_box_ = nullptr;
   QSpinBox* unit_box_ = nullptr;

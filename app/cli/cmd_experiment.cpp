@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "app/cli/command.hpp"
+#include "app/cli/plot_results.hpp"
 #include "core/common/parallel.hpp"
 #include "core/experiment/experiment_runner.hpp"
 
@@ -32,7 +33,7 @@ struct ExperimentArgs {
   app::ModelArgs model;
   std::string models = "esn";
   int seeds = 1, lstm_seeds = 0, from = 0, to = 0, step = 0, trials = 100, jobs = 0;
-  std::string sampler = "random", out = "results.tsv", shard = "0/1";
+  std::string sampler = "random", out = "results.tsv", shard = "0/1", plot;
   bool quiet = false;
 };
 
@@ -103,6 +104,8 @@ void run(ex::ExperimentKind kind, const ExperimentArgs& a, const app::ModelOptio
     app::rethrow_as_flag(err);
   }
 
+  if (!a.plot.empty()) check_plot_output(a.plot);
+
   ex::RunnerOptions ro;
   try {
     ro.shard = ex::parse_shard(a.shard);
@@ -152,11 +155,13 @@ void run(ex::ExperimentKind kind, const ExperimentArgs& a, const app::ModelOptio
   if (printed && tty) std::cerr << "\n";
   if (!rep.complete()) {
     std::cerr << "rssviz-cli: stopped: " << rep.resumed + rep.ran << " of " << rep.total << " rows kept in " << a.out
-              << "; run the same command again to resume\n";
+              << "; run the same command again to resume" << (a.plot.empty() ? "" : " (and plot)") << "\n";
     throw Cancelled();
   }
   std::cout << a.out << ": " << rep.total << " runs (" << rep.ran << " run now, " << rep.resumed << " resumed), "
-            << ro.jobs << " at a time with " << ro.threads << " thread(s) each\n";
+            << ro.jobs << " at a time with " << ro.threads << " thread(s) each\n"
+            << std::flush;
+  if (!a.plot.empty()) plot_results(a.out, a.plot);
 }
 
 void add_kind(CLI::App* parent, ex::ExperimentKind kind, const std::string& help) {
@@ -198,6 +203,8 @@ void add_kind(CLI::App* parent, ex::ExperimentKind kind, const std::string& help
   cmd->add_option("--jobs", a->jobs, "Configurations trained at once (0 = all cores; default: cores / --threads)")
       ->check(CLI::Range(0, 1024));
   cmd->add_flag("--quiet,-q", a->quiet, "No progress line on standard error");
+  cmd->add_option("--plot", a->plot,
+                  "When finished, plot the results (mean and spread over seeds; .png, .svg or .pdf) with `rssviz plot`");
   cmd->callback([kind, a, set, cmd] { run(kind, *a, *set, cmd); });
 }
 
@@ -212,15 +219,19 @@ void add(CLI::App& app) {
 
   auto files = std::make_shared<std::vector<std::string>>();
   auto out = std::make_shared<std::string>();
+  auto plot = std::make_shared<std::string>();
   auto* m = e->add_subcommand("merge", "Combine the results files of the shards of one experiment");
   m->add_option("files", *files, "Results files of the shards 0 .. K-1, in any order")
       ->required()
       ->check(CLI::ExistingFile);
   m->add_option("--out,-o", *out, "Merged results file (written atomically)")->required();
-  m->callback([files, out] {
+  m->add_option("--plot", *plot, "Plot the merged results (.png, .svg or .pdf) with `rssviz plot`");
+  m->callback([files, out, plot] {
+    if (!plot->empty()) check_plot_output(*plot);
     std::vector<std::filesystem::path> in(files->begin(), files->end());
     const auto r = ex::merge_results(in, *out);
-    std::cout << *out << ": " << r.rows << " runs from " << r.shards << " shard(s)\n";
+    std::cout << *out << ": " << r.rows << " runs from " << r.shards << " shard(s)\n" << std::flush;
+    if (!plot->empty()) plot_results(*out, *plot);
   });
 }
 

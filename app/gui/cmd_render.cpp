@@ -87,19 +87,13 @@ void run(RenderArgs& a, const app::ModelOptionSet& model_options) {
   fo.heatmap_polyvalent = a.heatmap_order == "polyvalent";
   fo.heatmap_variation = a.heatmap_variation;
   ui::figures::validate(fo);
-  std::vector<std::pair<std::string, ui::figures::Format>> outputs;
-  if (!a.png.empty()) outputs.emplace_back(a.png, ui::figures::Format::png);
-  if (!a.svg.empty()) outputs.emplace_back(a.svg, ui::figures::Format::svg);
-  if (!a.pdf.empty()) outputs.emplace_back(a.pdf, ui::figures::Format::pdf);
-  if (!a.out.empty()) outputs.emplace_back(a.out, ui::figures::formatFromPath(QString::fromStdString(a.out)));
-  if (outputs.empty()) throw app::UsageError("no output: give --png, --svg, --pdf or --out FILE");
+  const auto outputs = figure_outputs(a.png, a.svg, a.pdf, a.out);
   ui::ColourChoice colour;
   if (!a.figure.colour_by.empty()) colour = ui::parseColourChoice(QString::fromStdString(a.figure.colour_by));
   using V = ui::figures::View;
   if ((view == V::heatmap || view == V::activity || view == V::cells || view == V::outputs) && a.figure.sentence < 0)
     throw app::UsageError("--view " + a.view + " needs --sentence N (the sentence whose units it shows)");
   if (a.units == "hand" && a.hand_units.empty()) throw app::UsageError("--unit-set hand needs --hand-units U1,U2,...");
-  for (const auto& [path, format] : outputs) check_output("--" + ui::figures::formatName(format).toStdString(), path);
 
   const bool stages = a.stage != "final" || view == ui::figures::View::training;
   const auto t0 = std::chrono::steady_clock::now();

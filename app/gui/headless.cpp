@@ -73,6 +73,18 @@ std::shared_ptr<const experiment::MapSession> build_session(const app::ModelArgs
   return experiment::build_lstm_session(o);
 }
 
+std::vector<std::pair<std::string, ui::figures::Format>> figure_outputs(const std::string& png, const std::string& svg,
+                                                                        const std::string& pdf, const std::string& out) {
+  std::vector<std::pair<std::string, ui::figures::Format>> outputs;
+  if (!png.empty()) outputs.emplace_back(png, ui::figures::Format::png);
+  if (!svg.empty()) outputs.emplace_back(svg, ui::figures::Format::svg);
+  if (!pdf.empty()) outputs.emplace_back(pdf, ui::figures::Format::pdf);
+  if (!out.empty()) outputs.emplace_back(out, ui::figures::formatFromPath(QString::fromStdString(out)));
+  if (outputs.empty()) throw app::UsageError("no output: give --png, --svg, --pdf or --out FILE");
+  for (const auto& [path, format] : outputs) check_output("--" + ui::figures::formatName(format).toStdString(), path);
+  return outputs;
+}
+
 void check_output(const std::string& option, const std::string& path) {
   const QString problem = ui::figures::checkWritable(QString::fromStdString(path));
   if (!problem.isEmpty()) throw std::runtime_error(option + " " + problem.toStdString());

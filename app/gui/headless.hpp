@@ -1,4 +1,5 @@
-// The headless subcommands of the rssviz binary (`rssviz render`, `rssviz animate`):
+// The headless subcommands of the rssviz binary (`rssviz render`, `rssviz animate`,
+// `rssviz plot`):
 // they run on Qt's offscreen platform, with no window system, and share the model
 // options of `rssviz-cli train` (app/common/model_args.hpp).
 #pragma once
@@ -8,6 +9,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "app/common/model_args.hpp"
 #include "core/experiment/map_session.hpp"
@@ -19,6 +22,7 @@ namespace rssviz::gui {
 // Adds the subcommand to `app`. The callback runs after parsing.
 void add_render_command(CLI::App& app);
 void add_animate_command(CLI::App& app);
+void add_plot_command(CLI::App& app);
 
 // Options both subcommands share: the model, the figure's size and look, the colours.
 struct FigureArgs {
@@ -41,6 +45,11 @@ ui::figures::FigureOptions figure_options(const FigureArgs& a);
 // progress note on standard error. `stages` asks for the ESN's learning stages (the
 // training view and --stage need them).
 std::shared_ptr<const experiment::MapSession> build_session(const app::ModelArgs& m, const FigureArgs& f, bool stages);
+
+// The figure files asked for by --png, --svg, --pdf and --out (format from its
+// extension), each checked with check_output before long work; UsageError when none.
+std::vector<std::pair<std::string, ui::figures::Format>> figure_outputs(const std::string& png, const std::string& svg,
+                                                                        const std::string& pdf, const std::string& out);
 
 // Checks an output path before long work (missing folder, a directory, a device);
 // throws std::runtime_error naming the option and the path.

@@ -1,4 +1,4 @@
-// rssviz: the desktop application, and its headless subcommands `render` and `animate`
+// rssviz: the desktop application, and its headless subcommands `render`, `animate`, `plot`
 // (app/gui/cmd_*.cpp), which run on Qt's offscreen platform without any window system.
 // Wiring only.
 #include <QApplication>
@@ -17,7 +17,7 @@ namespace {
 
 bool headless_request(int argc, char** argv) {
   if (argc < 2) return false;
-  for (const char* a : {"render", "animate", "-h"})
+  for (const char* a : {"render", "animate", "plot", "-h"})
     if (std::strcmp(argv[1], a) == 0) return true;
   // Qt's own options take one dash (-platform, -style); ours take two: --help,
   // --version, and anything else is reported by the command-line parser.
@@ -37,7 +37,7 @@ int run_headless(int argc, char** argv) {
   // The offscreen platform needs no display, window manager or X server, whatever
   // DISPLAY says.
   const std::string first = argv[1];
-  if (first != "render" && first != "animate" && first != "--help" && first != "-h" && first != "--version") {
+  if (first != "render" && first != "animate" && first != "plot" && first != "--help" && first != "-h" && first != "--version") {
     std::fprintf(stderr, "rssviz: error: unknown option %s (see rssviz --help)\n", argv[1]);
     return 2;
   }
@@ -57,6 +57,7 @@ int run_headless(int argc, char** argv) {
   app.require_subcommand(1);
   rssviz::gui::add_render_command(app);
   rssviz::gui::add_animate_command(app);
+  rssviz::gui::add_plot_command(app);
   return rssviz::app::run_command_line(app, argc, argv, "rssviz");
 }
 

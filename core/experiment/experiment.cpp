@@ -304,6 +304,32 @@ corpus::CorpusOptions run_corpus_options(const RunConfig& run) {
   return c;
 }
 
+esn::ReservoirOptions run_reservoir_options(const ExperimentOptions& o, const RunConfig& run) {
+  esn::ReservoirOptions ro = o.reservoir;
+  ro.seed = run.seed;
+  ro.threads = 0;
+  ro.units = run.units;
+  if (o.kind == ExperimentKind::kSearch) {
+    ro.leak_rate = run.point.leak_rate;
+    ro.spectral_radius = run.point.spectral_radius;
+    ro.density = run.point.density;
+    ro.ridge = std::pow(10.0, run.point.log10_ridge);
+  }
+  return ro;
+}
+
+LstmProtocolOptions run_lstm_options(const ExperimentOptions& o, const RunConfig& run) {
+  LstmProtocolOptions lo;
+  lo.corpus = run_corpus_options(run);
+  lo.model = o.lstm;
+  lo.model.seed = run.seed;
+  lo.trainer = o.trainer;
+  lo.trainer.seed = run.seed;
+  lo.trainer.threads = 0;
+  lo.trainer.keep_snapshots = false;
+  return lo;
+}
+
 namespace {
 
 double thread_cpu_seconds() {
@@ -325,28 +351,14 @@ RunResult run_configuration(const ExperimentOptions& o, const RunConfig& run, in
   RunResult r;
   switch (run.model) {
     case RunModel::kEsn: {
-      esn::ReservoirOptions ro = o.reservoir;
-      ro.seed = run.seed;
+      esn::ReservoirOptions ro = run_reservoir_options(o, run);
       ro.threads = threads;
-      ro.units = run.units;
-      if (o.kind == ExperimentKind::kSearch) {
-        ro.leak_rate = run.point.leak_rate;
-        ro.spectral_radius = run.point.spectral_radius;
-        ro.density = run.point.density;
-        ro.ridge = std::pow(10.0, run.point.log10_ridge);
-      }
       r.test = run_esn_protocol(c, ro, o.readout, stop).test;
       break;
     }
     case RunModel::kLstm: {
-      LstmProtocolOptions lo;
-      lo.corpus = c.options;
-      lo.model = o.lstm;
-      lo.model.seed = run.seed;
-      lo.trainer = o.trainer;
-      lo.trainer.seed = run.seed;
+      LstmProtocolOptions lo = run_lstm_options(o, run);
       lo.trainer.threads = threads;
-      lo.trainer.keep_snapshots = false;
       r.test = run_lstm_protocol(c, lo, stop).test;
       break;
     }

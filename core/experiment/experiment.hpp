@@ -21,6 +21,7 @@
 #include "core/common/progress.hpp"
 #include "core/esn/reservoir.hpp"
 #include "core/experiment/esn_protocol.hpp"
+#include "core/experiment/lstm_protocol.hpp"
 #include "core/experiment/search_space.hpp"
 #include "core/lstm/lstm.hpp"
 #include "core/lstm/trainer.hpp"
@@ -91,6 +92,11 @@ ExperimentOptions experiment_from_identity(const nlohmann::json& identity);
 // The corpus options of one run (training-size changes the training set's size; the
 // test set is always the paper's 300 + 700 sentences).
 corpus::CorpusOptions run_corpus_options(const RunConfig& run);
+
+// The models a run trains, as run_configuration() builds them (the window loads a
+// results row's configuration through these); threads = 0 (all cores).
+esn::ReservoirOptions run_reservoir_options(const ExperimentOptions& options, const RunConfig& run);
+LstmProtocolOptions run_lstm_options(const ExperimentOptions& options, const RunConfig& run);
 
 struct RunResult {
   metrics::Scores test;

@@ -55,7 +55,9 @@ TEST(MainWindow, DocksAndToolbarsHaveObjectNames) {
   w.show();
   ASSERT_NE(w.mapPlot(), nullptr);
   const auto docks = w.findChildren<QDockWidget*>();
-  EXPECT_EQ(docks.size(), 11);  // Model, Training, Unit heatmap, Learning stages, Sentences + the 6 unit analyses (#11)
+  // Model, Training, Unit heatmap, Learning stages, Sentences + the 6 unit analyses (#11)
+  // + Experiment results (#12).
+  EXPECT_EQ(docks.size(), 12);
   for (auto* d : docks) {
     EXPECT_FALSE(d->objectName().isEmpty());
     EXPECT_NE(d->widget(), nullptr);

@@ -12,6 +12,7 @@
 #include <qcustomplot.h>
 
 #include "ui/analysis_views.hpp"
+#include "ui/experiment_view.hpp"
 #include "ui/heatmap_view.hpp"
 #include "ui/map_view.hpp"
 #include "ui/training_view.hpp"
@@ -39,13 +40,14 @@ QString viewName(View v) {
     case View::influence: return "influence";
     case View::cells: return "cells";
     case View::outputs: return "outputs";
+    case View::experiment: return "experiment";
   }
   return {};
 }
 
 namespace {
 constexpr View kViews[] = {View::map,        View::heatmap,  View::training,  View::winglet, View::polyvalent,
-                           View::activity,   View::influence, View::cells,    View::outputs};
+                           View::activity,   View::influence, View::cells,    View::outputs, View::experiment};
 }
 
 QStringList viewNames() {
@@ -117,6 +119,10 @@ Figure::Figure(View view, const FigureOptions& options) : view_(view), ws_(std::
     case View::influence: analysis_ = new InfluenceView(ws_.get()); break;
     case View::cells: analysis_ = new CellsView(ws_.get()); break;
     case View::outputs: analysis_ = new OutputsView(ws_.get()); break;
+    case View::experiment:
+      experiment_ = new ExperimentView;
+      widget_.reset(experiment_);
+      break;
   }
   if (analysis_) widget_.reset(analysis_);
   widget_->setAttribute(Qt::WA_DontShowOnScreen);
@@ -140,10 +146,16 @@ void Figure::copyState(const Workspace& from) {
   ws_->setHoveredStep(from.hoveredStep());
 }
 
+QString Figure::description() const {
+  if (experiment_) return experiment_->description();
+  return ws_->session() ? QString::fromStdString(ws_->session()->description) : QString();
+}
+
 QCustomPlot* Figure::plot() const {
   if (map_) return map_;
   if (heatmap_) return heatmap_->plot();
   if (analysis_) return analysis_;
+  if (experiment_) return experiment_;
   return training_;
 }
 
@@ -165,6 +177,8 @@ void Figure::refreshView() {
     heatmap_->refresh();
   } else if (analysis_) {
     analysis_->refresh();
+  } else if (experiment_) {
+    experiment_->refresh();
   } else {
     training_->refresh();
   }
@@ -179,9 +193,7 @@ void Figure::paint(QPainter* painter, bool vector) {
   p->fillRect(QRectF(QPointF(0, 0), logical), Qt::white);
   const QString family = widget_->font().family();
   double top = 0.0;
-  const QString title = options_.title ? (options_.title_text.isEmpty() && ws_->session()
-                                              ? QString::fromStdString(ws_->session()->description)
-                                              : options_.title_text)
+  const QString title = options_.title ? (!options_.title_text.isEmpty() ? options_.title_text : description())
                                        : QString();
   const double margin = 6.0;
   auto line = [&](const QString& text, const QFont& f, const QColor& colour) {
@@ -248,7 +260,7 @@ QByteArray Figure::svg() {
   gen.setSize(options_.size);
   gen.setViewBox(QRect(QPoint(0, 0), options_.size));
   gen.setResolution(96);
-  gen.setTitle(ws_->session() ? QString::fromStdString(ws_->session()->description) : QString("rssviz"));
+  gen.setTitle(description().isEmpty() ? QString("rssviz") : description());
   gen.setDescription(QString("rssviz %1 figure").arg(viewName(view_)));
   QCPPainter p(&gen);
   paint(&p, true);
@@ -266,7 +278,7 @@ QByteArray Figure::pdf() {
   w.setPageSize(QPageSize(QSizeF(options_.size.width() * 0.75, options_.size.height() * 0.75), QPageSize::Point,
                           QString(), QPageSize::ExactMatch));
   w.setCreator(QString("rssviz %1").arg(RSSVIZ_VERSION));
-  w.setTitle(ws_->session() ? QString::fromStdString(ws_->session()->description) : QString("rssviz"));
+  w.setTitle(description().isEmpty() ? QString("rssviz") : description());
   QCPPainter p(&w);
   p.setRenderHint(QPainter::Antialiasing);
   paint(&p, true);

@@ -28,13 +28,16 @@ class MapView;
 class HeatmapView;
 class TrainingView;
 class AnalysisPlot;
+class ExperimentView;
 }  // namespace rssviz::ui
 
 namespace rssviz::ui::figures {
 
 // The unit-analysis views (ui/analysis_views.hpp) follow the figure's workspace: its
 // session, stage, selected sentence and AnalysisSettings.
-enum class View { map, heatmap, training, winglet, polyvalent, activity, influence, cells, outputs };
+// `experiment` draws an experiment results file (ExperimentView: give it the results
+// through experimentView()->setResults); its title is the experiment's description.
+enum class View { map, heatmap, training, winglet, polyvalent, activity, influence, cells, outputs, experiment };
 QString viewName(View v);                  // "map", "heatmap", "training", "winglet", ..., "outputs"
 View viewFromName(const QString& name);    // std::invalid_argument listing the names
 QStringList viewNames();                   // every name, in enum order
@@ -89,9 +92,11 @@ class Figure {
   HeatmapView* heatmapView() const { return heatmap_; }
   TrainingView* trainingView() const { return training_; }
   AnalysisPlot* analysisView() const { return analysis_; }
+  ExperimentView* experimentView() const { return experiment_; }
 
  private:
   void paint(QPainter* painter, bool vector);
+  QString description() const;  // the automatic title
   QCustomPlot* plot() const;
   void refreshView();
   View view_;
@@ -101,6 +106,7 @@ class Figure {
   HeatmapView* heatmap_ = nullptr;
   TrainingView* training_ = nullptr;
   AnalysisPlot* analysis_ = nullptr;
+  ExperimentView* experiment_ = nullptr;
   std::unique_ptr<QWidget> widget_;
 };
 

@@ -6,6 +6,7 @@
 
 #include "app/cli/command.hpp"
 #include "app/common/run.hpp"
+#include "core/common/isa.hpp"
 #include "core/common/progress.hpp"
 
 namespace rssviz::cli {
@@ -24,7 +25,8 @@ int main(int argc, char** argv) {
   CLI::App app{"rssviz-cli: Echo State Networks and LSTMs on the Cross-Situational Learning task, "
                "their metrics and UMAP maps of their state space, without a window",
                "rssviz-cli"};
-  app.set_version_flag("--version", std::string("rssviz-cli ") + RSSVIZ_VERSION);
+  app.set_version_flag("--version", std::string("rssviz-cli ") + RSSVIZ_VERSION + ", kernels " +
+                                         rssviz::kernel_description());
   app.require_subcommand(1);
   auto& reg = registry();
   std::sort(reg.begin(), reg.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

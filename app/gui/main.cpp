@@ -10,6 +10,7 @@
 
 #include "app/common/run.hpp"
 #include "app/gui/headless.hpp"
+#include "core/common/isa.hpp"
 #include "core/common/progress.hpp"
 #include "ui/main_window.hpp"
 
@@ -53,7 +54,8 @@ int run_headless(int argc, char** argv) {
                "their state space as UMAP maps). Without arguments it opens the window on the embedded default "
                "session; the subcommands below draw figures and animations without any window system.",
                "rssviz"};
-  app.set_version_flag("--version", std::string("rssviz ") + RSSVIZ_VERSION);
+  app.set_version_flag("--version",
+                       std::string("rssviz ") + RSSVIZ_VERSION + ", kernels " + rssviz::kernel_description());
   app.require_subcommand(1);
   rssviz::gui::add_render_command(app);
   rssviz::gui::add_animate_command(app);

@@ -290,6 +290,13 @@ void MainWindow::buildMenus() {
   connect(unit_box_, &QSpinBox::valueChanged, this, apply);
 
   auto* file = menuBar()->addMenu(tr("&File"));
+  file->addAction(tr("Open &corpus…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open corpus"), QString(),
+                                                          tr("Corpus files (*.tsv *.txt);;All files (*)"));
+        if (!path.isEmpty()) openCorpus(path);
+      })
+      ->setStatusTip(tr("Train on your own sentences: a TSV of split, sentence and meaning (docs/FORMATS.md)"));
+  file->addSeparator();
   auto* exp = file->addAction(tr("&Export figure…"), this, [this] { exporter_->showDialog(figures::View::map); });
   exp->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
   exp->setToolTip(tr("Save the map, the heatmap or the training curves as PNG, SVG or PDF at any size"));
@@ -447,6 +454,36 @@ QList<AnalysisPlot*> MainWindow::analysisViews() const {
 void MainWindow::startSession(const ModelSettings& s) {
   panel_->setSettings(s);
   train();
+}
+
+bool MainWindow::openCorpus(const QString& path) {
+  ModelSettings s = panel_->settings();
+  try {
+    s.corpus_file = std::make_shared<const corpus::CorpusFile>(corpus::read_corpus_file(path.toStdString()));
+  } catch (const corpus::CorpusFileError& e) {
+    message_->setText(tr("The corpus %1 was not loaded").arg(path));
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("rssviz"),
+                                tr("The corpus file %1 cannot be used; the current corpus is kept.").arg(path),
+                                QMessageBox::Ok, this);
+    QStringList lines;
+    for (const auto& i : e.issues())
+      lines << (i.line > 0 ? tr("line %1: %2").arg(i.line).arg(QString::fromStdString(i.reason))
+                           : QString::fromStdString(i.reason));
+    box->setInformativeText(lines.mid(0, 5).join('\n') + (lines.size() > 5 ? tr("\n… (Show Details)") : QString()));
+    box->setDetailedText(QString::fromStdString(e.what()));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName("corpusErrorBox");
+    box->open();
+    return false;
+  }
+  startSession(s);
+  message_->setText(tr("Corpus %1: %2 objects, %3 words, %4 training and %5 test sentences; training…")
+                        .arg(path)
+                        .arg(s.corpus_file->grammar.objects())
+                        .arg(s.corpus_file->grammar.vocabulary_size())
+                        .arg(s.corpus_file->train.size())
+                        .arg(s.corpus_file->test.size()));
+  return true;
 }
 
 void MainWindow::train() {

@@ -82,6 +82,10 @@ class MainWindow : public QMainWindow {
   void stop();
   // Applies `s` to the panel and trains it.
   void startSession(const ModelSettings& s);
+  // File > Open corpus…: reads the corpus file at `path` and, when it is valid, trains the
+  // panel's model on it (the current corpus stays otherwise); a malformed file is shown
+  // in a warning dialog naming the file and each bad line. Returns whether it loaded.
+  bool openCorpus(const QString& path);
 
  signals:
   void sessionShown();  // a new session reached the views

@@ -45,6 +45,10 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
   seed_ = spin(0, 1000000, static_cast<int>(d.seed), tr("Master seed: corpus split, weights and UMAP streams"), "seed");
   sentences_ = spin(10, 1000, d.map_sentences, tr("Test sentences drawn on the map (the paper uses 200)"), "mapSentences");
   common->addRow(tr("Model"), model_);
+  corpus_ = new QLabel;
+  corpus_->setObjectName("corpusName");
+  corpus_->setText(tr("CSL grammar"));
+  common->addRow(tr("Corpus"), corpus_);
   common->addRow(tr("Objects"), objects_);
   common->addRow(tr("Seed"), seed_);
   common->addRow(tr("Map sentences"), sentences_);
@@ -129,6 +133,7 @@ ModelSettings ModelPanel::settings() const {
   ModelSettings s;
   s.model = model_->currentIndex() == 0 ? experiment::ModelKind::esn : experiment::ModelKind::lstm;
   s.objects = objects_->value();
+  s.corpus_file = corpus_file_;
   s.seed = static_cast<std::uint64_t>(seed_->value());
   s.map_sentences = sentences_->value();
   s.spectral_radius = sr_->value();
@@ -149,6 +154,22 @@ void ModelPanel::setSettings(const ModelSettings& s) {
   model_->setCurrentIndex(s.model == experiment::ModelKind::esn ? 0 : 1);
   stack_->setCurrentIndex(model_->currentIndex());
   objects_->setValue(s.objects);
+  corpus_file_ = s.corpus_file;
+  objects_->setEnabled(!corpus_file_);  // a corpus file brings its own objects
+  if (corpus_file_) {
+    const auto& id = corpus_file_->identity;
+    corpus_->setText(QString::fromStdString(corpus::corpus_label(s.objects, corpus_file_)));
+    corpus_->setToolTip(tr("%1\n%2 objects, %3 words, %4 training and %5 test sentences\nSHA-256 %6")
+                            .arg(QString::fromStdString(id.path))
+                            .arg(corpus_file_->grammar.objects())
+                            .arg(corpus_file_->grammar.vocabulary_size())
+                            .arg(corpus_file_->train.size())
+                            .arg(corpus_file_->test.size())
+                            .arg(QString::fromStdString(id.sha256)));
+  } else {
+    corpus_->setText(tr("CSL grammar"));
+    corpus_->setToolTip(tr("The paper's grammar with Objects objects (File > Open corpus… loads your own)"));
+  }
   seed_->setValue(static_cast<int>(s.seed));
   sentences_->setValue(s.map_sentences);
   sr_->setValue(s.spectral_radius);

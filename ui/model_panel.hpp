@@ -4,10 +4,13 @@
 #pragma once
 #include <QWidget>
 #include <cstdint>
+#include <memory>
 
+#include "core/corpus/corpus_file.hpp"
 #include "core/experiment/map_session.hpp"
 
 class QComboBox;
+class QLabel;
 class QSpinBox;
 class QDoubleSpinBox;
 class QPushButton;
@@ -21,6 +24,7 @@ class ParamSlider;
 struct ModelSettings {
   experiment::ModelKind model = experiment::ModelKind::esn;
   int objects = 4;             // corpus: number of objects (4 = basic corpus)
+  std::shared_ptr<const corpus::CorpusFile> corpus_file;  // File > Open corpus…: used in place of `objects` (null: the paper's grammar)
   std::uint64_t seed = 1;      // master seed
   int map_sentences = 200;     // test sentences on the map
   // ESN (paper values)
@@ -61,6 +65,8 @@ class ModelPanel : public QWidget {
  private:
   QComboBox* model_;
   QSpinBox* objects_;
+  QLabel* corpus_;  // the corpus file's name, or the paper's grammar
+  std::shared_ptr<const corpus::CorpusFile> corpus_file_;
   QSpinBox* seed_;
   QSpinBox* sentences_;
   QStackedWidget* stack_;

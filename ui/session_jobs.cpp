@@ -19,11 +19,13 @@ esn::ReservoirOptions reservoirOf(const ModelSettings& s) {
   r.seed = s.seed;
   return r;
 }
+int corpusObjects(const ModelSettings& s) { return s.corpus_file ? s.corpus_file->grammar.objects() : s.objects; }
 }  // namespace
 
 experiment::EsnSessionOptions esnSessionOptions(const ModelSettings& s) {
   experiment::EsnSessionOptions o;
-  o.objects = s.objects;
+  o.objects = corpusObjects(s);
+  o.corpus_file = s.corpus_file;
   o.reservoir = reservoirOf(s);
   o.map_sentences = s.map_sentences;
   o.umap.threads = jobThreads();
@@ -31,7 +33,8 @@ experiment::EsnSessionOptions esnSessionOptions(const ModelSettings& s) {
 }
 
 experiment::LstmSessionOptions lstmSessionOptions(const ModelSettings& s) {
-  auto o = experiment::lstm_session_options(s.objects, s.seed);
+  auto o = experiment::lstm_session_options(corpusObjects(s), s.seed);
+  o.corpus.file = s.corpus_file;
   o.model.hidden = s.hidden;
   o.trainer.epochs = s.epochs;
   o.trainer.batch_size = s.batch;
@@ -43,7 +46,8 @@ experiment::LstmSessionOptions lstmSessionOptions(const ModelSettings& s) {
 
 experiment::ExploreOptions exploreOptions(const ModelSettings& s) {
   experiment::ExploreOptions o;
-  o.objects = s.objects;
+  o.objects = corpusObjects(s);
+  o.corpus_file = s.corpus_file;
   o.reservoir = reservoirOf(s);
   o.map_sentences = s.map_sentences;
   o.umap.threads = jobThreads();

@@ -77,6 +77,12 @@ void run(ex::ExperimentKind kind, const ExperimentArgs& a, const app::ModelOptio
       throw UsageError(std::string(name) + " applies to the search experiment only");
   if (kind == ex::ExperimentKind::kObjects && cmd->count("--objects") > 0)
     throw UsageError("--objects does not apply to the objects experiment: it sweeps n with --from/--to/--step");
+  if (kind == ex::ExperimentKind::kObjects && cmd->count("--corpus") > 0)
+    throw UsageError("--corpus does not apply to the objects experiment: it builds the paper's corpus for each n "
+                     "(a corpus file works with units and search)");
+  if (kind == ex::ExperimentKind::kTrainingSize && cmd->count("--corpus") > 0)
+    throw UsageError("--corpus does not apply to the training-size experiment: it draws training sets of each size "
+                     "from the paper's grammar, and a corpus file fixes its training set (use units or search)");
   if (kind == ex::ExperimentKind::kUnits && cmd->count("--units") > 0)
     throw UsageError("--units does not apply to the units experiment: it sweeps the size with --from/--to/--step");
   if (kind == ex::ExperimentKind::kSearch)
@@ -86,7 +92,8 @@ void run(ex::ExperimentKind kind, const ExperimentArgs& a, const app::ModelOptio
   if (cmd->count("--from")) o.from = a.from;
   if (cmd->count("--to")) o.to = a.to;
   if (cmd->count("--step")) o.step = a.step;
-  o.objects = a.model.objects;
+  o.objects = app::corpus_options(a.model).objects;
+  o.corpus_file = a.model.corpus;
   o.seeds = a.seeds;
   o.lstm_seeds = a.lstm_seeds;
   o.first_seed = a.model.seed;

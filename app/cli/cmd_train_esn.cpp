@@ -36,13 +36,13 @@ void train(const TrainArgs& t) {
   };
   if (t.json) {
     nlohmann::json j = {{"model", "esn"},
-                        {"objects", t.model.objects},
                         {"seed", t.model.seed},
                         {"valid_error", run.test.valid_error},
                         {"exact_error", run.test.exact_error},
                         {"rmse", run.test.rmse},
                         {"train_seconds", run.timings.total()},
                         {"test_sentences", run.test.sentences}};
+    app::add_corpus_json(j, t.model);
     std::cout << j.dump() << std::endl;
     save();
     return;
@@ -52,7 +52,7 @@ void train(const TrainArgs& t) {
             << esn::to_string(r.weight_init) << "), leak rate " << r.leak_rate << ", input scaling "
             << r.input_scaling << ", density " << r.density << ", input connectivity " << r.input_connectivity
             << ", ridge " << r.ridge << " (" << t.model.readout << ")\n"
-            << "corpus: " << t.model.objects << " objects, seed " << t.model.seed << "\n";
+            << "corpus: " << app::corpus_text(t.model) << ", seed " << t.model.seed << "\n";
   print_scores(t, run.test, "test");
   std::cout << std::setprecision(3) << "  time: " << run.timings.total() << " s (build " << run.timings.build
             << ", harvest " << run.timings.harvest << ", fit " << run.timings.fit << ", evaluate "
@@ -62,31 +62,29 @@ void train(const TrainArgs& t) {
 
 void evaluate(const TrainArgs& t) {
   ex::EsnModel m = ex::load_esn_model(t.model_file);
-  if (m.objects != t.model.objects)
+  app::check_model_corpus(t.model_file, m.corpus_sha256, t.model);
+  if (!t.model.corpus && m.objects != t.model.objects)
     throw UsageError("--objects " + std::to_string(t.model.objects) + " does not match the model's corpus (" +
                      std::to_string(m.objects) + " objects)");
   auto o = m.reservoir.options();
   o.threads = t.model.threads;
   m.reservoir = esn::Reservoir::from_weights(o, m.reservoir.unit_w(), m.reservoir.unit_win(),
                                              m.reservoir.unit_bias(), m.reservoir.raw_radius());
-  corpus::CorpusOptions co;
-  co.objects = t.model.objects;
-  co.seed = t.model.seed;
-  const corpus::Corpus c = corpus::make_corpus(co);
+  const corpus::Corpus c = corpus::make_corpus(app::corpus_options(t.model));
   const auto e = ex::evaluate_esn(m, c.grammar, c.test);
   if (t.json) {
     nlohmann::json j = {{"model", "esn"},
-                        {"objects", t.model.objects},
                         {"seed", t.model.seed},
                         {"valid_error", e.scores.valid_error},
                         {"exact_error", e.scores.exact_error},
                         {"rmse", e.scores.rmse},
                         {"test_sentences", e.scores.sentences}};
+    app::add_corpus_json(j, t.model);
     std::cout << j.dump() << "\n";
     return;
   }
   std::cout << "ESN model " << t.model_file << " (" << m.reservoir.units() << " units, trained with seed "
-            << o.seed << ") on the test set of " << t.model.objects << " objects, seed " << t.model.seed << "\n";
+            << o.seed << ") on the test set of " << app::corpus_text(t.model) << ", seed " << t.model.seed << "\n";
   print_scores(t, e.scores, "test");
 }
 

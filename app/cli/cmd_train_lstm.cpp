@@ -20,9 +20,9 @@ void train(const TrainArgs& t) {
   const auto o = app::lstm_protocol_options(a);
   const bool json = t.json;
   if (!json)
-    std::printf("LSTM: n = %d objects, seed %llu, %d hidden units, %d epochs, batch %d, learning rate %g\n",
-                t.model.objects, static_cast<unsigned long long>(t.model.seed), a.hidden, a.epochs, a.batch_size,
-                a.learning_rate);
+    std::printf("LSTM: %s, seed %llu, %d hidden units, %d epochs, batch %d, learning rate %g\n",
+                app::corpus_text(t.model).c_str(), static_cast<unsigned long long>(t.model.seed), a.hidden, a.epochs,
+                a.batch_size, a.learning_rate);
   const auto res = experiment::run_lstm_protocol(o, nullptr, [json](const lstm::EpochReport& r) {
     if (json) return;
     std::printf("epoch %3d  loss %.5f  validation: MSE %.5f, valid error %5.2f %%, exact error %5.2f %%  (%.3f s)\n",
@@ -46,26 +46,24 @@ void train(const TrainArgs& t) {
 
 void evaluate(const TrainArgs& t) {
   const auto loaded = lstm::load_lstm(t.model_file);
-  corpus::CorpusOptions co;
-  co.objects = t.model.objects;
-  co.seed = t.model.seed;
-  const auto corpus = corpus::make_corpus(co);
+  app::check_model_corpus(t.model_file, loaded.meta.at("corpus").value("sha256", std::string()), t.model);
+  const auto corpus = corpus::make_corpus(app::corpus_options(t.model));
   if (loaded.model.inputs() != corpus.grammar.vocabulary_size() ||
       loaded.model.outputs() != corpus.grammar.output_size())
     throw std::runtime_error(t.model_file + ": the model was trained on n = " + std::to_string(loaded.corpus.objects) +
                              " objects (" + std::to_string(loaded.model.inputs()) + " inputs, " +
-                             std::to_string(loaded.model.outputs()) + " outputs), not n = " +
-                             std::to_string(t.model.objects));
+                             std::to_string(loaded.model.outputs()) + " outputs), not " +
+                             app::corpus_text(t.model));
   const auto s = lstm::evaluate(loaded.model, corpus.grammar, corpus.test, t.model.threads > 0 ? t.model.threads : 1);
   if (t.json) {
     nlohmann::json j = {{"model", "lstm"},
-                        {"objects", t.model.objects},
                         {"seed", t.model.seed},
                         {"valid_error", s.valid_error},
                         {"exact_error", s.exact_error},
                         {"rmse", s.rmse},
                         {"test_sentences", s.sentences},
                         {"model_file", t.model_file}};
+    app::add_corpus_json(j, t.model);
     std::cout << j.dump() << "\n";
   } else {
     std::printf("LSTM %s (trained on n = %d, seed %llu)\n", t.model_file.c_str(), loaded.corpus.objects,

@@ -40,9 +40,15 @@ std::string check_seed(std::string& s) {
 }
 
 void add_run_options(CLI::App* cmd, ModelArgs& a) {
-  cmd->add_option("--objects,-n", a.objects, "Number of objects n of the corpus (4 = the basic corpus)")
-      ->check(CLI::Range(1, 50))
-      ->default_val(4);
+  auto* objects = cmd->add_option("--objects,-n", a.objects, "Number of objects n of the corpus (4 = the basic corpus)")
+                      ->check(CLI::Range(1, 50))
+                      ->default_val(4);
+  cmd->add_option("--corpus", a.corpus_path,
+                  "Corpus file (TSV: split, sentence, meaning; docs/FORMATS.md) in place of --objects")
+      ->excludes(objects)
+      ->each([&a](const std::string& path) {
+        a.corpus = std::make_shared<const corpus::CorpusFile>(corpus::read_corpus_file(path));
+      });
   cmd->add_option("--seed,-s", a.seed, "Master seed: corpus split, teacher fill and model initialisation")
       ->transform(CLI::Validator(check_seed, ""))
       ->default_val(1);
@@ -143,9 +149,44 @@ void ModelOptionSet::validate(bool esn, bool lstm) const {
   }
 }
 
+corpus::CorpusOptions corpus_options(const ModelArgs& a) {
+  corpus::CorpusOptions c;
+  c.objects = a.corpus ? a.corpus->grammar.objects() : a.objects;
+  c.seed = a.seed;
+  c.file = a.corpus;
+  return c;
+}
+
+void check_model_corpus(const std::string& model_file, const std::string& model_sha256, const ModelArgs& a) {
+  const std::string given = a.corpus ? a.corpus->identity.sha256 : "";
+  if (given == model_sha256) return;
+  if (model_sha256.empty())
+    throw UsageError(model_file + " was trained on the paper's corpus, not on the --corpus file " + a.corpus_path +
+                     ": give --objects instead");
+  if (!a.corpus)
+    throw UsageError(model_file + " was trained on a corpus file (SHA-256 " + model_sha256 +
+                     "): give that file as --corpus");
+  throw UsageError("--corpus " + a.corpus_path + " (SHA-256 " + given + ") is not the corpus file " + model_file +
+                   " was trained on (SHA-256 " + model_sha256 + ")");
+}
+
+void add_corpus_json(nlohmann::json& j, const ModelArgs& a) {
+  j["objects"] = corpus_options(a).objects;
+  if (!a.corpus) return;
+  j["corpus"] = a.corpus->identity.path;
+  j["corpus_sha256"] = a.corpus->identity.sha256;
+}
+
+std::string corpus_text(const ModelArgs& a) {
+  if (!a.corpus) return std::to_string(a.objects) + " objects";
+  return "corpus " + a.corpus->identity.path + " (" + std::to_string(a.corpus->grammar.objects()) +
+         " objects, SHA-256 " + a.corpus->identity.sha256.substr(0, 12) + "...)";
+}
+
 experiment::EsnExperimentOptions esn_experiment_options(const ModelArgs& a) {
   experiment::EsnExperimentOptions o;
-  o.objects = a.objects;
+  o.objects = corpus_options(a).objects;
+  o.corpus_file = a.corpus;
   o.reservoir = a.reservoir;
   o.reservoir.seed = a.seed;
   o.reservoir.threads = a.threads;
@@ -156,7 +197,8 @@ experiment::EsnExperimentOptions esn_experiment_options(const ModelArgs& a) {
 }
 
 experiment::LstmProtocolOptions lstm_protocol_options(const ModelArgs& a) {
-  auto o = experiment::lstm_paper_options(a.objects, a.seed);
+  auto o = experiment::lstm_paper_options(corpus_options(a).objects, a.seed);
+  o.corpus = corpus_options(a);
   o.model.hidden = a.hidden;
   o.trainer.epochs = a.epochs;
   o.trainer.batch_size = a.batch_size;
@@ -171,6 +213,7 @@ experiment::EsnSessionOptions esn_session_options(const ModelArgs& a) {
   const auto e = esn_experiment_options(a);
   experiment::EsnSessionOptions o;
   o.objects = e.objects;
+  o.corpus_file = e.corpus_file;
   o.reservoir = e.reservoir;
   o.readout = e.readout;
   o.umap.threads = a.threads;
@@ -179,7 +222,7 @@ experiment::EsnSessionOptions esn_session_options(const ModelArgs& a) {
 
 experiment::LstmSessionOptions lstm_session_options(const ModelArgs& a) {
   const auto p = lstm_protocol_options(a);
-  auto o = experiment::lstm_session_options(a.objects, a.seed);
+  auto o = experiment::lstm_session_options(p.corpus.objects, a.seed);
   o.corpus = p.corpus;
   o.model = p.model;
   o.trainer = p.trainer;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/corpus/corpus_file.hpp"
 #include "core/esn/reservoir.hpp"
 #include "core/experiment/esn_protocol.hpp"
 #include "core/experiment/lstm_protocol.hpp"
@@ -32,6 +33,8 @@ struct UsageError : std::runtime_error {
 struct ModelArgs {
   std::string model = "esn";          // esn | lstm
   int objects = 4;                    // corpus size n, 1..50
+  std::string corpus_path;            // --corpus FILE in place of --objects (empty: the paper's grammar)
+  std::shared_ptr<const corpus::CorpusFile> corpus;  // that file, read (and validated) when the option is parsed
   std::uint64_t seed = 1;             // master seed
   int threads = 0;                    // 0 = all cores
   esn::ReservoirOptions reservoir;    // ESN options as parsed (seed/threads filled by the getters below)
@@ -70,10 +73,23 @@ ModelOptionSet add_model_options(CLI::App* cmd, ModelArgs& a, bool model_require
 // after add_run_options.
 ModelOptionSet add_model_settings(CLI::App* cmd, ModelArgs& a);
 
-// Adds only --objects/-n, --seed/-s and --threads/-j (what `evaluate` takes). --seed
-// takes a decimal whole number 0 .. 2^64 - 1 (CLI11 alone would wrap -1 to 2^64 - 1 and
-// read 010 as octal).
+// Adds only --objects/-n, --corpus, --seed/-s and --threads/-j (what `evaluate` takes).
+// --seed takes a decimal whole number 0 .. 2^64 - 1 (CLI11 alone would wrap -1 to
+// 2^64 - 1 and read 010 as octal). --corpus FILE reads the corpus file while parsing
+// (a malformed file fails with every bad line named); with --objects it is a usage error.
 void add_run_options(CLI::App* cmd, ModelArgs& a);
+
+// The corpus the arguments describe: --objects and --seed, or the --corpus file.
+corpus::CorpusOptions corpus_options(const ModelArgs& a);
+// For `evaluate`: a model trained on a corpus file (its SHA-256 recorded, `model_sha256`)
+// needs that file as --corpus, and a model of the paper's corpus ("") needs none;
+// otherwise UsageError naming both.
+void check_model_corpus(const std::string& model_file, const std::string& model_sha256, const ModelArgs& a);
+// The corpus in a --json result: "objects" (the file's count with --corpus), and with
+// --corpus "corpus" (the path) and "corpus_sha256".
+void add_corpus_json(nlohmann::json& j, const ModelArgs& a);
+// The corpus in a text line: "4 objects" or "corpus FILE (SHA-256 ...)".
+std::string corpus_text(const ModelArgs& a);
 
 // The core's options for what the arguments describe. They do not range-check (only an
 // unknown --readout or --weight-init name throws std::invalid_argument): call

@@ -43,6 +43,7 @@ experiment::AnimationOptions animation_options(const AnimateArgs& a) {
     }
     const auto es = app::esn_session_options(a.model);
     o.explore.objects = es.objects;
+    o.explore.corpus_file = es.corpus_file;
     o.explore.reservoir = es.reservoir;
     o.explore.map_sentences = a.figure.map_sentences;
     o.explore.umap.warm_start_epochs = a.warm_epochs;

@@ -59,16 +59,18 @@ std::shared_ptr<const experiment::MapSession> build_session(const app::ModelArgs
     o.map_sentences = f.map_sentences;
     o.include_sentences = include;
     if (!stages) o.stages.clear();
-    std::fprintf(stderr, "rssviz: training the ESN (%d units) on n = %d, seed %llu and mapping %d sentences…\n",
-                 o.reservoir.units, o.objects, static_cast<unsigned long long>(o.reservoir.seed), o.map_sentences);
+    std::fprintf(stderr, "rssviz: training the ESN (%d units) on %s, seed %llu and mapping %d sentences…\n",
+                 o.reservoir.units, corpus::corpus_label(o.objects, o.corpus_file).c_str(),
+                 static_cast<unsigned long long>(o.reservoir.seed), o.map_sentences);
     return experiment::build_esn_session(o);
   }
   auto o = app::lstm_session_options(m);
   o.map_sentences = f.map_sentences;
   o.include_sentences = include;
   o.map_every_epoch = stages;
-  std::fprintf(stderr, "rssviz: training the LSTM (%d units, %d epochs) on n = %d, seed %llu and mapping %s…\n",
-               o.model.hidden, o.trainer.epochs, o.corpus.objects, static_cast<unsigned long long>(o.corpus.seed),
+  std::fprintf(stderr, "rssviz: training the LSTM (%d units, %d epochs) on %s, seed %llu and mapping %s…\n",
+               o.model.hidden, o.trainer.epochs, corpus::corpus_label(o.corpus).c_str(),
+               static_cast<unsigned long long>(o.corpus.seed),
                stages ? "every epoch" : "the final model");
   return experiment::build_lstm_session(o);
 }

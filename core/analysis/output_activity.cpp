@@ -52,8 +52,8 @@ struct GroupSpan {
 
 std::vector<GroupSpan> spans(const corpus::Grammar& g) {
   return {{AttributeGroup::kObject, 0, g.objects()},
-          {AttributeGroup::kPosition, g.objects(), corpus::kPositions},
-          {AttributeGroup::kColour, g.objects() + corpus::kPositions, corpus::kColours}};
+          {AttributeGroup::kPosition, g.objects(), g.positions()},
+          {AttributeGroup::kColour, g.objects() + g.positions(), g.colours()}};
 }
 
 std::string concept_name(const corpus::Grammar& g, AttributeGroup group, int j) {

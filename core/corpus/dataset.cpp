@@ -6,10 +6,13 @@
 #include <unordered_set>
 
 #include "core/common/check.hpp"
+#include "core/corpus/corpus_file.hpp"
 
 namespace rssviz::corpus {
 
 void CorpusOptions::validate() const {
+  check_range("second_slot_fill", second_slot_fill, 0.0, 1.0);
+  if (file) return;  // the file's sizes were checked by its reader
   check_range("objects", objects, 1, kMaxObjects);
   check_range("train_one_object", train_one_object, 0, 100000);
   check_range("train_two_object", train_two_object, 0, 1000000);
@@ -17,7 +20,6 @@ void CorpusOptions::validate() const {
   check_range("test_two_object", test_two_object, 0, 1000000);
   check_range("validation_one_object", validation_one_object, 0, 100000);
   check_range("validation_two_object", validation_two_object, 0, 1000000);
-  check_range("second_slot_fill", second_slot_fill, 0.0, 1.0);
   if (train_one_object + train_two_object == 0)
     throw std::invalid_argument("train_one_object + train_two_object = 0: the training set is empty");
 }
@@ -88,8 +90,8 @@ Eigen::MatrixXd make_teacher(const Grammar& g, const std::vector<Sentence>& sent
     const auto r = static_cast<Eigen::Index>(i);
     auto fill = [&](int slot, const Predicate& p) {
       const int o = p.object >= 0 ? p.object : static_cast<int>(rng.below(static_cast<std::uint64_t>(n)));
-      const int pos = p.position >= 0 ? p.position : static_cast<int>(rng.below(kPositions));
-      const int col = p.colour >= 0 ? p.colour : static_cast<int>(rng.below(kColours));
+      const int pos = p.position >= 0 ? p.position : static_cast<int>(rng.below(static_cast<std::uint64_t>(g.positions())));
+      const int col = p.colour >= 0 ? p.colour : static_cast<int>(rng.below(static_cast<std::uint64_t>(g.colours())));
       y(r, g.object_offset(slot) + o) = 1.0;
       y(r, g.position_offset(slot) + pos) = 1.0;
       y(r, g.colour_offset(slot) + col) = 1.0;
@@ -145,8 +147,43 @@ std::vector<std::uint64_t> sample_distinct(std::uint64_t total, std::uint64_t co
 
 }  // namespace
 
+namespace {
+
+Dataset file_dataset(const Grammar& g, const std::vector<Sentence>& sentences, double second_slot_fill, Rng& rng) {
+  Dataset d;
+  d.sentences = sentences;
+  d.teacher = make_teacher(g, d.sentences, second_slot_fill, rng);
+  return d;
+}
+
+// The file's corpus: its grammar and split; the teachers as make_corpus draws them.
+Corpus make_file_corpus(const CorpusOptions& options) {
+  const CorpusFile& f = *options.file;
+  Corpus c{options, f.grammar, {}, {}, {}};
+  auto count = [](const std::vector<Sentence>& v, bool two) {
+    return static_cast<int>(std::count_if(v.begin(), v.end(), [&](const Sentence& s) { return s.two_objects() == two; }));
+  };
+  c.options.objects = f.grammar.objects();
+  c.options.train_one_object = count(f.train, false);
+  c.options.train_two_object = count(f.train, true);
+  c.options.test_one_object = count(f.test, false);
+  c.options.test_two_object = count(f.test, true);
+  c.options.validation_one_object = count(f.validation, false);
+  c.options.validation_two_object = count(f.validation, true);
+  Rng fill_train(options.seed, "corpus.teacher.train");
+  Rng fill_test(options.seed, "corpus.teacher.test");
+  Rng fill_val(options.seed, "corpus.teacher.validation");
+  c.train = file_dataset(c.grammar, f.train, options.second_slot_fill, fill_train);
+  c.test = file_dataset(c.grammar, f.test, options.second_slot_fill, fill_test);
+  c.validation = file_dataset(c.grammar, f.validation, options.second_slot_fill, fill_val);
+  return c;
+}
+
+}  // namespace
+
 Corpus make_corpus(const CorpusOptions& options) {
   options.validate();
+  if (options.file) return make_file_corpus(options);
   Corpus c{options, Grammar(options.objects), {}, {}, {}};
   const Grammar& g = c.grammar;
   const auto m = static_cast<std::uint64_t>(g.clauses().size());

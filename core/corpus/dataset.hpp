@@ -4,12 +4,15 @@
 #pragma once
 #include <Eigen/Core>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "core/common/rng.hpp"
 #include "core/corpus/grammar.hpp"
 
 namespace rssviz::corpus {
+
+struct CorpusFile;  // core/corpus/corpus_file.hpp
 
 struct CorpusOptions {
   int objects = 4;              // n: number of objects, 1-50; 4 is the paper's basic corpus
@@ -21,6 +24,11 @@ struct CorpusOptions {
   int validation_one_object = 84;   // one-object validation sentences, disjoint from train/test when n >= 4
   int validation_two_object = 196;  // two-object validation sentences (84 + 196 = the LSTM's 280)
   double second_slot_fill = 0.5;    // probability that slot 2 of a one-object teacher holds a random object
+  // A corpus read from a file (read_corpus_file), or null for the paper's grammar. When
+  // set, its sentences and split replace the grammar's (objects and the set sizes are
+  // ignored; make_corpus writes the file's into the corpus's options), and the teachers
+  // are drawn from `seed` as for the paper's corpus.
+  std::shared_ptr<const CorpusFile> file;
   void validate() const;            // throws std::invalid_argument naming the bad field
 };
 
@@ -64,7 +72,8 @@ Sentence make_sentence(const Grammar& g, int c1, int c2 = -1);
 // validation = those right after the training ones. Two-object sentences: distinct
 // ordered clause pairs sampled by index (the (172 n)^2 list is never built), in the
 // order drawn: train first, then test, then validation. When n is small (n < 4) the
-// one-object list is shorter than the sets and the sets overlap.
+// one-object list is shorter than the sets and the sets overlap. With options.file: the
+// file's grammar and sentences, and teachers from the same streams.
 Corpus make_corpus(const CorpusOptions& options);
 
 // Teacher rows for `sentences`: each mentioned attribute one-hot, each unmentioned one

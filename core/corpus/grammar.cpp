@@ -24,9 +24,9 @@ constexpr std::array<std::string_view, 2> kDeterminers = {"a", "the"};
 
 }  // namespace
 
-std::string_view Grammar::object_name(int i) { return kObjects.at(static_cast<size_t>(i)); }
-std::string_view Grammar::position_name(int i) { return kPositionNames.at(static_cast<size_t>(i)); }
-std::string_view Grammar::colour_name(int i) { return kColourNames.at(static_cast<size_t>(i)); }
+std::string_view Grammar::object_name(int i) const { return objects_names_.at(static_cast<size_t>(i)); }
+std::string_view Grammar::position_name(int i) const { return positions_.at(static_cast<size_t>(i)); }
+std::string_view Grammar::colour_name(int i) const { return colours_.at(static_cast<size_t>(i)); }
 
 int Grammar::word_index(std::string_view word) const {
   auto it = std::find(vocabulary_.begin(), vocabulary_.end(), word);
@@ -42,6 +42,9 @@ int Grammar::add_word(std::string_view w) {
 
 Grammar::Grammar(int objects) : objects_(objects) {
   check_range("objects", objects, 1, kMaxObjects);
+  objects_names_.assign(kObjects.begin(), kObjects.begin() + objects);
+  positions_.assign(kPositionNames.begin(), kPositionNames.end());
+  colours_.assign(kColourNames.begin(), kColourNames.end());
   clauses_.reserve(static_cast<size_t>(kClausesPerObject * objects));
 
   // A clause is built from string pieces; words enter the vocabulary as they appear.
@@ -101,14 +104,48 @@ Grammar::Grammar(int objects) : objects_(objects) {
   end_ = add_word("END");
 }
 
+Grammar::Grammar(GrammarParts parts)
+    : objects_(static_cast<int>(parts.objects.size())),
+      objects_names_(std::move(parts.objects)),
+      positions_(std::move(parts.positions)),
+      colours_(std::move(parts.colours)),
+      clauses_(std::move(parts.clauses)),
+      vocabulary_(std::move(parts.vocabulary)) {
+  auto need = [](bool ok, const std::string& what) {
+    if (!ok) throw std::invalid_argument("GrammarParts: " + what);
+  };
+  need(objects_ > 0 && positions() > 0 && colours() > 0, "every attribute group needs a concept (objects " +
+                                                             std::to_string(objects_) + ", positions " +
+                                                             std::to_string(positions()) + ", colours " +
+                                                             std::to_string(colours()) + ")");
+  const size_t v = vocabulary_.size();
+  need(v >= 4 && vocabulary_[v - 3] == "and" && vocabulary_[v - 2] == "BEGIN" && vocabulary_[v - 1] == "END",
+       "the vocabulary must have a word and end in \"and\", \"BEGIN\", \"END\"");
+  for (size_t i = 0; i < v; ++i)
+    need(std::find(vocabulary_.begin() + static_cast<std::ptrdiff_t>(i) + 1, vocabulary_.end(), vocabulary_[i]) ==
+             vocabulary_.end(),
+         "the word \"" + vocabulary_[i] + "\" is in the vocabulary twice");
+  and_ = static_cast<int>(v) - 3;
+  begin_ = static_cast<int>(v) - 2;
+  end_ = static_cast<int>(v) - 1;
+  for (const auto& c : clauses_) {
+    need(!c.words.empty(), "a clause has no word");
+    for (int w : c.words) need(w >= 0 && w < and_, "clause word index " + std::to_string(w) + " out of range");
+    const auto& p = c.meaning;
+    need(p.object >= -1 && p.object < objects_ && p.position >= -1 && p.position < positions() && p.colour >= -1 &&
+             p.colour < colours(),
+         "a clause's meaning is out of range");
+  }
+}
+
 std::string Grammar::output_name(int i) const {
   check_range("output index", i, 0, output_size() - 1);
   const int slot = i / concepts_per_slot();
   const int k = i % concepts_per_slot();
   std::string s = "slot" + std::to_string(slot + 1) + ".";
   if (k < objects_) return s + "object." + std::string(object_name(k));
-  if (k < objects_ + kPositions) return s + "position." + std::string(position_name(k - objects_));
-  return s + "colour." + std::string(colour_name(k - objects_ - kPositions));
+  if (k < objects_ + positions()) return s + "position." + std::string(position_name(k - objects_));
+  return s + "colour." + std::string(colour_name(k - objects_ - positions()));
 }
 
 std::string Grammar::text(const std::vector<int>& words) const {

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "core/corpus/corpus_file.hpp"
 #include "core/common/check.hpp"
 #include "core/umap/stability.hpp"
 
@@ -249,21 +250,21 @@ std::string Animation::title() const {
       const auto& r = o.esn.reservoir;
       return "ESN " + std::to_string(r.units) + " units, spectral radius " + short_number(r.spectral_radius) +
              ", leak rate " + short_number(r.leak_rate) + ", input scaling " + short_number(r.input_scaling) +
-             ", ridge " + short_number(r.ridge) + " · CSL n = " + std::to_string(o.esn.objects) + ", seed " +
+             ", ridge " + short_number(r.ridge) + " · " + corpus::corpus_label(o.esn.objects, o.esn.corpus_file) + ", seed " +
              std::to_string(r.seed);
     }
     case AnimationKind::lstm_epochs:
       return "LSTM " + std::to_string(o.lstm.model.hidden) + " units, Adam lr " +
              short_number(o.lstm.trainer.learning_rate) + ", batch " + std::to_string(o.lstm.trainer.batch_size) +
-             " · CSL n = " + std::to_string(o.lstm.corpus.objects) + ", seed " + std::to_string(o.lstm.corpus.seed);
+             " · " + corpus::corpus_label(o.lstm.corpus) + ", seed " + std::to_string(o.lstm.corpus.seed);
     case AnimationKind::sweep: {
       const auto& r = o.explore.reservoir;
       std::string fixedpart;
       if (o.sweep.parameter != SweepParameter::spectral_radius) fixedpart += ", spectral radius " + short_number(r.spectral_radius);
       if (o.sweep.parameter != SweepParameter::leak_rate) fixedpart += ", leak rate " + short_number(r.leak_rate);
       if (o.sweep.parameter != SweepParameter::input_scaling) fixedpart += ", input scaling " + short_number(r.input_scaling);
-      return "untrained ESN " + std::to_string(r.units) + " units" + fixedpart + " · CSL n = " +
-             std::to_string(o.explore.objects) + ", seed " + std::to_string(r.seed);
+      return "untrained ESN " + std::to_string(r.units) + " units" + fixedpart + " · " +
+             corpus::corpus_label(o.explore.objects, o.explore.corpus_file) + ", seed " + std::to_string(r.seed);
     }
   }
   return {};

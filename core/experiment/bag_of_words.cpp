@@ -14,9 +14,9 @@ std::vector<char> content_mask(const corpus::Grammar& g) {
     const int i = g.word_index(w);
     if (i >= 0) m[static_cast<size_t>(i)] = 1;
   };
-  for (int i = 0; i < g.objects(); ++i) mark(corpus::Grammar::object_name(i));
-  for (int i = 0; i < corpus::kPositions; ++i) mark(corpus::Grammar::position_name(i));
-  for (int i = 0; i < corpus::kColours; ++i) mark(corpus::Grammar::colour_name(i));
+  for (int i = 0; i < g.objects(); ++i) mark(g.object_name(i));
+  for (int i = 0; i < g.positions(); ++i) mark(g.position_name(i));
+  for (int i = 0; i < g.colours(); ++i) mark(g.colour_name(i));
   return m;
 }
 

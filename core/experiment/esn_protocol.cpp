@@ -3,6 +3,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "core/corpus/corpus_file.hpp"
 #include "core/common/check.hpp"
 #include "core/common/parallel.hpp"
 #include "core/common/timing.hpp"
@@ -49,6 +50,7 @@ EsnRun run_esn_protocol(const EsnExperimentOptions& options, const StopFlag* sto
   corpus::CorpusOptions co;
   co.objects = options.objects;
   co.seed = options.reservoir.seed;
+  co.file = options.corpus_file;
   const corpus::Corpus c = corpus::make_corpus(co);
   const double t_corpus = seconds_since(t0);
   EsnRun run = run_esn_protocol(c, options.reservoir, options.readout, stop);
@@ -110,6 +112,7 @@ EsnRun run_esn_protocol(const corpus::Corpus& c, const esn::ReservoirOptions& re
   run.model.reservoir = std::move(res);
   run.model.readout = readout;
   run.model.objects = c.grammar.objects();
+  run.model.corpus_sha256 = corpus::corpus_sha256(c.options);
   return run;
 }
 
@@ -142,6 +145,7 @@ void save_esn_model(const std::filesystem::path& path, const EsnModel& model) {
       {"seed", o.seed},
       {"readout", to_string(model.readout)},
       {"vocabulary_size", r.vocabulary_size()},
+      {"corpus_sha256", model.corpus_sha256},
       {"raw_radius", r.raw_radius()},
       {"options",
        {{"units", o.units},
@@ -189,6 +193,7 @@ EsnModel load_esn_model(const std::filesystem::path& path) {
     o.seed = j.at("seed").get<std::uint64_t>();
     o.threads = j.at("threads").get<int>();
     m.objects = f.meta.at("objects").get<int>();
+    m.corpus_sha256 = f.meta.value("corpus_sha256", std::string());  // absent in files before corpus files
     m.readout = esn_readout_from_string(f.meta.at("readout").get<std::string>());
     const double raw = f.meta.at("raw_radius").get<double>();
     const Eigen::MatrixXd& wout = f.array("Wout");

@@ -27,6 +27,7 @@ void validate_readout(double ridge, EsnReadout readout);
 
 struct EsnExperimentOptions {
   int objects = 4;                        // corpus size n, 1-50 (4 = the basic corpus)
+  std::shared_ptr<const corpus::CorpusFile> corpus_file;  // a corpus file in place of the paper's n objects (null: `objects`)
   esn::ReservoirOptions reservoir;        // reservoir.seed is the master seed: corpus split, teachers, weights
   EsnReadout readout = EsnReadout::kRidge;  // how Wout is fitted
 };
@@ -51,6 +52,7 @@ struct EsnModel {
   Eigen::MatrixXd wout;  // K x (N+1), column 0 the bias
   EsnReadout readout = EsnReadout::kRidge;
   int objects = 4;       // corpus it was trained on
+  std::string corpus_sha256;  // the corpus file's SHA-256 when trained on one ("" = the paper's grammar)
 };
 
 struct EsnRun {

@@ -9,6 +9,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/corpus/corpus_file.hpp"
 #include "core/common/check.hpp"
 #include "core/common/timing.hpp"
 #include "core/experiment/bag_of_words.hpp"
@@ -88,6 +89,10 @@ void ExperimentOptions::validate() const {
     check_range("step", step, 1, hi);
   }
   if (kind != ExperimentKind::kObjects) check_range("objects", objects, 1, corpus::kMaxObjects);
+  if ((corpus_file || !corpus_sha256.empty()) && (kind == ExperimentKind::kObjects || kind == ExperimentKind::kTrainingSize))
+    throw std::invalid_argument("corpus_file: the " + to_string(kind) + " experiment builds the paper's corpus for each " +
+                                (kind == ExperimentKind::kObjects ? "n" : "training size") +
+                                "; a corpus file applies to units and search only");
   if (kind == ExperimentKind::kTrainingSize) {
     // The largest training set's two-object sentences, the test and validation ones
     // must be distinct pairs of the (172 n)^2.
@@ -205,6 +210,8 @@ nlohmann::json experiment_identity(const ExperimentOptions& o) {
   j["first_seed"] = o.first_seed;
   if (swept(o.kind)) j["values"] = {{"from", o.from}, {"to", o.to}, {"step", o.step}};
   if (o.kind != ExperimentKind::kObjects) j["objects"] = o.objects;
+  if (const auto sha = o.corpus_file ? o.corpus_file->identity.sha256 : o.corpus_sha256; !sha.empty())
+    j["corpus_sha256"] = sha;
   if (o.kind == ExperimentKind::kSearch) {
     j["trials"] = o.trials;
     j["sampler"] = to_string(o.sampler);
@@ -249,6 +256,7 @@ ExperimentOptions experiment_from_identity(const nlohmann::json& j) {
       o.step = v.at("step").get<int>();
     }
     if (o.kind != ExperimentKind::kObjects) o.objects = j.at("objects").get<int>();
+    o.corpus_sha256 = j.value("corpus_sha256", std::string());
     if (o.kind == ExperimentKind::kSearch) {
       o.trials = j.at("trials").get<int>();
       o.sampler = search_sampler_from_string(j.at("sampler").get<std::string>());
@@ -321,6 +329,7 @@ esn::ReservoirOptions run_reservoir_options(const ExperimentOptions& o, const Ru
 LstmProtocolOptions run_lstm_options(const ExperimentOptions& o, const RunConfig& run) {
   LstmProtocolOptions lo;
   lo.corpus = run_corpus_options(run);
+  lo.corpus.file = o.corpus_file;
   lo.model = o.lstm;
   lo.model.seed = run.seed;
   lo.trainer = o.trainer;
@@ -343,7 +352,9 @@ double thread_cpu_seconds() {
 RunResult run_configuration(const ExperimentOptions& o, const RunConfig& run, int threads, bool process_cpu,
                             const StopFlag* stop) {
   if (stop_requested(stop)) throw Cancelled();
-  const corpus::Corpus c = corpus::make_corpus(run_corpus_options(run));
+  auto co = run_corpus_options(run);
+  co.file = o.corpus_file;
+  const corpus::Corpus c = corpus::make_corpus(co);
   if (stop_requested(stop)) throw Cancelled();
   const bool per_thread = threads == 1;
   const double cpu0 = per_thread ? thread_cpu_seconds() : cpu_seconds();

@@ -42,6 +42,11 @@ struct ExperimentOptions {
   std::vector<RunModel> models{RunModel::kEsn};  // objects, training-size: any; units, search: esn only
   int from = 3, to = 50, step = 1;  // the swept values from, from + step, ... <= to (objects | sentences | units)
   int objects = 4;                  // corpus size n of training-size, units and search (objects: swept)
+  // A corpus file in place of the paper's `objects` (units and search only; `objects`
+  // is then the file's object count). Its SHA-256 is part of the identity, so results of
+  // different corpora are never resumed or merged together.
+  std::shared_ptr<const corpus::CorpusFile> corpus_file;
+  std::string corpus_sha256;        // read back from a results file's identity (corpus_file's when set)
   int seeds = 1;                    // seeds first_seed .. first_seed + seeds - 1 per configuration, >= 1
   int lstm_seeds = 0;               // seeds of the LSTM runs (slower); 0 = `seeds`
   std::uint64_t first_seed = 1;     // also the seed of the random search sampler

@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "core/common/timing.hpp"
+#include "core/corpus/corpus_file.hpp"
 #include "core/experiment/workbench.hpp"
 
 namespace rssviz::experiment {
@@ -13,6 +14,7 @@ corpus::Corpus corpus_for(const ExploreOptions& o) {
   corpus::CorpusOptions co;
   co.objects = o.objects;
   co.seed = o.reservoir.seed;
+  co.file = o.corpus_file;
   return corpus::make_corpus(co);
 }
 }  // namespace
@@ -27,7 +29,7 @@ Explorer::Explorer(const ExploreOptions& options)
 bool Explorer::compatible(const ExploreOptions& o) const {
   const auto& a = options_.reservoir;
   const auto& b = o.reservoir;
-  return o.objects == options_.objects && o.map_sentences == options_.map_sentences && a.seed == b.seed &&
+  return o.objects == options_.objects && o.corpus_file == options_.corpus_file && o.map_sentences == options_.map_sentences && a.seed == b.seed &&
          a.units == b.units && a.density == b.density && a.input_connectivity == b.input_connectivity &&
          a.bias == b.bias && a.bias_scaling == b.bias_scaling && a.weight_init == b.weight_init;
 }
@@ -69,7 +71,7 @@ std::shared_ptr<MapSession> Explorer::update(double spectral_radius, double leak
   s->points = std::move(points);
   s->description = "untrained ESN " + std::to_string(options_.reservoir.units) + " units, spectral radius " +
                    format_number(spectral_radius) + ", leak rate " + format_number(leak_rate) + ", input scaling " +
-                   format_number(input_scaling) + " · CSL n = " + std::to_string(options_.objects) + ", seed " +
+                   format_number(input_scaling) + " · " + corpus::corpus_label(options_.objects, options_.corpus_file) + ", seed " +
                    std::to_string(options_.reservoir.seed);
   s->seconds = timings_.total();
   return s;

@@ -22,6 +22,7 @@ namespace rssviz::experiment {
 
 struct ExploreOptions {
   int objects = 4;                  // corpus size n; reservoir.seed is the master seed (split and weights)
+  std::shared_ptr<const corpus::CorpusFile> corpus_file;  // a corpus file in place of the paper's n objects (null: `objects`)
   esn::ReservoirOptions reservoir;  // the base reservoir: its units, density and seed fix the weights
   int map_sentences = 200;          // test sentences on the map (paper: 200)
   umap::UmapOptions umap;           // projection; the defaults are the paper's map settings (15 neighbours, min_dist 0.1, spectral, seed 42);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "core/corpus/corpus_file.hpp"
 #include "core/lstm/inspect.hpp"
 
 namespace rssviz::experiment {
@@ -39,7 +40,7 @@ LstmProtocolResult run_lstm_protocol(const corpus::Corpus& corpus, const LstmPro
 }
 
 nlohmann::json lstm_result_json(const LstmProtocolOptions& options, const LstmProtocolResult& result) {
-  return {{"model", "lstm"},
+  nlohmann::json j = {{"model", "lstm"},
           {"objects", options.corpus.objects},
           {"seed", options.corpus.seed},
           {"valid_error", result.test.valid_error},
@@ -48,6 +49,11 @@ nlohmann::json lstm_result_json(const LstmProtocolOptions& options, const LstmPr
           {"train_seconds", result.train_seconds},
           {"test_sentences", result.test.sentences},
           {"epochs", result.epochs}};
+  if (const auto& f = options.corpus.file) {
+    j["corpus"] = f->identity.path;
+    j["corpus_sha256"] = f->identity.sha256;
+  }
+  return j;
 }
 
 }  // namespace rssviz::experiment

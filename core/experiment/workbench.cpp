@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/corpus/corpus_file.hpp"
 #include "core/analysis/readout_importance.hpp"
 #include "core/common/timing.hpp"
 #include "core/esn/readout.hpp"
@@ -152,6 +153,7 @@ std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& o, const 
   corpus::CorpusOptions co;
   co.objects = o.objects;
   co.seed = o.reservoir.seed;
+  co.file = o.corpus_file;
   auto corpus = std::make_shared<const corpus::Corpus>(corpus::make_corpus(co));
   const auto& g = corpus->grammar;
   report(progress, 1, kSteps);
@@ -212,7 +214,7 @@ std::shared_ptr<MapSession> build_esn_session(const EsnSessionOptions& o, const 
   const auto& r = o.reservoir;
   s->description = "ESN " + std::to_string(r.units) + " units, spectral radius " + format_number(r.spectral_radius) +
                    ", leak rate " + format_number(r.leak_rate) + ", input scaling " + format_number(r.input_scaling) +
-                   ", ridge " + format_number(r.ridge) + " · CSL n = " + std::to_string(o.objects) + ", seed " +
+                   ", ridge " + format_number(r.ridge) + " · " + corpus_label(co) + ", seed " +
                    std::to_string(r.seed);
   s->seconds = seconds_since(t0);
   report(progress, kSteps, kSteps);
@@ -328,8 +330,8 @@ std::shared_ptr<MapSession> LstmSessionBuilder::session() const {
   const auto& t = trainer_->options();
   s->description = "LSTM " + std::to_string(trainer_->model().hidden()) + " units, epoch " +
                    std::to_string(trainer_->epoch()) + "/" + std::to_string(epochs()) + ", Adam lr " +
-                   format_number(t.learning_rate) + ", batch " + std::to_string(t.batch_size) + " · CSL n = " +
-                   std::to_string(options_.corpus.objects) + ", seed " + std::to_string(options_.corpus.seed);
+                   format_number(t.learning_rate) + ", batch " + std::to_string(t.batch_size) + " · " +
+                   corpus::corpus_label(options_.corpus) + ", seed " + std::to_string(options_.corpus.seed);
   s->seconds = seconds_;
   return s;
 }

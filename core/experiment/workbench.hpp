@@ -37,6 +37,7 @@ umap::UmapOptions paper_map_umap();
 
 struct EsnSessionOptions {
   int objects = 4;                  // corpus size n (4 = basic corpus); reservoir.seed is the master seed
+  std::shared_ptr<const corpus::CorpusFile> corpus_file;  // a corpus file in place of the paper's n objects (null: `objects`)
   esn::ReservoirOptions reservoir;  // paper defaults (1000 units, sr 1.1, leak 0.05, ridge 10^-3.5)
   EsnReadout readout = EsnReadout::kRidge;  // how the final Wout is fitted (the stages are the RLS path either way)
   int map_sentences = 200;          // test sentences on the map (paper: 200)

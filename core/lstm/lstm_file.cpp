@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/corpus/corpus_file.hpp"
+
 namespace rssviz::lstm {
 
 nlohmann::json to_json(const LstmOptions& o) {
@@ -71,7 +73,7 @@ io::ModelFile to_model_file(const Lstm& model, const corpus::CorpusOptions& corp
   for (const auto& r : history) h.push_back(to_json(r));
   f.meta = {{"lstm", to_json(model.options())},
             {"trainer", to_json(trainer)},
-            {"corpus", {{"objects", corpus.objects}, {"seed", corpus.seed}}},
+            {"corpus", {{"objects", corpus.objects}, {"seed", corpus.seed}, {"sha256", corpus::corpus_sha256(corpus)}}},
             {"inputs", model.inputs()},
             {"outputs", model.outputs()},
             {"history", h}};

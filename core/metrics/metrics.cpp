@@ -23,8 +23,8 @@ Meaning decode(const Grammar& g, const double* y) {
   Meaning m;
   for (int s = 0; s < 2; ++s) {
     m[static_cast<size_t>(s)].object = decode_group(y + g.object_offset(s), g.objects());
-    m[static_cast<size_t>(s)].position = decode_group(y + g.position_offset(s), corpus::kPositions);
-    m[static_cast<size_t>(s)].colour = decode_group(y + g.colour_offset(s), corpus::kColours);
+    m[static_cast<size_t>(s)].position = decode_group(y + g.position_offset(s), g.positions());
+    m[static_cast<size_t>(s)].colour = decode_group(y + g.colour_offset(s), g.colours());
   }
   return m;
 }

@@ -150,3 +150,23 @@ TEST(AppModelArgs, SeedIsDecimalAndInRange) {
     EXPECT_THROW(q.parse({"--model", "esn", "--seed", bad}), CLI::ValidationError) << bad;
   }
 }
+
+// --corpus FILE: read while parsing, handed to every option struct in place of --objects.
+TEST(AppModelArgs, CorpusFileReachesEveryModelsOptions) {
+  const std::string file = RSSVIZ_RESOURCES "/corpora/csl-center.tsv";
+  Parsed p;
+  p.parse({"--model", "esn", "--corpus", file});
+  p.set.check();
+  ASSERT_TRUE(p.args.corpus);
+  EXPECT_EQ(p.args.corpus->identity.path, file);
+  EXPECT_EQ(app::esn_experiment_options(p.args).corpus_file, p.args.corpus);
+  EXPECT_EQ(app::esn_experiment_options(p.args).objects, p.args.corpus->grammar.objects());
+  EXPECT_EQ(app::esn_session_options(p.args).corpus_file, p.args.corpus);
+  EXPECT_EQ(app::lstm_protocol_options(p.args).corpus.file, p.args.corpus);
+  EXPECT_EQ(app::lstm_session_options(p.args).corpus.file, p.args.corpus);
+  EXPECT_EQ(app::corpus_options(p.args).file, p.args.corpus);
+  Parsed both;
+  EXPECT_THROW(both.parse({"--model", "esn", "--objects", "4", "--corpus", file}), CLI::ExcludesError);
+  Parsed bad;
+  EXPECT_THROW(bad.parse({"--model", "esn", "--corpus", "/nonexistent.tsv"}), rssviz::corpus::CorpusFileError);
+}

@@ -4,6 +4,9 @@
 
 #include <set>
 
+#include "core/corpus/corpus_file.hpp"
+#include "core/experiment/corpus_report.hpp"
+
 using namespace rssviz;
 namespace ex = rssviz::experiment;
 
@@ -132,4 +135,39 @@ TEST(ExperimentIdentity, RoundTrips) {
   auto bad = k;
   bad["lstm"].erase("epochs");
   EXPECT_THROW(ex::experiment_from_identity(bad), std::invalid_argument);
+}
+
+// A corpus file is part of the experiment's identity (so results of two corpora are never
+// resumed or merged together) and is read back from it; objects and training-size build
+// the paper's corpus per run and refuse one.
+TEST(Experiment, CorpusFileIsPartOfTheIdentity) {
+  corpus::CorpusOptions co;
+  co.objects = 2;
+  const auto tsv = ex::corpus_tsv(corpus::make_corpus(co));
+  auto o = ex::default_experiment(ex::ExperimentKind::kUnits);
+  o.from = o.to = 20;
+  const auto plain = ex::experiment_identity(o);
+  EXPECT_FALSE(plain.contains("corpus_sha256"));
+  o.corpus_file = std::make_shared<const corpus::CorpusFile>(corpus::parse_corpus(tsv, "n2.tsv"));
+  o.objects = o.corpus_file->grammar.objects();
+  const auto with = ex::experiment_identity(o);
+  EXPECT_EQ(with.at("corpus_sha256"), o.corpus_file->identity.sha256);
+  EXPECT_NE(with, plain);
+  const auto back = ex::experiment_from_identity(with);
+  EXPECT_EQ(back.corpus_sha256, o.corpus_file->identity.sha256);
+  EXPECT_EQ(ex::experiment_identity(back), with);
+  // One run on the file equals the same run on the paper's corpus it holds.
+  const auto runs = ex::make_run_list(o);
+  ASSERT_EQ(runs.size(), 1u);
+  auto paper = o;
+  paper.corpus_file = nullptr;
+  const auto a = ex::run_configuration(o, runs[0], 1, false);
+  const auto b = ex::run_configuration(paper, runs[0], 1, false);
+  EXPECT_EQ(a.test.exact_error, b.test.exact_error);
+  EXPECT_EQ(a.test.rmse, b.test.rmse);
+  for (auto kind : {ex::ExperimentKind::kObjects, ex::ExperimentKind::kTrainingSize}) {
+    auto k = ex::default_experiment(kind);
+    k.corpus_file = o.corpus_file;
+    EXPECT_THROW(k.validate(), std::invalid_argument) << ex::to_string(kind);
+  }
 }

@@ -54,16 +54,16 @@ TEST(Grammar, ClausesAreDistinctAndMeaningsMatchWords) {
     const auto t = g.text(c.words);
     EXPECT_TRUE(seen.insert(t).second) << "duplicate clause " << t;
     ASSERT_GE(c.meaning.object, 0);
-    EXPECT_NE(t.find(std::string(Grammar::object_name(c.meaning.object))), std::string::npos) << t;
+    EXPECT_NE(t.find(std::string(g.object_name(c.meaning.object))), std::string::npos) << t;
     const bool has_pos = t.find("left") != std::string::npos || t.find("right") != std::string::npos ||
                          t.find("middle") != std::string::npos;
     EXPECT_EQ(has_pos, c.meaning.position >= 0) << t;
     if (c.meaning.position >= 0)
-      EXPECT_NE(t.find(std::string(Grammar::position_name(c.meaning.position))), std::string::npos);
+      EXPECT_NE(t.find(std::string(g.position_name(c.meaning.position))), std::string::npos);
     // A colour word other than the object "orange" means the colour is known.
     int colours = 0;
     for (int k = 0; k < 4; ++k) {
-      const std::string w(Grammar::colour_name(k));
+      const std::string w(g.colour_name(k));
       for (size_t pos = t.find(w); pos != std::string::npos; pos = t.find(w, pos + 1)) ++colours;
     }
     if (c.meaning.object == 3) --colours;  // the object "orange"

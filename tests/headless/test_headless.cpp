@@ -259,3 +259,20 @@ TEST(Headless, UnwritableOutputsFailFastAndLeaveExistingFilesAlone) {
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_EQ(slurp(keep), "previous");
 }
+
+// --corpus FILE in place of --objects N (docs/FORMATS.md, "Corpus files").
+TEST(Headless, RenderAndAnimateACorpusFile) {
+  const std::string corpus = std::string(RSSVIZ_RESOURCES) + "/corpora/csl-relative.tsv";
+  Outcome r = rssviz("render --model esn --units 100 --map-sentences 30 --corpus " + corpus +
+                     " --view map --png corpus-map.png --size 800x600");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const QImage img(QString::fromStdString((scratch() / "corpus-map.png").string()));
+  EXPECT_EQ(img.size(), QSize(800, 600));
+  r = rssviz("animate --model lstm --hidden 6 --epochs 2 --map-sentences 30 --corpus " + corpus +
+             " --stages epochs --gif corpus.gif");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(decode_gif(scratch() / "corpus.gif").frames, 3);  // initial weights + 2 epochs
+  r = rssviz("render --model esn --objects 4 --corpus " + corpus + " --view map --png x.png");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+}

@@ -148,6 +148,7 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
       cancel_->setVisible(false);
     }
   });
+  results_->setBaseProvider([this] { return panel_->settings(); });
   connect(results_, &ResultsPanel::loaded, this, [this] {
     message_->setText(tr("%1: %2 runs; double-click one to load it into the model panel")
                           .arg(results_->path())

@@ -9,6 +9,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <cmath>
 
+#include "core/corpus/corpus_file.hpp"
 #include "core/experiment/workbench.hpp"
 #include "ui/experiment_view.hpp"
 
@@ -139,6 +140,19 @@ bool settingsForRun(const ex::ExperimentOptions& o, const ex::RunConfig& run, Mo
   }
   s.objects = run.objects;
   s.seed = run.seed;
+  // A corpus-file experiment stores the file's checksum, not the file: its runs load only
+  // when the window already holds that corpus (File > Open corpus…).
+  const std::string sha = o.corpus_file ? o.corpus_file->identity.sha256 : o.corpus_sha256;
+  if (sha.empty()) {
+    s.corpus_file = nullptr;
+  } else if (s.corpus_file && s.corpus_file->identity.sha256 == sha) {
+    // keep the window's corpus file: the run's
+  } else {
+    *notes << QObject::tr("the run trained on a corpus file (SHA-256 %1…) that the window does not hold: open it "
+                          "with File > Open corpus…, then double-click the run again")
+                  .arg(QString::fromStdString(sha.substr(0, 12)));
+    return false;
+  }
   if (run.train_sentences != ex::RunConfig{}.train_sentences)
     *notes << QObject::tr("the run trained on %1 sentences; the window trains on the paper's 1000")
                   .arg(run.train_sentences);
@@ -275,7 +289,8 @@ void ResultsPanel::chooseRow(int proxy_row) {
   const auto& r = runAt(proxy_row);
   ModelSettings s;
   QStringList notes;
-  if (!settingsForRun(options_, r.run, base_, &s, &notes)) {
+  const ModelSettings base = base_provider_ ? base_provider_() : base_;
+  if (!settingsForRun(options_, r.run, base, &s, &notes)) {
     emit failed(describeRun(options_, r.run) + ": " + notes.join("; "));
     return;
   }

@@ -6,6 +6,7 @@
 #include <QFutureWatcher>
 #include <QStringList>
 #include <QWidget>
+#include <functional>
 #include <vector>
 
 #include "core/experiment/results_summary.hpp"
@@ -67,6 +68,8 @@ class ResultsPanel : public QWidget {
   void chooseRow(int proxy_row);
   // The settings a chosen run keeps from the window (e.g. the map's sentences).
   void setBaseSettings(const ModelSettings& s) { base_ = s; }
+  // Or asks for them at each choice (the window: the model panel's current settings).
+  void setBaseProvider(std::function<ModelSettings()> f) { base_provider_ = std::move(f); }
 
  signals:
   void loaded();
@@ -90,6 +93,7 @@ class ResultsPanel : public QWidget {
   QString path_, reading_, pending_, shown_title_;
   experiment::ExperimentOptions options_;
   ModelSettings base_;
+  std::function<ModelSettings()> base_provider_;
 };
 
 }  // namespace rssviz::ui

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/corpus/corpus_file.hpp"
 #include "core/experiment/experiment_runner.hpp"
 #include "core/experiment/results_file.hpp"
 #include "core/io/atomic_file.hpp"
@@ -249,4 +250,30 @@ TEST(ResultsPanel, ALoadedRunTrainsInTheWindowToTheErrorsOfItsRow) {
   EXPECT_EQ(s->scores.exact_error, row.exact_error);
   EXPECT_NEAR(s->scores.rmse, row.rmse, 1e-9);  // the readout's sums follow the thread count
   fs::remove(p);
+}
+
+TEST(ResultsPanel, ACorpusFileRunLoadsOnlyWithThatCorpus) {
+  auto o = search13();
+  o.corpus_sha256 = std::string(64, 'a');  // as read back from a corpus-file experiment's identity
+  const auto run = ex::make_run_list(o)[1];
+  ModelSettings base, out;
+  QStringList notes;
+  // The window holds the paper's corpus: refused, saying what to do.
+  EXPECT_FALSE(settingsForRun(o, run, base, &out, &notes));
+  ASSERT_EQ(notes.size(), 1);
+  EXPECT_NE(notes.first().indexOf("Open corpus"), -1) << notes.first().toStdString();
+  // Another corpus file: refused too.
+  auto other = std::make_shared<corpus::CorpusFile>();
+  other->identity.sha256 = std::string(64, 'b');
+  base.corpus_file = other;
+  EXPECT_FALSE(settingsForRun(o, run, base, &out, &notes));
+  // That corpus: loaded, on it.
+  auto same = std::make_shared<corpus::CorpusFile>();
+  same->identity.sha256 = std::string(64, 'a');
+  base.corpus_file = same;
+  ASSERT_TRUE(settingsForRun(o, run, base, &out, &notes));
+  EXPECT_EQ(out.corpus_file, same);
+  // A paper-corpus experiment's run drops a corpus file the window holds.
+  ASSERT_TRUE(settingsForRun(search13(), run, base, &out, &notes));
+  EXPECT_EQ(out.corpus_file, nullptr);
 }

@@ -171,8 +171,9 @@ std::shared_ptr<MapSession> build_saved_session(const io::SessionFile& f, const 
     throw std::runtime_error(name + ": " + e.what());
   }
   // Frame 0 is the initial network; then one frame per epoch, up to the epochs trained
-  // (a "final" session: every epoch, one frame at the end).
-  while (b->frames().empty() || b->epoch() < f.trained_epochs || (!f.every_epoch && !b->finished())) {
+  // (a "final" session: every epoch, one frame at the end). A run that diverges finishes
+  // early, with the last finite network and the trainer's diagnostic.
+  while (!b->finished() && (b->frames().empty() || b->epoch() < f.trained_epochs || !f.every_epoch)) {
     if (stop_requested(stop)) throw Cancelled();
     b->step(stop);
     if (progress && !progress(b->epoch(), std::max(1, f.trained_epochs))) throw Cancelled();

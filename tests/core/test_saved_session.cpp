@@ -172,6 +172,25 @@ TEST(SavedSession, UntrainedLstmIsItsInitialNetwork) {
   }
 }
 
+TEST(SavedSession, ADivergingLstmStopsAtItsLastFiniteNetwork) {
+  // Learning rate 10 diverges in the first epoch: the build ends (it used to loop for
+  // ever waiting for the epochs it would never train) with the initial network and why.
+  for (bool every : {true, false}) {
+    SCOPED_TRACE(every ? "every epoch" : "final only");
+    auto f = small_lstm();
+    f.trainer.learning_rate = 10.0;
+    f.trainer.epochs = 3;
+    f.trained_epochs = 3;
+    f.every_epoch = every;
+    const auto a = build_saved_session(f, "a", 1);
+    EXPECT_NE(a->diagnostic.find("training diverged in epoch 1"), std::string::npos) << a->diagnostic;
+    ASSERT_EQ(a->stages.size(), 1u);
+    EXPECT_EQ(a->stages[0].label, "initial weights");
+    EXPECT_TRUE(a->layout.allFinite());
+    EXPECT_TRUE(a->curve.x.empty());
+  }
+}
+
 TEST(SavedSession, EmbeddedWeightsThatDisagreeWithTheFileAreRefused) {
   const auto f = small_esn();
   const auto a = build_saved_session(f, "a", 1);

@@ -32,7 +32,7 @@ fs::path dir() {
   return d;
 }
 
-Outcome rssviz(const std::string& args) {
+Outcome run_gui(const std::string& args) {
   const auto err = dir() / "err";
   const std::string cmd = "cd " + dir().string() + " && env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM " +
                           RSSVIZ_GUI_PATH + " " + args + " >/dev/null 2>" + err.string() + " </dev/null";
@@ -66,15 +66,15 @@ TEST(HeadlessSession, RenderDrawsTheSameFigureFromSeedsOrEmbeddedWeights) {
   io::save_session_file(embedded, with);
   ASSERT_TRUE(io::load_session_file(embedded).has_weights());
 
-  auto a = rssviz("render --session plain.rssviz --png a.png --size 320x240");
+  auto a = run_gui("render --session plain.rssviz --png a.png --size 320x240");
   ASSERT_EQ(a.code, 0) << a.err;
-  auto b = rssviz("render --session embedded.rssviz --png b.png --size 320x240");
+  auto b = run_gui("render --session embedded.rssviz --png b.png --size 320x240");
   ASSERT_EQ(b.code, 0) << b.err;
   const QImage ia((dir() / "a.png").c_str()), ib((dir() / "b.png").c_str());
   ASSERT_EQ(ia.size(), QSize(320, 240));
   EXPECT_TRUE(ia == ib);  // pixel for pixel
   // The view is the file's (colour by word, stage 4) unless the command line says otherwise.
-  auto c = rssviz("render --session plain.rssviz --png c.png --size 320x240 --colour-by clause --stage final");
+  auto c = run_gui("render --session plain.rssviz --png c.png --size 320x240 --colour-by clause --stage final");
   ASSERT_EQ(c.code, 0) << c.err;
   EXPECT_FALSE(ia == QImage((dir() / "c.png").c_str()));
 }
@@ -82,16 +82,16 @@ TEST(HeadlessSession, RenderDrawsTheSameFigureFromSeedsOrEmbeddedWeights) {
 TEST(HeadlessSession, ModelOptionsBesideASessionAndDamagedFilesAreRefused) {
   const auto f = dir() / "s.rssviz";
   io::save_session_file(f, small());
-  auto r = rssviz("render --session s.rssviz --units 10 --png x.png");
+  auto r = run_gui("render --session s.rssviz --units 10 --png x.png");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--session replaces --units"), std::string::npos) << r.err;
-  r = rssviz("render --session s.rssviz --model lstm --png x.png");
+  r = run_gui("render --session s.rssviz --model lstm --png x.png");
   EXPECT_EQ(r.code, 2);
   std::ofstream(dir() / "bad.rssviz") << "{\"format\": \"rssviz-session\", \"version\": 3}";
-  r = rssviz("render --session bad.rssviz --png x.png");
+  r = run_gui("render --session bad.rssviz --png x.png");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("version 3 is newer"), std::string::npos) << r.err;
-  r = rssviz("render --png x.png");
+  r = run_gui("render --png x.png");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--model is required"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir() / "x.png"));
@@ -100,10 +100,10 @@ TEST(HeadlessSession, ModelOptionsBesideASessionAndDamagedFilesAreRefused) {
 TEST(HeadlessSession, AnimateTakesTheModelFromASession) {
   const auto f = dir() / "anim.rssviz";
   io::save_session_file(f, small());
-  auto r = rssviz("animate --session anim.rssviz --stages readout --frames 3 --gif a.gif --size 160x120");
+  auto r = run_gui("animate --session anim.rssviz --stages readout --frames 3 --gif a.gif --size 160x120");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_GT(fs::file_size(dir() / "a.gif"), 100u);
-  r = rssviz("animate --session anim.rssviz --stages epochs --gif b.gif");
+  r = run_gui("animate --session anim.rssviz --stages epochs --gif b.gif");
   EXPECT_EQ(r.code, 2);  // the file's model is an ESN
   EXPECT_NE(r.err.find("--stages epochs needs"), std::string::npos) << r.err;
 }

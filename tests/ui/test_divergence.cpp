@@ -32,6 +32,7 @@ bool waitIdle(MainWindow& w, int ms = 300000) {
     }
     QTest::qWait(10);
   }
+  ADD_FAILURE() << "not idle after " << ms << " ms: jobs busy " << w.jobs()->busy() << ", map dirty " << w.mapView()->dirty();
   return false;
 }
 
@@ -50,7 +51,7 @@ TEST(Divergence, LstmAtTheLargestLearningRateStopsWithAMessage) {
   s.learning_rate = 10.0;  // the slider's maximum (the core's limit)
   w.startSession(s);
   ASSERT_EQ(w.modelPanel()->settings().learning_rate, 10.0);
-  ASSERT_TRUE(waitIdle(w));
+  ASSERT_TRUE(waitIdle(w, 30000));
   const auto session = w.workspace()->session();
   ASSERT_TRUE(session);
   EXPECT_NE(session->diagnostic.find("training diverged in epoch "), std::string::npos) << session->diagnostic;

@@ -32,6 +32,7 @@ double peak_rss_mib() {
   return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
+namespace cmd_bench {  // this command's own names: a unity build compiles several commands in one unit
 namespace {
 
 void add(CLI::App& app) {
@@ -74,4 +75,5 @@ void add_corpus(CLI::App& bench) {
 const BenchRegistrar bench_corpus("corpus", add_corpus);
 
 }  // namespace
+}  // namespace cmd_bench
 }  // namespace rssviz::cli

@@ -12,6 +12,7 @@
 #include "core/experiment/esn_protocol.hpp"
 
 namespace rssviz::cli {
+namespace cmd_bench_esn {  // this command's own names: a unity build compiles several commands in one unit
 namespace {
 
 namespace ex = rssviz::experiment;
@@ -167,4 +168,5 @@ void add(CLI::App& bench) {
 const BenchRegistrar reg("esn", add);
 
 }  // namespace
+}  // namespace cmd_bench_esn
 }  // namespace rssviz::cli

@@ -14,6 +14,7 @@
 #include "core/experiment/workbench.hpp"
 
 namespace rssviz::cli {
+namespace cmd_bench_explore {  // this command's own names: a unity build compiles several commands in one unit
 namespace {
 
 namespace ex = rssviz::experiment;
@@ -140,4 +141,5 @@ void add(CLI::App& bench) {
 const BenchRegistrar reg("explore", add);
 
 }  // namespace
+}  // namespace cmd_bench_explore
 }  // namespace rssviz::cli

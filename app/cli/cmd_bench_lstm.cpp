@@ -9,6 +9,7 @@
 #include "core/lstm/trainer.hpp"
 
 namespace rssviz::cli {
+namespace cmd_bench_lstm {  // this command's own names: a unity build compiles several commands in one unit
 namespace {
 
 struct Args {
@@ -70,4 +71,5 @@ void add(CLI::App& bench) {
 const BenchRegistrar reg("lstm", add);
 
 }  // namespace
+}  // namespace cmd_bench_lstm
 }  // namespace rssviz::cli

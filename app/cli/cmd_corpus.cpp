@@ -9,6 +9,7 @@
 #include "core/io/atomic_file.hpp"
 
 namespace rssviz::cli {
+namespace cmd_corpus {  // this command's own names: a unity build compiles several commands in one unit
 namespace {
 
 struct CorpusArgs {
@@ -60,4 +61,5 @@ void add(CLI::App& app) {
 const Registrar reg("corpus", add);
 
 }  // namespace
+}  // namespace cmd_corpus
 }  // namespace rssviz::cli

@@ -17,6 +17,7 @@
 #include "core/experiment/experiment_runner.hpp"
 
 namespace rssviz::cli {
+namespace cmd_experiment {  // this command's own names: a unity build compiles several commands in one unit
 namespace {
 
 namespace ex = rssviz::experiment;
@@ -245,4 +246,5 @@ void add(CLI::App& app) {
 const Registrar reg("experiment", add);
 
 }  // namespace
+}  // namespace cmd_experiment
 }  // namespace rssviz::cli

@@ -10,6 +10,7 @@
 #include "core/experiment/workbench.hpp"
 
 namespace rssviz::cli {
+namespace cmd_states {  // this command's own names: a unity build compiles several commands in one unit
 namespace {
 
 namespace ex = rssviz::experiment;
@@ -87,4 +88,5 @@ void add(CLI::App& app) {
 const Registrar reg("states", add);
 
 }  // namespace
+}  // namespace cmd_states
 }  // namespace rssviz::cli

@@ -16,6 +16,7 @@ std::vector<ModelCommand>& model_registry() {
 
 ModelRegistrar::ModelRegistrar(ModelCommand command) { model_registry().push_back(std::move(command)); }
 
+namespace cmd_train {  // this command's own names: a unity build compiles several commands in one unit
 namespace {
 
 const ModelCommand* lookup_model(const std::string& name) {
@@ -72,4 +73,5 @@ void add(CLI::App& app) {
 const Registrar reg("train", add);
 
 }  // namespace
+}  // namespace cmd_train
 }  // namespace rssviz::cli

@@ -9,6 +9,7 @@
 #include "core/experiment/esn_protocol.hpp"
 
 namespace rssviz::cli {
+namespace cmd_train_esn {  // this command's own names: a unity build compiles several commands in one unit
 namespace {
 
 namespace ex = rssviz::experiment;
@@ -91,4 +92,5 @@ void evaluate(const TrainArgs& t) {
 const ModelRegistrar reg(ModelCommand{"esn", train, evaluate});
 
 }  // namespace
+}  // namespace cmd_train_esn
 }  // namespace rssviz::cli

@@ -9,6 +9,7 @@
 #include "core/lstm/lstm_file.hpp"
 
 namespace rssviz::cli {
+namespace cmd_train_lstm {  // this command's own names: a unity build compiles several commands in one unit
 namespace {
 
 void print_scores_text(const char* what, const metrics::Scores& s) {
@@ -78,4 +79,5 @@ void evaluate(const TrainArgs& t) {
 const ModelRegistrar reg(ModelCommand{"lstm", train, evaluate});
 
 }  // namespace
+}  // namespace cmd_train_lstm
 }  // namespace rssviz::cli

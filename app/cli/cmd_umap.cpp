@@ -19,6 +19,7 @@
 #include "core/umap/umap.hpp"
 
 namespace rssviz::cli {
+namespace cmd_umap {  // this command's own names: a unity build compiles several commands in one unit
 namespace {
 
 namespace um = rssviz::umap;
@@ -225,4 +226,5 @@ void add_bench(CLI::App& bench) {
 const BenchRegistrar bench_reg("umap", add_bench);
 
 }  // namespace
+}  // namespace cmd_umap
 }  // namespace rssviz::cli

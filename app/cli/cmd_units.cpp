@@ -12,6 +12,7 @@
 #include "core/experiment/workbench.hpp"
 
 namespace rssviz::cli {
+namespace cmd_units {  // this command's own names: a unity build compiles several commands in one unit
 namespace {
 
 namespace ex = rssviz::experiment;
@@ -146,4 +147,5 @@ void add(CLI::App& app) {
 const Registrar reg("units", add);
 
 }  // namespace
+}  // namespace cmd_units
 }  // namespace rssviz::cli

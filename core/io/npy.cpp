@@ -15,7 +15,7 @@ static_assert(std::endian::native == std::endian::little, "rssviz's .npy code as
 namespace rssviz::io {
 namespace {
 
-[[noreturn]] void fail(const std::string& where, const std::string& what) {
+[[noreturn]] void npy_fail(const std::string& where, const std::string& what) {
   throw std::runtime_error(where + ": not a supported .npy file: " + what);
 }
 
@@ -29,21 +29,21 @@ std::string dict_value(const std::string& dict, const std::string& key, const st
     pos = dict.find(quoted2);
     len = quoted2.size();
   }
-  if (pos == std::string::npos) fail(where, "header has no '" + key + "' entry");
+  if (pos == std::string::npos) npy_fail(where, "header has no '" + key + "' entry");
   pos = dict.find(':', pos + len);
-  if (pos == std::string::npos) fail(where, "header entry '" + key + "' has no value");
+  if (pos == std::string::npos) npy_fail(where, "header entry '" + key + "' has no value");
   ++pos;
   while (pos < dict.size() && dict[pos] == ' ') ++pos;
-  if (pos >= dict.size()) fail(where, "header entry '" + key + "' has no value");
+  if (pos >= dict.size()) npy_fail(where, "header entry '" + key + "' has no value");
   std::size_t end = pos;
   if (dict[pos] == '(') {
     end = dict.find(')', pos);
-    if (end == std::string::npos) fail(where, "unterminated shape tuple in the header");
+    if (end == std::string::npos) npy_fail(where, "unterminated shape tuple in the header");
     return dict.substr(pos, end - pos + 1);
   }
   if (dict[pos] == '\'' || dict[pos] == '"') {
     end = dict.find(dict[pos], pos + 1);
-    if (end == std::string::npos) fail(where, "unterminated string in the header");
+    if (end == std::string::npos) npy_fail(where, "unterminated string in the header");
     return dict.substr(pos + 1, end - pos - 1);
   }
   while (end < dict.size() && dict[end] != ',' && dict[end] != '}') ++end;
@@ -58,11 +58,11 @@ std::vector<std::size_t> parse_shape(const std::string& tuple, const std::string
   while (i < tuple.size()) {
     while (i < tuple.size() && (tuple[i] == ' ' || tuple[i] == ',')) ++i;
     if (i >= tuple.size() || tuple[i] == ')') break;
-    if (tuple[i] < '0' || tuple[i] > '9') fail(where, "bad shape " + tuple);
+    if (tuple[i] < '0' || tuple[i] > '9') npy_fail(where, "bad shape " + tuple);
     std::size_t v = 0;
     while (i < tuple.size() && tuple[i] >= '0' && tuple[i] <= '9') {
       v = v * 10 + static_cast<std::size_t>(tuple[i] - '0');
-      if (v > (std::size_t{1} << 40)) fail(where, "dimension too large in shape " + tuple);
+      if (v > (std::size_t{1} << 40)) npy_fail(where, "dimension too large in shape " + tuple);
       ++i;
     }
     shape.push_back(v);
@@ -76,15 +76,15 @@ Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> read_as(const std::filesys
   const std::string bytes = read_file(path);
   const NpyHeader h = parse_npy_header(bytes, where);
   if (h.shape.size() > 2)
-    fail(where, "array has " + std::to_string(h.shape.size()) + " dimensions; only 1-D and 2-D are supported");
+    npy_fail(where, "array has " + std::to_string(h.shape.size()) + " dimensions; only 1-D and 2-D are supported");
   const std::size_t rows = h.shape.empty() ? 1 : h.shape[0];
   const std::size_t cols = h.shape.size() == 2 ? h.shape[1] : 1;
   const std::size_t elem = h.dtype == NpyDtype::float32 ? 4 : 8;
   std::size_t need = 0;
   if (__builtin_mul_overflow(rows, cols, &need) || __builtin_mul_overflow(need, elem, &need))
-    fail(where, "shape " + std::to_string(rows) + " x " + std::to_string(cols) + " is too large (its byte count overflows)");
+    npy_fail(where, "shape " + std::to_string(rows) + " x " + std::to_string(cols) + " is too large (its byte count overflows)");
   if (bytes.size() - h.data_offset < need)
-    fail(where, "truncated data: expected " + std::to_string(need) + " bytes after the header, found " +
+    npy_fail(where, "truncated data: expected " + std::to_string(need) + " bytes after the header, found " +
                     std::to_string(bytes.size() - h.data_offset));
   Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> m(static_cast<Eigen::Index>(rows),
                                                           static_cast<Eigen::Index>(cols));
@@ -104,7 +104,7 @@ Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> read_as(const std::filesys
         if (sizeof(Scalar) == 4 && std::isfinite(v) && std::abs(v) > std::numeric_limits<float>::max()) {
           char text[32];
           std::snprintf(text, sizeof text, "%.6g", v);
-          fail(where, std::string("value ") + text + " at row " + std::to_string(r) + ", column " + std::to_string(c) +
+          npy_fail(where, std::string("value ") + text + " at row " + std::to_string(r) + ", column " + std::to_string(c) +
                           " is too large for float32 (|x| <= 3.4e38); rescale the data");
         }
         m(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = static_cast<Scalar>(v);
@@ -144,7 +144,7 @@ std::string bytes_of(const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>
 
 NpyHeader parse_npy_header(const std::string& bytes, const std::string& where) {
   if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0)
-    fail(where, "missing the \\x93NUMPY magic string");
+    npy_fail(where, "missing the \\x93NUMPY magic string");
   const auto major = static_cast<unsigned char>(bytes[6]);
   std::size_t header_len = 0;
   std::size_t start = 0;
@@ -152,15 +152,15 @@ NpyHeader parse_npy_header(const std::string& bytes, const std::string& where) {
     header_len = static_cast<unsigned char>(bytes[8]) | (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8);
     start = 10;
   } else if (major == 2 || major == 3) {
-    if (bytes.size() < 12) fail(where, "truncated header");
+    if (bytes.size() < 12) npy_fail(where, "truncated header");
     header_len = 0;
     for (int i = 0; i < 4; ++i)
       header_len |= static_cast<std::size_t>(static_cast<unsigned char>(bytes[8 + i])) << (8 * i);
     start = 12;
   } else {
-    fail(where, "unknown format version " + std::to_string(major));
+    npy_fail(where, "unknown format version " + std::to_string(major));
   }
-  if (bytes.size() < start + header_len) fail(where, "truncated header");
+  if (bytes.size() < start + header_len) npy_fail(where, "truncated header");
   const std::string dict = bytes.substr(start, header_len);
   NpyHeader h;
   const std::string descr = dict_value(dict, "descr", where);
@@ -169,15 +169,15 @@ NpyHeader parse_npy_header(const std::string& bytes, const std::string& where) {
   else if (descr == "<f8" || descr == "=f8")
     h.dtype = NpyDtype::float64;
   else
-    fail(where, "unsupported dtype '" + descr + "' (only little-endian float32 '<f4' and float64 '<f8')");
+    npy_fail(where, "unsupported dtype '" + descr + "' (only little-endian float32 '<f4' and float64 '<f8')");
   const std::string fo = dict_value(dict, "fortran_order", where);
   if (fo == "True") {
     h.fortran_order = true;
-    fail(where, "Fortran-order arrays are not supported (save with numpy.ascontiguousarray)");
+    npy_fail(where, "Fortran-order arrays are not supported (save with numpy.ascontiguousarray)");
   }
-  if (fo != "False") fail(where, "bad fortran_order value '" + fo + "'");
+  if (fo != "False") npy_fail(where, "bad fortran_order value '" + fo + "'");
   const std::string shape = dict_value(dict, "shape", where);
-  if (shape.empty() || shape.front() != '(') fail(where, "bad shape '" + shape + "'");
+  if (shape.empty() || shape.front() != '(') npy_fail(where, "bad shape '" + shape + "'");
   h.shape = parse_shape(shape, where);
   h.data_offset = start + header_len;
   return h;

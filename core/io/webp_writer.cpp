@@ -19,13 +19,13 @@ namespace rssviz::io {
 
 namespace {
 
-constexpr int kMaxSide = 16383;           // WEBP_MAX_DIMENSION
-constexpr int kMaxDelayMs = 0xFFFFFF;     // ANMF stores a frame's duration in 24 bits
+constexpr int kWebpMaxSide = 16383;           // WEBP_MAX_DIMENSION
+constexpr int kWebpMaxDelayMs = 0xFFFFFF;     // ANMF stores a frame's duration in 24 bits
 
-[[noreturn]] void bad(const std::string& what) { throw std::invalid_argument("write_webp: " + what); }
+[[noreturn]] void bad_webp(const std::string& what) { throw std::invalid_argument("write_webp: " + what); }
 
 template <class T>
-std::string str(T v) {
+std::string webp_str(T v) {
   std::ostringstream s;
   s << v;
   return s.str();
@@ -33,12 +33,12 @@ std::string str(T v) {
 
 void validate_options(const WebpOptions& o) {
   // NaN fails every comparison, so each range is written as "not inside".
-  if (!(o.fps > 0.0 && o.fps <= 1000.0)) bad("fps is " + str(o.fps) + "; allowed (0, 1000] frames per second");
-  if (1000.0 / o.fps >= kMaxDelayMs + 0.5)
-    bad("fps is " + str(o.fps) + "; allowed at least 1000/16777215 (WebP's longest frame is 16777.215 s)");
-  if (o.loops < 0 || o.loops > 65535) bad("loops is " + str(o.loops) + "; allowed 0 (forever) .. 65535");
-  if (!(o.quality >= 0.0 && o.quality <= 100.0)) bad("quality is " + str(o.quality) + "; allowed 0..100");
-  if (o.method < 0 || o.method > 6) bad("method is " + str(o.method) + "; allowed 0..6");
+  if (!(o.fps > 0.0 && o.fps <= 1000.0)) bad_webp("fps is " + webp_str(o.fps) + "; allowed (0, 1000] frames per second");
+  if (1000.0 / o.fps >= kWebpMaxDelayMs + 0.5)
+    bad_webp("fps is " + webp_str(o.fps) + "; allowed at least 1000/16777215 (WebP's longest frame is 16777.215 s)");
+  if (o.loops < 0 || o.loops > 65535) bad_webp("loops is " + webp_str(o.loops) + "; allowed 0 (forever) .. 65535");
+  if (!(o.quality >= 0.0 && o.quality <= 100.0)) bad_webp("quality is " + webp_str(o.quality) + "; allowed 0..100");
+  if (o.method < 0 || o.method > 6) bad_webp("method is " + webp_str(o.method) + "; allowed 0..6");
 }
 
 int duration_ms(const RgbaFrame& f, double fps) {
@@ -80,10 +80,10 @@ WebpReport write_webp(const std::filesystem::path& path, const std::vector<RgbaF
   using clock = std::chrono::steady_clock;
   auto since = [](clock::time_point t) { return std::chrono::duration<double>(clock::now() - t).count(); };
   validate_options(o);
-  validate_frames(frames, kMaxSide, kMaxDelayMs, "write_webp");
+  validate_frames(frames, kWebpMaxSide, kWebpMaxDelayMs, "write_webp");
   long long end_ms = 0;  // timestamps are int milliseconds
   for (const RgbaFrame& f : frames) end_ms += duration_ms(f, o.fps);
-  if (end_ms > INT_MAX) bad("the total duration is " + str(end_ms) + " ms; allowed at most " + str(INT_MAX) + " ms");
+  if (end_ms > INT_MAX) bad_webp("the total duration is " + webp_str(end_ms) + " ms; allowed at most " + webp_str(INT_MAX) + " ms");
   atomic_write_target(path);  // fail on a bad path before the expensive part
 
   auto fail = [&](const std::string& why) -> void { throw std::runtime_error("cannot write " + path.string() + ": " + why); };
@@ -151,7 +151,7 @@ bool webp_available() noexcept { return false; }
 WebpReport write_webp(const std::filesystem::path& path, const std::vector<RgbaFrame>& frames, const WebpOptions& o,
                       const StopFlag*, const ProgressFn&) {
   validate_options(o);
-  validate_frames(frames, kMaxSide, kMaxDelayMs, "write_webp");
+  validate_frames(frames, kWebpMaxSide, kWebpMaxDelayMs, "write_webp");
   (void)duration_ms;
   throw std::runtime_error("cannot write " + path.string() + ": this build has no WebP support (libwebp-dev)");
 }

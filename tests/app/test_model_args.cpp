@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_model_args {
+
 using namespace rssviz;
 
 namespace {
@@ -217,3 +220,5 @@ TEST(AppModelArgs, CorpusFileReachesEveryModelsOptions) {
   Parsed bad;
   EXPECT_THROW(bad.parse({"--model", "esn", "--corpus", "/nonexistent.tsv"}), rssviz::corpus::CorpusFileError);
 }
+
+}  // namespace rssviz_test_model_args

@@ -4,6 +4,9 @@
 
 #include "tests/cli/run_cli.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_cli_corpus {
+
 using rssviz::test::run_cli;
 
 namespace {
@@ -80,3 +83,5 @@ TEST(CliCorpus, UnwritableOutFailsCleanly) {
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("/nonexistent-dir/x.tsv"), std::string::npos) << r.err;
 }
+
+}  // namespace rssviz_test_cli_corpus

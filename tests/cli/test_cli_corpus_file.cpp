@@ -10,6 +10,9 @@
 #include "core/common/sha256.hpp"
 #include "tests/cli/run_cli.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_cli_corpus_file {
+
 using rssviz::test::run_cli;
 using rssviz::test::slurp;
 namespace fs = std::filesystem;
@@ -139,3 +142,5 @@ TEST(CliCorpusFile, StatesOfACorpusFile) {
   const std::string labels = slurp(d / "l.tsv");
   EXPECT_NE(labels.find("which"), std::string::npos);  // the relative clause's word, from the file's vocabulary
 }
+
+}  // namespace rssviz_test_cli_corpus_file

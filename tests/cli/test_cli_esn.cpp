@@ -7,6 +7,9 @@
 #include "core/experiment/esn_protocol.hpp"
 #include "tests/cli/run_cli.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_cli_esn {
+
 using rssviz::test::run_cli;
 
 namespace {
@@ -110,3 +113,5 @@ TEST(CliEsn, DefaultsAreExactlyTheCoresDefaults) {
   EXPECT_EQ(j["rmse"].get<double>(), run.test.rmse);
   EXPECT_EQ(j["exact_error"].get<double>(), run.test.exact_error);
 }
+
+}  // namespace rssviz_test_cli_esn

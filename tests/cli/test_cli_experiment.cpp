@@ -9,6 +9,9 @@
 #include "core/io/atomic_file.hpp"
 #include "tests/cli/run_cli.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_cli_experiment {
+
 namespace fs = std::filesystem;
 using rssviz::test::run_cli;
 
@@ -165,3 +168,5 @@ TEST(CliExperiment, InterruptKeepsFinishedRowsAndResumes) {
   EXPECT_NE(r.out.find(std::to_string(rows) + " resumed"), std::string::npos) << r.out;
   EXPECT_EQ(lines_of(rssviz::io::read_file(d / "r.tsv")).size(), 30u);
 }
+
+}  // namespace rssviz_test_cli_experiment

@@ -7,6 +7,9 @@
 
 #include "tests/cli/run_cli.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_cli_lstm {
+
 using rssviz::test::run_cli;
 
 TEST(CliLstm, TrainJsonHasTheEsnFieldsPlusEpochs) {
@@ -108,3 +111,5 @@ TEST(CliLstm, NonFiniteOptionsExitTwoWithTheRange) {
     EXPECT_NE(e.err.find("is out of range [0, 1e+06]"), std::string::npos) << e.err;
   }
 }
+
+}  // namespace rssviz_test_cli_lstm

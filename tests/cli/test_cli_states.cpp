@@ -13,6 +13,9 @@
 #include "core/io/npy.hpp"
 #include "tests/cli/run_cli.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_cli_states {
+
 namespace fs = std::filesystem;
 using rssviz::test::run_cli;
 namespace ex = rssviz::experiment;
@@ -237,3 +240,5 @@ TEST(CliStates, BadOutputPathFailsFastNamingIt) {
   EXPECT_EQ(rssviz::io::read_file(o.states), "old states");
   EXPECT_FALSE(fs::exists(o.labels));
 }
+
+}  // namespace rssviz_test_cli_states

@@ -7,6 +7,9 @@
 #include "core/io/model_file.hpp"
 #include "tests/cli/run_cli.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_cli_train {
+
 using rssviz::test::run_cli;
 
 namespace {
@@ -101,3 +104,5 @@ TEST(CliTrain, UnwritableSavePathFailsBeforeTraining) {
   EXPECT_EQ(dir.code, 1) << dir.err;
   EXPECT_EQ(dir.out.find("test:"), std::string::npos) << dir.out;
 }
+
+}  // namespace rssviz_test_cli_train

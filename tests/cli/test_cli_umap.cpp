@@ -8,6 +8,9 @@
 #include "core/io/npy.hpp"
 #include "tests/cli/run_cli.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_cli_umap {
+
 using rssviz::test::run_cli;
 namespace fs = std::filesystem;
 
@@ -113,3 +116,5 @@ TEST(CliUmap, BenchMakesReservoirStatesFromPooledCorpora) {
   fs::remove(one);
   fs::remove(two);
 }
+
+}  // namespace rssviz_test_cli_umap

@@ -3,6 +3,9 @@
 
 #include "tests/cli/run_cli.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_cli_units {
+
 using rssviz::test::run_cli;
 
 TEST(CliUnits, PrintsPolyvalentUnitsAndTheInfluenceTableWithAControl) {
@@ -26,3 +29,5 @@ TEST(CliUnits, LstmAllUnitsAndBadUsage) {
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.err.find("--unit-set"), std::string::npos) << bad.err;
 }
+
+}  // namespace rssviz_test_cli_units

@@ -8,6 +8,9 @@
 #include "core/umap/stability.hpp"
 #include "core/umap/umap.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_animation {
+
 using namespace rssviz;
 using namespace rssviz::experiment;
 
@@ -245,3 +248,5 @@ TEST(Animation, SweepFramesAreAsTrustworthyAsAFreshMapOfTheSameStates) {
     EXPECT_GE(warm, fresh - 0.01) << "frame " << i << ": warm " << warm << ", fresh " << fresh;
   }
 }
+
+}  // namespace rssviz_test_animation

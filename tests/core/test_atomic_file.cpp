@@ -8,6 +8,9 @@
 #include <functional>
 #include <stdexcept>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_atomic_file {
+
 namespace fs = std::filesystem;
 using rssviz::io::atomic_write_target;
 using rssviz::io::read_file;
@@ -175,3 +178,5 @@ TEST(AtomicFile, WritesFollowSymlinksAndReplaceOnlyRegularFiles) {
   EXPECT_NE(msg.find("it is a folder"), std::string::npos) << msg;
   EXPECT_EQ(read_file(target), "again");
 }
+
+}  // namespace rssviz_test_atomic_file

@@ -4,6 +4,9 @@
 
 #include <stdexcept>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_bag_of_words {
+
 using namespace rssviz;
 namespace ex = rssviz::experiment;
 using corpus::Grammar;
@@ -128,3 +131,5 @@ TEST(BagOfWords, RejectsAMisShapedTeacher) {
   t.train.teacher.conservativeResize(Eigen::NoChange, 3);
   EXPECT_THROW(ex::BagOfWords(t.g, t.train), std::invalid_argument);
 }
+
+}  // namespace rssviz_test_bag_of_words

@@ -9,6 +9,9 @@
 #include "core/common/sha256.hpp"
 #include "core/experiment/corpus_report.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_corpus_file {
+
 using namespace rssviz::corpus;
 namespace fs = std::filesystem;
 
@@ -53,10 +56,10 @@ bool same(const Dataset& a, const Dataset& b) {
   return a.teacher == b.teacher;  // bit for bit
 }
 
-struct TempDir {
+struct CorpusTempDir {
   fs::path path = fs::temp_directory_path() / ("rssviz-corpus-" + std::to_string(::getpid()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
+  CorpusTempDir() { fs::create_directories(path); }
+  ~CorpusTempDir() { fs::remove_all(path); }
 };
 
 }  // namespace
@@ -245,7 +248,7 @@ TEST(CorpusFileErrors, ReportsEveryBadLineUpToTheCap) {
 }
 
 TEST(CorpusFile, ReadsFilesAndVerifiesTheirIdentity) {
-  TempDir d;
+  CorpusTempDir d;
   const auto p = d.path / "c.tsv";
   std::ofstream(p, std::ios::binary) << kGood;
   const auto f = read_corpus_file(p);
@@ -264,7 +267,7 @@ TEST(CorpusFile, ReadsFilesAndVerifiesTheirIdentity) {
 }
 
 TEST(CorpusFile, RefusesAFileOverTheSizeLimitWithoutReadingItAll) {
-  TempDir d;
+  CorpusTempDir d;
   const auto p = d.path / "big.tsv";
   { std::ofstream out(p); }
   fs::resize_file(p, kMaxCorpusFileBytes + 1);  // sparse: no disk used
@@ -290,3 +293,5 @@ TEST(CorpusFileErrors, ConceptIssuesComeWithLineIssuesInLineOrder) {
     EXPECT_NE(e.issues()[1].reason.find("unknown split"), std::string::npos);
   }
 }
+
+}  // namespace rssviz_test_corpus_file

@@ -4,6 +4,9 @@
 
 #include <set>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_dataset {
+
 using namespace rssviz::corpus;
 
 namespace {
@@ -184,3 +187,5 @@ TEST(Dataset, RejectsBadOptions) {
   EXPECT_THROW(make_sentence(g, 688), std::invalid_argument);
   EXPECT_THROW(make_sentence(g, 0, -2), std::invalid_argument);
 }
+
+}  // namespace rssviz_test_dataset

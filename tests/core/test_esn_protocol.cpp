@@ -8,6 +8,9 @@
 
 #include "core/io/model_file.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_esn_protocol {
+
 using namespace rssviz;
 namespace ex = rssviz::experiment;
 
@@ -152,3 +155,5 @@ TEST(EsnProtocol, CancelledBetweenStages) {
   o.reservoir.units = 20;
   EXPECT_THROW((void)ex::run_esn_protocol(o, &stop), Cancelled);
 }
+
+}  // namespace rssviz_test_esn_protocol

@@ -9,6 +9,9 @@
 #include "core/common/rng.hpp"
 #include "core/esn/reservoir.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_esn_readout {
+
 using namespace rssviz;
 
 namespace {
@@ -172,3 +175,5 @@ TEST(EsnReadout, BadArgumentsThrow) {
   esn::RlsReadout rls(4, 2, 0.1);
   EXPECT_THROW(rls.update(Eigen::VectorXf::Zero(5), Eigen::VectorXd::Zero(2)), std::invalid_argument);
 }
+
+}  // namespace rssviz_test_esn_readout

@@ -10,6 +10,9 @@
 
 #include "core/corpus/dataset.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_esn_reservoir {
+
 using namespace rssviz;
 using esn::Keep;
 using esn::Reservoir;
@@ -333,3 +336,5 @@ TEST(EsnReservoir, AutomaticKernelChoiceDoesNotChangeTheStates) {
               esn::harvest(r, sentences, Keep::kEnd, esn::HarvestKernel::kDense).x);
   }
 }
+
+}  // namespace rssviz_test_esn_reservoir

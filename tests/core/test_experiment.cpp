@@ -7,6 +7,9 @@
 #include "core/corpus/corpus_file.hpp"
 #include "core/experiment/corpus_report.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_experiment {
+
 using namespace rssviz;
 namespace ex = rssviz::experiment;
 
@@ -171,3 +174,5 @@ TEST(Experiment, CorpusFileIsPartOfTheIdentity) {
     EXPECT_THROW(k.validate(), std::invalid_argument) << ex::to_string(kind);
   }
 }
+
+}  // namespace rssviz_test_experiment

@@ -11,6 +11,9 @@
 #include "core/experiment/results_file.hpp"
 #include "core/io/atomic_file.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_experiment_runner {
+
 using namespace rssviz;
 namespace ex = rssviz::experiment;
 namespace fs = std::filesystem;
@@ -311,3 +314,5 @@ TEST(ExperimentMerge, ShardsAreDisjointCompleteAndMergeToTheUnshardedRun) {
   // The merge never wrote over the good merged file.
   EXPECT_EQ(without_timings(merged), without_timings(whole));
 }
+
+}  // namespace rssviz_test_experiment_runner

@@ -7,6 +7,9 @@
 
 #include <cstdio>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_explore {
+
 using namespace rssviz;
 using namespace rssviz::experiment;
 
@@ -150,3 +153,5 @@ TEST(Explore, TrainingAtTheSaturatingCornerGivesFiniteResults) {
   EXPECT_TRUE(std::isfinite(s->scores.rmse));
   EXPECT_TRUE(s->diagnostic.empty());
 }
+
+}  // namespace rssviz_test_explore

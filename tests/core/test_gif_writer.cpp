@@ -16,6 +16,9 @@
 
 #include "core/io/atomic_file.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_gif_writer {
+
 namespace fs = std::filesystem;
 using rssviz::Cancelled;
 using rssviz::StopFlag;
@@ -585,3 +588,5 @@ TEST(GifWriter, AnyThreadCountWritesTheSameFile) {
   }
   EXPECT_FALSE(fs::exists(t / "bad.gif"));
 }
+
+}  // namespace rssviz_test_gif_writer

@@ -4,6 +4,9 @@
 
 #include <set>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_grammar {
+
 using rssviz::corpus::Grammar;
 
 TEST(Grammar, ClauseCountIs172PerObject) {
@@ -111,3 +114,5 @@ TEST(Grammar, MeaningText) {
   m[1] = {};
   EXPECT_EQ(g.meaning_text(m), "glass,left,red");
 }
+
+}  // namespace rssviz_test_grammar

@@ -8,6 +8,9 @@
 #include <sstream>
 #include <string>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_isa {
+
 namespace {
 
 #if defined(RSSVIZ_TEST_PORTABLE_LEVELS)
@@ -46,3 +49,5 @@ TEST(KernelLevel, IsTheLevelThisProcessShouldRun) {
   EXPECT_EQ(rssviz::kernel_level(), want);
   EXPECT_EQ(std::string(rssviz::kernel_description()).rfind(want + " (", 0), 0u) << rssviz::kernel_description();
 }
+
+}  // namespace rssviz_test_isa

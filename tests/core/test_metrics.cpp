@@ -4,6 +4,9 @@
 
 #include <cmath>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_metrics {
+
 using namespace rssviz;
 using namespace rssviz::metrics;
 using corpus::Grammar;
@@ -102,3 +105,5 @@ TEST(Scores, EvaluateErrorsAndRmse) {
   EXPECT_NEAR(evaluate(g, d, shifted).rmse, 0.5, 1e-12);
   EXPECT_THROW(evaluate(g, d, Eigen::MatrixXd::Zero(10, 22)), std::invalid_argument);
 }
+
+}  // namespace rssviz_test_metrics

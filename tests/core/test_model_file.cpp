@@ -11,6 +11,9 @@
 
 #include "core/io/atomic_file.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_model_file {
+
 using namespace rssviz::io;
 
 namespace {
@@ -215,3 +218,5 @@ TEST(ModelFile, WrongFieldTypesAndUnknownFormatsAreRefused) {
   EXPECT_NO_THROW(load_model_file(p));  // the helpers write a valid file when told nothing
   std::filesystem::remove(p);
 }
+
+}  // namespace rssviz_test_model_file

@@ -8,6 +8,9 @@
 #include "core/io/atomic_file.hpp"
 #include "core/io/npy.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_npy {
+
 namespace fs = std::filesystem;
 using rssviz::io::read_npy_d;
 using rssviz::io::read_npy_f;
@@ -168,3 +171,5 @@ TEST(Npy, Float64TooLargeForFloat32IsNamedAsSuch) {
   EXPECT_EQ(read_npy_d(p)(1, 1), 1e300);  // read as float64 it is fine
   fs::remove(p);
 }
+
+}  // namespace rssviz_test_npy

@@ -4,6 +4,9 @@
 
 #include <cmath>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_output_activity {
+
 using namespace rssviz;
 using namespace rssviz::analysis;
 
@@ -63,3 +66,5 @@ TEST(FinalOutputs, GroupedByConceptWithBothSlots) {
   EXPECT_EQ(c[7].group, AttributeGroup::kColour);
   EXPECT_THROW(final_outputs_by_concept(g, Eigen::VectorXd::Zero(3)), std::invalid_argument);
 }
+
+}  // namespace rssviz_test_output_activity

@@ -9,6 +9,9 @@
 #include <thread>
 #include <vector>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_parallel {
+
 using rssviz::Cancelled;
 using rssviz::parallel_blocks;
 using rssviz::StopFlag;
@@ -102,3 +105,5 @@ TEST(ParallelBlocks, StopIsSeenBetweenBlocks) {
   EXPECT_LT(done.load(), 1000);
   EXPECT_GE(done.load(), 6);  // thread 0 ran blocks 0, 2, ..., 10 before it saw the stop
 }
+
+}  // namespace rssviz_test_parallel

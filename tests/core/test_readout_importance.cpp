@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_readout_importance {
+
 using namespace rssviz::analysis;
 
 TEST(ReadoutImportance, KnownAnswerSkipsOffsetAndIgnoresSign) {
@@ -25,3 +28,5 @@ TEST(ReadoutImportance, TiesKeepIndexOrderAndBadOffsetThrows) {
   EXPECT_THROW(readout_importance(W, 6), std::invalid_argument);
   EXPECT_THROW(readout_importance(W, -1), std::invalid_argument);
 }
+
+}  // namespace rssviz_test_readout_importance

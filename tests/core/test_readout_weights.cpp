@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_readout_weights {
+
 using namespace rssviz::analysis;
 
 TEST(Winglet, SortsAbsoluteWeightsAscendingWithTheBiasAsColumnZero) {
@@ -82,3 +85,5 @@ TEST(TopUnits, LargestAbsoluteWeightsWithoutTheBias) {
   EXPECT_EQ(top_units(W, 0, 1, 0), (std::vector<int>{0}));  // offset 0: column 0 is a unit
   EXPECT_THROW(top_units(W, 0, 0, 1), std::invalid_argument);
 }
+
+}  // namespace rssviz_test_readout_weights

@@ -9,6 +9,9 @@
 #include "core/experiment/experiment.hpp"
 #include "core/io/atomic_file.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_results_summary {
+
 using namespace rssviz;
 namespace ex = rssviz::experiment;
 namespace fs = std::filesystem;
@@ -182,3 +185,5 @@ TEST(ResultsSummary, ARowsModelIsTheOneItsRunTrained) {
   EXPECT_EQ(lo.model.seed, tr[0].seed);
   EXPECT_EQ(lo.trainer.seed, tr[0].seed);
 }
+
+}  // namespace rssviz_test_results_summary

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_rng {
+
 using rssviz::Rng;
 
 TEST(Rng, SameSeedSameStreamAndPurposesDiffer) {
@@ -38,3 +41,5 @@ TEST(Rng, UniformAndBelowStayInRangeWithSaneMoments) {
   EXPECT_NEAR(sum / n, 0.0, 0.01);
   EXPECT_NEAR(sq / n, 1.0, 0.02);
 }
+
+}  // namespace rssviz_test_rng

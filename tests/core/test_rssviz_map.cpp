@@ -6,6 +6,9 @@
 
 #include "core/metrics/metrics.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_rssviz_map {
+
 using namespace rssviz;
 using namespace rssviz::experiment;
 
@@ -180,3 +183,5 @@ TEST(RssvizMap, SpreadSentencesKeepsTheOneTwoObjectMix) {
   EXPECT_EQ(two, 140);  // 700 of the 1000 test sentences have two objects
   EXPECT_EQ(spread_sentences(f.c.test, 5000).size(), static_cast<size_t>(f.c.test.size()));
 }
+
+}  // namespace rssviz_test_rssviz_map

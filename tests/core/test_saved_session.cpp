@@ -8,6 +8,9 @@
 #include "core/esn/reservoir.hpp"
 #include "core/lstm/lstm.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_saved_session {
+
 using namespace rssviz;
 using namespace rssviz::experiment;
 
@@ -228,3 +231,5 @@ TEST(SavedSession, AModelFromTheCliOpensAsASession) {
   big.objects = 5;
   EXPECT_THROW(build_esn_session(big, m), std::invalid_argument);
 }
+
+}  // namespace rssviz_test_saved_session

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <set>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_search_space {
+
 using namespace rssviz::experiment;
 
 TEST(Sobol4, StartsWithTheKnownPoints) {
@@ -67,3 +70,5 @@ TEST(SearchSpace, NamesRoundTrip) {
   for (auto s : {SearchSampler::kRandom, SearchSampler::kSobol}) EXPECT_EQ(search_sampler_from_string(to_string(s)), s);
   EXPECT_THROW(search_sampler_from_string("tpe"), std::invalid_argument);
 }
+
+}  // namespace rssviz_test_search_space

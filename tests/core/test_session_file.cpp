@@ -10,12 +10,15 @@
 #include "core/io/atomic_file.hpp"
 #include "core/io/base64.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_session_file {
+
 using namespace rssviz;
 using namespace rssviz::io;
 
 namespace {
 
-std::filesystem::path tmp(const std::string& name) {
+std::filesystem::path sf_tmp(const std::string& name) {
   return std::filesystem::temp_directory_path() / ("rssviz-sf-" + std::to_string(::getpid()) + "-" + name);
 }
 
@@ -223,8 +226,8 @@ TEST(SessionFile, AnEsnSessionUsesTheMasterSeedsSplit) {
 }
 
 TEST(SessionFile, SavesAtomicallyThroughSymlinksAndRefusesDevices) {
-  const auto target = tmp("target.rssviz");
-  const auto link = tmp("link.rssviz");
+  const auto target = sf_tmp("target.rssviz");
+  const auto link = sf_tmp("link.rssviz");
   std::filesystem::remove(link);
   write_file_atomic(target, "previous");
   std::filesystem::create_symlink(target, link);
@@ -239,9 +242,9 @@ TEST(SessionFile, SavesAtomicallyThroughSymlinksAndRefusesDevices) {
     EXPECT_NE(std::string(e.what()).find("/dev/full"), std::string::npos) << e.what();
   }
   // A failed save (a folder that does not exist) leaves nothing behind and the reader names the file.
-  EXPECT_THROW(save_session_file(tmp("no-such-dir") / "s.rssviz", sample()), std::runtime_error);
+  EXPECT_THROW(save_session_file(sf_tmp("no-such-dir") / "s.rssviz", sample()), std::runtime_error);
   try {
-    load_session_file(tmp("missing.rssviz"));
+    load_session_file(sf_tmp("missing.rssviz"));
     ADD_FAILURE();
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("missing.rssviz"), std::string::npos) << e.what();
@@ -249,3 +252,5 @@ TEST(SessionFile, SavesAtomicallyThroughSymlinksAndRefusesDevices) {
   std::filesystem::remove(link);
   std::filesystem::remove(target);
 }
+
+}  // namespace rssviz_test_session_file

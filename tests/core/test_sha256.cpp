@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_sha256 {
+
 // FIPS 180-4 / NIST example vectors.
 TEST(Sha256, KnownAnswers) {
   EXPECT_EQ(rssviz::sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
@@ -23,3 +26,5 @@ TEST(Sha256, IncrementalEqualsOneShot) {
     EXPECT_EQ(h.finish(), one.finish()) << cut;
   }
 }
+
+}  // namespace rssviz_test_sha256

@@ -11,6 +11,9 @@
 #include "core/io/atomic_file.hpp"
 #include "core/io/npy.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_states_export {
+
 namespace fs = std::filesystem;
 using namespace rssviz;
 using namespace rssviz::experiment;
@@ -189,3 +192,5 @@ TEST(StatesExport, CheckStatesFilesNamesTheBadPath) {
   EXPECT_NO_THROW(check_states_files({temp("s.npy"), temp("l.tsv"), {}}));
   EXPECT_FALSE(fs::exists(temp("s.npy")));
 }
+
+}  // namespace rssviz_test_states_export

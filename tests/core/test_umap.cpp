@@ -9,6 +9,9 @@
 #include "core/umap/stability.hpp"
 #include "core/umap/umap.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_umap {
+
 namespace um = rssviz::umap;
 
 namespace {
@@ -311,3 +314,5 @@ TEST(Umap, ExtremeScalesGiveTheMapOfTheUnitScale) {
   bad(1, 2) = NAN;
   EXPECT_THROW(u.transform(bad), std::invalid_argument);
 }
+
+}  // namespace rssviz_test_umap

@@ -5,6 +5,9 @@
 #include "core/common/rng.hpp"
 #include "core/umap/fuzzy_graph.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_umap_fuzzy_graph {
+
 namespace um = rssviz::umap;
 
 namespace {
@@ -108,3 +111,5 @@ TEST(UmapFuzzyGraph, ConnectedComponents) {
   EXPECT_EQ(um::connected_components(g, label), 3);
   EXPECT_EQ(label, (std::vector<int>{0, 0, 1, 1, 1, 2}));
 }
+
+}  // namespace rssviz_test_umap_fuzzy_graph

@@ -11,6 +11,9 @@
 #include "core/umap/knn.hpp"
 #include "tests/core/point_sets.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_umap_knn {
+
 namespace um = rssviz::umap;
 using rssviz::test::gaussian;
 using rssviz::test::low_rank;
@@ -420,3 +423,5 @@ TEST(UmapKnn, GridSearchOfLowDimensionalPointsIsExact) {
   for (int i = 0; i < 800; ++i) L.row(i) << static_cast<float>((i * 37) % 800), 2.0f, -1.0f;
   expect_exact(um::exact_knn(L, 6), L);
 }
+
+}  // namespace rssviz_test_umap_knn

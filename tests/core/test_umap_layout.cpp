@@ -5,6 +5,9 @@
 #include "core/common/rng.hpp"
 #include "core/umap/layout.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_umap_layout {
+
 namespace um = rssviz::umap;
 
 TEST(UmapLayout, FastPowIsAccurate) {
@@ -178,3 +181,5 @@ TEST(UmapLayout, AutomaticThreadCountGivesTheSameLayout) {
   }
   EXPECT_EQ(ya, y1);
 }
+
+}  // namespace rssviz_test_umap_layout

@@ -9,13 +9,16 @@
 #include "core/umap/projection.hpp"
 #include "tests/core/point_sets.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_umap_projection {
+
 namespace um = rssviz::umap;
 using rssviz::test::gaussian;
 
 namespace {
 
 // rssviz::test::low_rank, centred.
-Eigen::MatrixXf low_rank(int n, int d, int rank, float noise, std::uint64_t seed) {
+Eigen::MatrixXf centred_low_rank(int n, int d, int rank, float noise, std::uint64_t seed) {
   Eigen::MatrixXf X = rssviz::test::low_rank(n, d, rank, noise, seed);
   X.rowwise() -= X.colwise().mean();
   return X;
@@ -24,7 +27,7 @@ Eigen::MatrixXf low_rank(int n, int d, int rank, float noise, std::uint64_t seed
 }  // namespace
 
 TEST(UmapProjection, LowRankDataGetsAFewOrthonormalDirections) {
-  const Eigen::MatrixXf X = low_rank(600, 300, 10, 0.01f, 1);
+  const Eigen::MatrixXf X = centred_low_rank(600, 300, 10, 0.01f, 1);
   const um::BoundedRows b = um::make_bounded_rows(X);
   // Rank 10 plus 1 % noise: 16 directions keep > 99.9 % of the variance.
   ASSERT_EQ(b.dims, 16);
@@ -51,10 +54,10 @@ TEST(UmapProjection, FlatSpectrumSmallDimensionAndNeverGiveTheIdentity) {
   always.max_dims = 64;
   EXPECT_EQ(um::fit_projection_basis(G, always).cols(), 64);
   // d = 24 < 2 * 16: the plain product is as cheap.
-  EXPECT_EQ(um::fit_projection_basis(low_rank(200, 24, 3, 0.01f, 3)).size(), 0);
+  EXPECT_EQ(um::fit_projection_basis(centred_low_rank(200, 24, 3, 0.01f, 3)).size(), 0);
   um::ProjectionOptions never;
   never.use = um::ProjectionOptions::Use::never;
-  const Eigen::MatrixXf X = low_rank(300, 100, 5, 0.01f, 4);
+  const Eigen::MatrixXf X = centred_low_rank(300, 100, 5, 0.01f, 4);
   const um::BoundedRows id = um::make_bounded_rows(X, never);
   EXPECT_EQ(id.dims, 0);
   EXPECT_EQ(id.coords, X);
@@ -68,7 +71,7 @@ TEST(UmapProjection, BoundsEncloseTheDirectDistance) {
   always.use = um::ProjectionOptions::Use::always;
   always.max_dims = 32;
   for (int flat = 0; flat < 2; ++flat) {
-    Eigen::MatrixXf X = flat ? gaussian(300, 120, 5) : low_rank(300, 120, 8, 0.02f, 6);
+    Eigen::MatrixXf X = flat ? gaussian(300, 120, 5) : centred_low_rank(300, 120, 8, 0.02f, 6);
     X.row(7) = X.row(8);  // a duplicate: distance exactly 0
     const um::BoundedRows b = um::make_bounded_rows(X, always);
     ASSERT_GT(b.dims, 0);
@@ -108,7 +111,7 @@ TEST(UmapProjection, DirectDistanceMatchesDouble) {
 }
 
 TEST(UmapProjection, DeterministicForASeedAndAnyThreadCount) {
-  const Eigen::MatrixXf X = low_rank(700, 200, 12, 0.01f, 8);
+  const Eigen::MatrixXf X = centred_low_rank(700, 200, 12, 0.01f, 8);
   um::BoundedRows b1, b2;
   {
     rssviz::ThreadScope t(1);
@@ -147,3 +150,5 @@ TEST(UmapProjection, OptionsAndShapesAreChecked) {
   o.use = um::ProjectionOptions::Use::always;
   EXPECT_THROW(um::fit_projection_basis(X, o, &stop), rssviz::Cancelled);
 }
+
+}  // namespace rssviz_test_umap_projection

@@ -7,6 +7,9 @@
 #include "core/umap/stability.hpp"
 #include "core/umap/umap.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_umap_reservoir {
+
 namespace {
 
 // umap-learn 0.5.3 (Debian), UMAP(n_neighbors=15, min_dist=0.1, random_state=42), on
@@ -30,3 +33,5 @@ TEST(UmapReservoir, MapOf200TestSentencesIsAsTrustworthyAsUmapLearn) {
   const Eigen::MatrixXf Y = rssviz::umap::fit(X, rssviz::umap::UmapOptions{});
   EXPECT_GE(rssviz::umap::trustworthiness(X, Y, 15), kUmapLearnTrustworthiness - 0.01);
 }
+
+}  // namespace rssviz_test_umap_reservoir

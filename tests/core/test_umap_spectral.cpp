@@ -7,6 +7,9 @@
 
 #include "core/umap/spectral.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_umap_spectral {
+
 namespace um = rssviz::umap;
 
 namespace {
@@ -74,3 +77,5 @@ TEST(UmapSpectral, SeveralComponentsGetSeparateCells) {
   // Same seed, same layout.
   EXPECT_EQ(um::spectral_layout(W, 2, 3).coords, r.coords);
 }
+
+}  // namespace rssviz_test_umap_spectral

@@ -10,6 +10,9 @@
 #include "core/umap/stability.hpp"
 #include "tests/core/point_sets.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_umap_stability {
+
 namespace um = rssviz::umap;
 using rssviz::test::gaussian;
 
@@ -127,3 +130,5 @@ TEST(UmapStability, TrustworthinessThroughBoundsMatchesTheDefinition) {
   const Eigen::MatrixXf FY = F.leftCols(2) + 0.3f * gaussian(n, 2, 16);
   EXPECT_NEAR(um::trustworthiness(F, FY, 10), trust_reference(F, FY, 10), 1e-12);
 }
+
+}  // namespace rssviz_test_umap_stability

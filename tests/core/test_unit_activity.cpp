@@ -4,6 +4,9 @@
 
 #include <cmath>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_unit_activity {
+
 using namespace rssviz::analysis;
 
 namespace {
@@ -88,3 +91,5 @@ TEST(ChooseSentences, SeededDistinctSortedAndNested) {
   EXPECT_EQ(choose_sentences(5, 10, 1), (std::vector<int>{0, 1, 2, 3, 4}));
   EXPECT_THROW(choose_sentences(-1, 1, 1), std::invalid_argument);
 }
+
+}  // namespace rssviz_test_unit_activity

@@ -8,6 +8,9 @@
 
 #include "core/experiment/workbench.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_unit_analysis {
+
 using namespace rssviz;
 using namespace rssviz::experiment;
 
@@ -210,3 +213,5 @@ TEST(UnitAnalysis, TheEarlyReadoutHasTiedWeightsThatTheTieRuleOrders) {
   }
   EXPECT_GT(ties, 0);
 }
+
+}  // namespace rssviz_test_unit_analysis

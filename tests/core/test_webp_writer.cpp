@@ -13,6 +13,9 @@
 #include <webp/demux.h>
 #endif
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_webp_writer {
+
 namespace fs = std::filesystem;
 using rssviz::Cancelled;
 using rssviz::StopFlag;
@@ -241,3 +244,5 @@ TEST(WebpWriter, RejectsBadFramesAndOptionsNamingTheField) {
   expect_invalid([](F&, O& o) { o.method = 7; }, "method");
   expect_invalid([](F&, O& o) { o.method = -1; }, "method");
 }
+
+}  // namespace rssviz_test_webp_writer

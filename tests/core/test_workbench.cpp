@@ -10,6 +10,9 @@
 
 #include <cstdio>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_workbench {
+
 using namespace rssviz;
 using namespace rssviz::experiment;
 
@@ -174,3 +177,5 @@ TEST(Workbench, BuildLstmSessionRunsTheBuilderLoop) {
   EXPECT_THROW(build_lstm_session(o, &stop), Cancelled);
   EXPECT_THROW(build_lstm_session(o, nullptr, [](long long, long long) { return false; }), Cancelled);
 }
+
+}  // namespace rssviz_test_workbench

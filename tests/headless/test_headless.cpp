@@ -13,6 +13,9 @@
 #include <fstream>
 #include <sstream>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_headless {
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -276,3 +279,5 @@ TEST(Headless, RenderAndAnimateACorpusFile) {
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_EQ(lines(r.err), 1) << r.err;
 }
+
+}  // namespace rssviz_test_headless

@@ -9,6 +9,9 @@
 #include <fstream>
 #include <sstream>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_headless_analysis {
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -110,3 +113,5 @@ TEST(HeadlessAnalysis, BadUsageNamesTheOption) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--hand-units"), std::string::npos) << r.err;
 }
+
+}  // namespace rssviz_test_headless_analysis

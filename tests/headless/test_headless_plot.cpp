@@ -9,6 +9,9 @@
 #include <fstream>
 #include <sstream>
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_headless_plot {
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -138,3 +141,5 @@ TEST(HeadlessPlot, AFileWithNoFinishedRunIsRefused) {
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("empty.tsv: no finished runs to plot"), std::string::npos) << r.err;
 }
+
+}  // namespace rssviz_test_headless_plot

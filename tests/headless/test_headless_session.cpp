@@ -13,6 +13,9 @@
 #include "core/experiment/saved_session.hpp"
 #include "core/io/session_file.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_headless_session {
+
 namespace fs = std::filesystem;
 using namespace rssviz;
 
@@ -107,3 +110,5 @@ TEST(HeadlessSession, AnimateTakesTheModelFromASession) {
   EXPECT_EQ(r.code, 2);  // the file's model is an ESN
   EXPECT_NE(r.err.find("--stages epochs needs"), std::string::npos) << r.err;
 }
+
+}  // namespace rssviz_test_headless_session

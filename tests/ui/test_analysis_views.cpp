@@ -15,6 +15,9 @@
 #include "ui/map_view.hpp"
 #include "window_helpers.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_analysis_views {
+
 using namespace rssviz;
 using namespace rssviz::ui;
 using namespace rssviz::ui::figures;
@@ -279,3 +282,5 @@ TEST(AnalysisViews, WindowDocksFollowTheSessionAndTheSelection) {
   EXPECT_TRUE(w.outputsView()->drawn()) << w.outputsView()->placeholderText().toStdString();
   EXPECT_EQ(w.outputsView()->steps(), test_set.sentences[static_cast<size_t>(other)].length());
 }
+
+}  // namespace rssviz_test_analysis_views

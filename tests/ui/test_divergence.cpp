@@ -17,6 +17,9 @@
 #include "ui/map_view.hpp"
 #include "ui/param_slider.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_divergence {
+
 using namespace rssviz;
 using namespace rssviz::ui;
 
@@ -136,3 +139,5 @@ TEST(Divergence, SlidersRefuseNaNAndClampInfinity) {
   EXPECT_EQ(panel.settings().spectral_radius, ModelSettings{}.spectral_radius);
   EXPECT_EQ(panel.settings().leak_rate, 1.0);
 }
+
+}  // namespace rssviz_test_divergence

@@ -19,6 +19,9 @@
 #include "ui/map_view.hpp"
 #include "ui/training_view.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_figures {
+
 using namespace rssviz;
 using namespace rssviz::ui;
 using namespace rssviz::ui::figures;
@@ -299,3 +302,5 @@ TEST(Figures, AnimationFramesShareOneSetOfAxesAndWriteGifAndPngFrames) {
   EXPECT_THROW(validate(bad), std::invalid_argument);
   EXPECT_THROW(validate(AnimationOutput{}), std::invalid_argument);
 }
+
+}  // namespace rssviz_test_figures

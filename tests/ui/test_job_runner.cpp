@@ -9,6 +9,9 @@
 #include "ui/job_runner.hpp"
 #include "ui/mailbox.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_job_runner {
+
 using rssviz::ui::JobContext;
 using rssviz::ui::JobRunner;
 
@@ -113,3 +116,5 @@ TEST(Mailbox, KeepsOnlyTheNewest) {
   EXPECT_EQ(*v, 2);
   EXPECT_EQ(m.take(), nullptr);
 }
+
+}  // namespace rssviz_test_job_runner

@@ -24,6 +24,9 @@
 #include "ui/sentences_view.hpp"
 #include "ui/session_jobs.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_large_inputs {
+
 using namespace rssviz;
 using namespace rssviz::ui;
 
@@ -164,3 +167,5 @@ TEST(LargeInputs, FiftyObjectCorpus) {
   EXPECT_EQ(w.workspace()->colourMode(), ColourMode::outputUnit);
   EXPECT_TRUE(w.mapView()->colourBarVisible());
 }
+
+}  // namespace rssviz_test_large_inputs

@@ -23,6 +23,9 @@
 #include "ui/timeline_view.hpp"
 #include "ui/training_view.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_main_window {
+
 using namespace rssviz::ui;
 
 namespace {
@@ -312,3 +315,5 @@ TEST(MainWindow, LstmTrainsLiveAndItsStagesMoveTheMap) {
   EXPECT_FLOAT_EQ(static_cast<float>(w.mapView()->scatter()->points()[5].x()), first.layout(5, 0));
   EXPECT_EQ(w.heatmapView()->rows(), std::min(60, 8));
 }
+
+}  // namespace rssviz_test_main_window

@@ -23,6 +23,9 @@
 #include "ui/experiment_view.hpp"
 #include "ui/results_panel.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_results_panel {
+
 using namespace rssviz;
 using namespace rssviz::ui;
 namespace ex = rssviz::experiment;
@@ -277,3 +280,5 @@ TEST(ResultsPanel, ACorpusFileRunLoadsOnlyWithThatCorpus) {
   ASSERT_TRUE(settingsForRun(search13(), run, base, &out, &notes));
   EXPECT_EQ(out.corpus_file, nullptr);
 }
+
+}  // namespace rssviz_test_results_panel

@@ -25,6 +25,9 @@
 #include "ui/session_actions.hpp"
 #include "ui/session_document.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_sessions {
+
 using namespace rssviz::ui;
 
 namespace {
@@ -324,3 +327,5 @@ TEST(Sessions, ASessionDroppedOnTheWindowOpens) {
   EXPECT_FALSE(no.isAccepted());
   std::filesystem::remove(path.toStdString());
 }
+
+}  // namespace rssviz_test_sessions

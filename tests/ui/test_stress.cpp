@@ -31,6 +31,9 @@
 #include "ui/session_jobs.hpp"
 #include "ui/timeline_view.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_stress {
+
 using namespace rssviz;
 using namespace rssviz::ui;
 
@@ -152,3 +155,5 @@ TEST(Stress, ThousandsOfRandomActionsEndInTheLastRequest) {
   EXPECT_EQ(trained->scores.exact_error, reference->scores.exact_error);
   EXPECT_EQ(failed.count(), 0);
 }
+
+}  // namespace rssviz_test_stress

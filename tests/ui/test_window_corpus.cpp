@@ -16,6 +16,9 @@
 #include "ui/model_panel.hpp"
 #include "ui/workspace.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_window_corpus {
+
 using namespace rssviz::ui;
 
 namespace {
@@ -105,3 +108,5 @@ TEST(WindowCorpus, MalformedCorpusIsRefusedAndTheCurrentCorpusStays) {
   box->close();
   EXPECT_EQ(w.modelPanel()->settings().corpus_file, corpus_before);
 }
+
+}  // namespace rssviz_test_window_corpus

@@ -25,6 +25,9 @@
 #include "ui/map_view.hpp"
 #include "ui/training_view.hpp"
 
+// This file's own names (the unity build compiles several test files in one unit).
+namespace rssviz_test_window_exports {
+
 using namespace rssviz;
 using namespace rssviz::ui;
 
@@ -209,3 +212,5 @@ TEST(WindowExports, StatesGoToNumpyLabelsAndMap) {
   const int lines = tsv.readAll().count('\n');
   EXPECT_EQ(lines - 1, static_cast<int>(w.workspace()->session()->points->rows_total));
 }
+
+}  // namespace rssviz_test_window_exports

@@ -5,6 +5,8 @@
 #include <QUndoStack>
 #include <algorithm>
 
+#include "ui/session_jobs.hpp"
+
 namespace rssviz::ui {
 
 io::SessionFile withSettings(io::SessionFile f, const ModelSettings& s) {
@@ -19,14 +21,7 @@ io::SessionFile withSettings(io::SessionFile f, const ModelSettings& s) {
     f.corpus.bytes = s.corpus_file->identity.bytes;
   }
   f.map_sentences = s.map_sentences;
-  auto& r = f.reservoir;
-  r.units = s.units;
-  r.spectral_radius = s.spectral_radius;
-  r.leak_rate = s.leak_rate;
-  r.input_scaling = s.input_scaling;
-  r.density = s.density;
-  r.ridge = s.ridge;
-  r.seed = s.seed;
+  setReservoir(f.reservoir, s);
   f.lstm.hidden = s.hidden;
   f.lstm.seed = s.seed;
   f.trainer.epochs = s.epochs;

@@ -7,10 +7,7 @@ namespace rssviz::ui {
 
 int jobThreads() { return std::max(1, rssviz::default_threads() - 1); }
 
-namespace {
-esn::ReservoirOptions reservoirOf(const ModelSettings& s) {
-  esn::ReservoirOptions r;
-  r.threads = jobThreads();
+void setReservoir(esn::ReservoirOptions& r, const ModelSettings& s) {
   r.units = s.units;
   r.spectral_radius = s.spectral_radius;
   r.leak_rate = s.leak_rate;
@@ -18,6 +15,13 @@ esn::ReservoirOptions reservoirOf(const ModelSettings& s) {
   r.density = s.density;
   r.ridge = s.ridge;
   r.seed = s.seed;
+}
+
+namespace {
+esn::ReservoirOptions reservoirOf(const ModelSettings& s) {
+  esn::ReservoirOptions r;
+  r.threads = jobThreads();
+  setReservoir(r, s);
   return r;
 }
 int corpusObjects(const ModelSettings& s) { return s.corpus_file ? s.corpus_file->grammar.objects() : s.objects; }

@@ -20,6 +20,8 @@ namespace rssviz::ui {
 // Threads for a job: all cores but one, which stays with the GUI thread so the window
 // keeps painting (on a 2-core machine: one job thread).
 int jobThreads();
+// Copies the model panel's reservoir settings into r (the other fields of r stay).
+void setReservoir(esn::ReservoirOptions& r, const ModelSettings& s);
 
 // The core options for the panel's settings (validated by the caller or the job).
 experiment::EsnSessionOptions esnSessionOptions(const ModelSettings& s);

@@ -187,6 +187,20 @@ EpochReport BasicTrainer<T>::run_epoch(const StopFlag* stop) {
     shuffle_rng_ = rng0;
     order_ = order0;
   };
+  // Abandons the epoch: the last finite model is restored and the diagnostic says why.
+  const auto diverge = [&](double loss, const std::string& why) {
+    restore();
+    EpochReport r;
+    r.epoch = epoch_ + 1;
+    r.train_loss = loss;
+    r.diverged = true;
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    diagnostic_ = "training diverged in epoch " + std::to_string(epoch_ + 1) + why + "; the model is kept as " +
+                  (epoch_ == 0 ? std::string("initialised") : "after epoch " + std::to_string(epoch_)) +
+                  ". Lower the learning rate (now " + format_value(options_.learning_rate) +
+                  ") or clip the gradient.";
+    return r;
+  };
   for (int start = 0; start < n; start += B) {
     if (stop_requested(stop)) {
       restore();
@@ -209,21 +223,9 @@ EpochReport BasicTrainer<T>::run_epoch(const StopFlag* stop) {
       adam_.step(model_.params().flat(), grad_.flat(), options_.learning_rate);
       if (!model_.params().flat().allFinite()) what = "a weight is not finite after the update";
     }
-    if (what) {
-      restore();
-      EpochReport r;
-      r.epoch = epoch_ + 1;
-      r.train_loss = loss;
-      r.diverged = true;
-      r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      diagnostic_ = "training diverged in epoch " + std::to_string(epoch_ + 1) + " (batch " +
-                    std::to_string(start / B + 1) + " of " + std::to_string((n + B - 1) / B) + "): " + what +
-                    " (loss " + format_value(loss) + "); the model is kept as " +
-                    (epoch_ == 0 ? std::string("initialised") : "after epoch " + std::to_string(epoch_)) +
-                    ". Lower the learning rate (now " + format_value(options_.learning_rate) +
-                    ") or clip the gradient.";
-      return r;
-    }
+    if (what)
+      return diverge(loss, " (batch " + std::to_string(start / B + 1) + " of " + std::to_string((n + B - 1) / B) +
+                               "): " + what + " (loss " + format_value(loss) + ")");
     loss_sum += loss;
     ++batches;
   }
@@ -234,20 +236,9 @@ EpochReport BasicTrainer<T>::run_epoch(const StopFlag* stop) {
   const double zero_loss = static_cast<double>(train_targets_.squaredNorm()) /
                            static_cast<double>(train_targets_.size());
   if (mean_loss > kRunawayFactor * zero_loss) {
-    restore();
-    EpochReport r;
-    r.epoch = epoch_ + 1;
-    r.train_loss = mean_loss;
-    r.diverged = true;
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    diagnostic_ = "training diverged in epoch " + std::to_string(epoch_ + 1) + ": the mean training loss " +
-                  format_value(mean_loss) + " is more than " + format_value(kRunawayFactor) +
-                  " times that of a network that outputs zeros (" + format_value(zero_loss) +
-                  "); the model is kept as " +
-                  (epoch_ == 0 ? std::string("initialised") : "after epoch " + std::to_string(epoch_)) +
-                  ". Lower the learning rate (now " + format_value(options_.learning_rate) +
-                  ") or clip the gradient.";
-    return r;
+    return diverge(mean_loss, ": the mean training loss " + format_value(mean_loss) + " is more than " +
+                                  format_value(kRunawayFactor) + " times that of a network that outputs zeros (" +
+                                  format_value(zero_loss) + ")");
   }
   ++epoch_;
   if (options_.keep_snapshots)

@@ -73,7 +73,9 @@ void SessionActions::addFileActions(QMenu* file) {
   s->setShortcut(QKeySequence::Save);
   s->setToolTip(tr("Save the model, its settings, seeds and the view to a .rssviz file that reopens the same"));
   auto* sa = file->addAction(tr("Save session &as…"), this, &SessionActions::saveAs);
-  sa->setShortcut(QKeySequence::SaveAs);
+  // QKeySequence::SaveAs is empty outside KDE and GNOME (seen under Xvfb): Ctrl+Shift+S there.
+  const auto save_as = QKeySequence::keyBindings(QKeySequence::SaveAs);
+  sa->setShortcuts(save_as.isEmpty() ? QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)} : save_as);
 }
 
 void SessionActions::addModelActions(QMenu* model) {

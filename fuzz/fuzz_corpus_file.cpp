@@ -1,6 +1,6 @@
 // Corpus-file reader (--corpus FILE, File > Open corpus…): any input either parses or
 // throws CorpusFileError naming the input; a parsed corpus builds its teachers, and
-// written back as `rssviz-cli corpus` writes it (with its #synonym lines) it parses to
+// written back by corpus_tsv (with its #synonym lines) it parses to
 // the same sentences and meanings, whose TSV is then the same text. Anything else (a
 // crash, a sanitizer report, a leak, an allocation over -malloc_limit_mb, another
 // exception type, a failed check) is a finding.
@@ -10,18 +10,6 @@
 
 #include "core/corpus/corpus_file.hpp"
 #include "core/experiment/corpus_report.hpp"
-
-namespace {
-
-std::string tsv(const rssviz::corpus::CorpusFile& f, const rssviz::corpus::Corpus& c) {
-  const std::string body = rssviz::experiment::corpus_tsv(c, true);
-  const auto header_end = body.find('\n') + 1;
-  std::string synonyms;
-  for (const auto& [word, concept_name] : f.synonyms) synonyms += "#synonym\t" + word + "\t" + concept_name + "\n";
-  return body.substr(0, header_end) + synonyms + body.substr(header_end);
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace rssviz::corpus;
@@ -38,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   o.file = file;
   const Corpus c = make_corpus(o);
   if (c.train.teacher.rows() != c.train.size() || c.train.teacher.cols() != c.grammar.output_size()) std::abort();
-  const std::string text = tsv(*file, c);
+  const std::string text = rssviz::experiment::corpus_tsv(c, true);  // with the #synonym lines
   CorpusOptions o2;
   o2.file = std::make_shared<const CorpusFile>(parse_corpus(text, "again.tsv"));  // must parse
   const Corpus back = make_corpus(o2);
@@ -52,6 +40,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (c.grammar.meaning_text(x.meaning) != back.grammar.meaning_text(y.meaning)) std::abort();
     }
   }
-  if (tsv(*o2.file, back) != text) std::abort();
+  if (rssviz::experiment::corpus_tsv(back, true) != text) std::abort();
   return 0;
 }

@@ -9,7 +9,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 secs="${1:-20}"
 shift || true
 targets=("$@")
-if ((${#targets[@]} == 0)); then targets=(npy model_file corpus_file); fi
+if ((${#targets[@]} == 0)); then targets=(npy model_file corpus_file session_file); fi
 if ! command -v clang++-14 >/dev/null 2>&1; then
   echo "fuzz: clang++-14 is not installed (scripts/deps.sh installs it); skipped" >&2
   exit 77

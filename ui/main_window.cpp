@@ -10,6 +10,7 @@
 #include <QUndoStack>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -497,33 +498,67 @@ void MainWindow::startSession(const ModelSettings& s) {
   train();
 }
 
+namespace {
+// What reading a corpus file gives back to the GUI thread: the file, or why not.
+struct CorpusRead {
+  std::shared_ptr<const corpus::CorpusFile> file;
+  std::vector<corpus::CorpusFileIssue> issues;
+  QString detail;
+};
+
+// The warning for a corpus file that cannot be used: the file, then its bad lines.
+void showCorpusError(QWidget* parent, const QString& path, const std::vector<corpus::CorpusFileIssue>& issues,
+                     const QString& detail) {
+  auto* box = new QMessageBox(QMessageBox::Warning, QObject::tr("rssviz"),
+                              QObject::tr("The corpus file %1 cannot be used; the current corpus is kept.").arg(path),
+                              QMessageBox::Ok, parent);
+  QStringList lines;
+  for (const auto& i : issues)
+    lines << (i.line > 0 ? QObject::tr("line %1: %2").arg(i.line).arg(QString::fromStdString(i.reason))
+                         : QString::fromStdString(i.reason));
+  box->setInformativeText(lines.mid(0, 5).join('\n') + (lines.size() > 5 ? QObject::tr("\n… (Show Details)") : QString()));
+  box->setDetailedText(detail);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->setObjectName("corpusErrorBox");
+  box->open();
+}
+
+}  // namespace
+
+// Returns at once: true means the reading started on the job thread, not that the file
+// loaded (a malformed one is shown in the dialog when it has been read).
 bool MainWindow::openCorpus(const QString& path) {
-  ModelSettings s = panel_->settings();
-  try {
-    s.corpus_file = std::make_shared<const corpus::CorpusFile>(corpus::read_corpus_file(path.toStdString()));
-  } catch (const corpus::CorpusFileError& e) {
-    message_->setText(tr("The corpus %1 was not loaded").arg(path));
-    auto* box = new QMessageBox(QMessageBox::Warning, tr("rssviz"),
-                                tr("The corpus file %1 cannot be used; the current corpus is kept.").arg(path),
-                                QMessageBox::Ok, this);
-    QStringList lines;
-    for (const auto& i : e.issues())
-      lines << (i.line > 0 ? tr("line %1: %2").arg(i.line).arg(QString::fromStdString(i.reason))
-                           : QString::fromStdString(i.reason));
-    box->setInformativeText(lines.mid(0, 5).join('\n') + (lines.size() > 5 ? tr("\n… (Show Details)") : QString()));
-    box->setDetailedText(QString::fromStdString(e.what()));
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setObjectName("corpusErrorBox");
-    box->open();
-    return false;
-  }
-  startSession(s);
-  message_->setText(tr("Corpus %1: %2 objects, %3 words, %4 training and %5 test sentences; training…")
-                        .arg(path)
-                        .arg(s.corpus_file->grammar.objects())
-                        .arg(s.corpus_file->grammar.vocabulary_size())
-                        .arg(s.corpus_file->train.size())
-                        .arg(s.corpus_file->test.size()));
+  // Read and validated on the job thread (a file may be up to 64 MiB): the window stays
+  // responsive, and only a valid file replaces the panel's corpus, on the GUI thread.
+  message_->setText(tr("Reading the corpus %1…").arg(path));
+  jobs_.start<CorpusRead>(
+      tr("Reading the corpus %1").arg(QFileInfo(path).fileName()),
+      [p = path.toStdString()](const JobContext&) {
+        CorpusRead r;
+        try {
+          r.file = std::make_shared<const corpus::CorpusFile>(corpus::read_corpus_file(p));
+        } catch (const corpus::CorpusFileError& e) {
+          r.issues = e.issues();
+          r.detail = QString::fromStdString(e.what());
+        }
+        return r;
+      },
+      [this, path](CorpusRead r) {
+        if (!r.file) {
+          message_->setText(tr("The corpus %1 was not loaded").arg(path));
+          showCorpusError(this, path, r.issues, r.detail);
+          return;
+        }
+        ModelSettings s = panel_->settings();
+        s.corpus_file = r.file;
+        startSession(s);
+        message_->setText(tr("Corpus %1: %2 objects, %3 words, %4 training and %5 test sentences; training…")
+                              .arg(path)
+                              .arg(s.corpus_file->grammar.objects())
+                              .arg(s.corpus_file->grammar.vocabulary_size())
+                              .arg(s.corpus_file->train.size())
+                              .arg(s.corpus_file->test.size()));
+      });
   return true;
 }
 

@@ -86,9 +86,10 @@ class MainWindow : public QMainWindow {
   void stop();
   // Applies `s` to the panel and trains it (a fresh session: no unsaved changes once shown).
   void startSession(const ModelSettings& s);
-  // File > Open corpus…: reads the corpus file at `path` and, when it is valid, trains the
-  // panel's model on it (the current corpus stays otherwise); a malformed file is shown
-  // in a warning dialog naming the file and each bad line. Returns whether it loaded.
+  // File > Open corpus…: reads the corpus file at `path` on the job thread and, when it is
+  // valid, trains the panel's model on it (the current corpus stays otherwise); a
+  // malformed file is shown in a warning dialog naming the file and each bad line. Returns
+  // once the read has started (always true); the outcome arrives through the job runner.
   bool openCorpus(const QString& path);
 
   // Sessions (ui/session_actions.hpp): the document, its undo stack, the file flows.

@@ -73,7 +73,9 @@ void SessionActions::addFileActions(QMenu* file) {
   s->setShortcut(QKeySequence::Save);
   s->setToolTip(tr("Save the model, its settings, seeds and the view to a .rssviz file that reopens the same"));
   auto* sa = file->addAction(tr("Save session &as…"), this, &SessionActions::saveAs);
-  sa->setShortcut(QKeySequence::SaveAs);
+  // QKeySequence::SaveAs is empty outside KDE and GNOME (seen under Xvfb): Ctrl+Shift+S there.
+  const auto save_as = QKeySequence::keyBindings(QKeySequence::SaveAs);
+  sa->setShortcuts(save_as.isEmpty() ? QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)} : save_as);
 }
 
 void SessionActions::addModelActions(QMenu* model) {
@@ -140,15 +142,47 @@ void SessionActions::open() {
 bool SessionActions::openPath(const QString& path) {
   io::SessionFile f;
   try {
-    f = SessionDocument::read(path);
+    f = io::load_session_file(path.toStdString());  // validated whole: a damaged file changes nothing
   } catch (const std::exception& e) {
     refuse(tr("Cannot open the session %1").arg(QFileInfo(path).fileName()), QString::fromUtf8(e.what()));
+    emit openRefused(path);
     return false;
   }
+  if (f.corpus.kind != io::CorpusSource::Kind::kFile) {
+    buildOpened(path, f);
+    return true;
+  }
+  // The session's corpus file (up to 64 MiB) is read and checked against the stored
+  // checksum on the job thread; a missing or changed one refuses the session before
+  // anything shown is replaced, and the panel then holds the file read.
+  w_->jobs()->start<CorpusLoad>(
+      tr("Reading the corpus of %1").arg(QFileInfo(path).fileName()),
+      [f](const JobContext&) {
+        CorpusLoad r;
+        try {
+          r.file = std::make_shared<const corpus::CorpusFile>(corpus::read_corpus_file(f.corpus.path, f.corpus.sha256));
+        } catch (const std::exception& e) {
+          r.error = QString::fromUtf8(e.what());
+        }
+        return r;
+      },
+      [this, path, f](CorpusLoad r) mutable {
+        if (!r.file) {
+          refuse(tr("Cannot open the session %1").arg(QFileInfo(path).fileName()),
+                 tr("%1: its corpus file cannot be used:\n%2").arg(path, r.error));
+          emit openRefused(path);
+          return;
+        }
+        f.corpus.loaded = r.file;
+        buildOpened(path, f);
+      });
+  return true;
+}
+
+void SessionActions::buildOpened(const QString& path, const io::SessionFile& f) {
   const QString job = f.has_weights() ? tr("Opening %1 (embedded weights)").arg(QFileInfo(path).fileName())
                                       : tr("Opening %1 (training it again)").arg(QFileInfo(path).fileName());
   w_->recipes()->build(f, job, path, false, [this, path, f](Session s) { finishOpen(path, f, std::move(s)); });
-  return true;
 }
 
 void SessionActions::finishOpen(const QString& path, const io::SessionFile& f, Session s) {
@@ -245,50 +279,74 @@ void SessionActions::loadModel() {
 
 bool SessionActions::loadModelPath(const QString& path) {
   const QString title = tr("Cannot load the model %1").arg(QFileInfo(path).fileName());
-  const auto& current = w_->workspace()->session();
   // The model's options over the panel's (the map's sentences, the other model's settings).
   io::SessionFile f = doc_->recipe(w_->modelPanel()->settings());
   f.view = io::SessionView{};
+  // The corpus the model was trained on: the paper's grammar (no checksum in the file),
+  // or a corpus file (its SHA-256), which must be the one the window holds, as
+  // `rssviz-cli evaluate --corpus` requires. Returns its grammar, to check the model's sizes.
+  const auto held = w_->modelPanel()->settings().corpus_file;
+  std::unique_ptr<corpus::Grammar> paper;
+  auto trained_on = [&](const std::string& sha, int objects, std::uint64_t seed) -> const corpus::Grammar& {
+    f.corpus.generated = corpus::CorpusOptions{};
+    f.corpus.generated.objects = objects;
+    f.corpus.generated.seed = seed;
+    if (sha.empty()) {
+      f.corpus.kind = io::CorpusSource::Kind::kGenerated;
+      f.corpus.loaded = nullptr;
+      paper = std::make_unique<corpus::Grammar>(objects);
+      return *paper;
+    }
+    if (!held)
+      throw std::runtime_error(path.toStdString() + " was trained on a corpus file (SHA-256 " + sha +
+                               "): open that corpus first (File > Open corpus…)");
+    if (held->identity.sha256 != sha)
+      throw std::runtime_error(path.toStdString() + " was trained on a corpus file with SHA-256 " + sha +
+                               ", not on the window's corpus " + held->identity.path + " (SHA-256 " +
+                               held->identity.sha256 + "): open that corpus first (File > Open corpus…)");
+    f.corpus.kind = io::CorpusSource::Kind::kFile;
+    f.corpus.path = held->identity.path;
+    f.corpus.sha256 = held->identity.sha256;
+    f.corpus.bytes = held->identity.bytes;
+    f.corpus.loaded = held;
+    return held->grammar;
+  };
   try {
     const std::string type = io::peek_model_type(path.toStdString());
     if (type == "esn") {
       const experiment::EsnModel m = experiment::load_esn_model(path.toStdString());
-      if (current && current->corpus) experiment::check_model_fits(m, current->corpus->grammar);
+      experiment::check_model_fits(m, trained_on(m.corpus_sha256, m.objects, m.reservoir.options().seed));
       f.model = experiment::ModelKind::esn;
       f.trained = true;
       const int threads = f.reservoir.threads;
       f.reservoir = m.reservoir.options();
       f.reservoir.threads = threads;
       f.readout = m.readout;
-      f.corpus.kind = io::CorpusSource::Kind::kGenerated;
-      f.corpus.generated = corpus::CorpusOptions{};
-      f.corpus.generated.objects = m.objects;
-      f.corpus.generated.seed = m.reservoir.options().seed;
       f.weights.push_back({"esn", experiment::to_model_file(m)});
     } else if (type == "lstm") {
       const lstm::LoadedLstm l = lstm::load_lstm(path.toStdString());
-      if (current && current->corpus) {
-        const auto& g = current->corpus->grammar;
-        if (l.model.inputs() != g.vocabulary_size() || l.model.outputs() != g.output_size())
-          throw std::runtime_error("the model reads " + std::to_string(l.model.inputs()) + " words and writes " +
-                                   std::to_string(l.model.outputs()) + " outputs; the current corpus has " +
-                                   std::to_string(g.vocabulary_size()) + " words and " +
-                                   std::to_string(g.output_size()) + " outputs");
-      }
+      const auto& c = l.meta.value("corpus", nlohmann::json::object());
+      const std::string sha = c.is_object() && c.value("sha256", nlohmann::json()).is_string()
+                                  ? c["sha256"].get<std::string>()
+                                  : std::string();
+      const auto& g = trained_on(sha, l.corpus.objects, l.corpus.seed);
+      if (l.model.inputs() != g.vocabulary_size() || l.model.outputs() != g.output_size())
+        throw std::runtime_error("the model reads " + std::to_string(l.model.inputs()) + " words and writes " +
+                                 std::to_string(l.model.outputs()) + " outputs; its corpus has " +
+                                 std::to_string(g.vocabulary_size()) + " words and " +
+                                 std::to_string(g.output_size()) + " outputs");
       f.model = experiment::ModelKind::lstm;
       f.trained = true;
       f.every_epoch = false;
       f.lstm = l.model.options();
       f.trainer = l.trainer;
       f.trainer.threads = 1;
-      f.corpus.kind = io::CorpusSource::Kind::kGenerated;
-      f.corpus.generated = corpus::CorpusOptions{};
-      f.corpus.generated.objects = l.corpus.objects;
-      f.corpus.generated.seed = l.corpus.seed;
       const auto history = l.meta.value("history", nlohmann::json::array());
       f.trained_epochs = static_cast<int>(history.size());
       f.trainer.epochs = f.trained_epochs;
-      f.weights.push_back({"lstm-frame", lstm::to_model_file(l.model, l.corpus, l.trainer, {})});
+      auto corpus_options = l.corpus;
+      corpus_options.file = f.corpus.loaded;  // the file's checksum stays in the embedded model
+      f.weights.push_back({"lstm-frame", lstm::to_model_file(l.model, corpus_options, l.trainer, {})});
       f.weights.back().file.meta["history"] = history;
     } else {
       throw std::runtime_error("holds a \"" + type + "\" model; rssviz maps \"esn\" and \"lstm\" models");

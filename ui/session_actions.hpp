@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "core/experiment/map_session.hpp"
+#include "core/corpus/corpus_file.hpp"
 #include "core/io/session_file.hpp"
 
 class QAction;
@@ -35,7 +36,8 @@ class SessionActions : public QObject {
 
   // The flows, without their file dialogs (tests, drag and drop, the command line).
   // openPath: refuses a damaged file with a dialog (and returns false); otherwise starts
-  // building it and returns true, the window showing it when built.
+  // reading its corpus file (if any) and building it on the job thread and returns true,
+  // the window showing it when built (a missing or changed corpus file: a dialog later).
   bool openPath(const QString& path);
   // Saves what the window shows; returns false (after a dialog) when it cannot.
   bool saveTo(const QString& path, bool embed_weights);
@@ -57,6 +59,7 @@ class SessionActions : public QObject {
 
  signals:
   void opened(const QString& path);  // a session file was built and shown
+  void openRefused(const QString& path);  // a session file (or its corpus file) was refused
   void message(const QString& text);
 
  private:
@@ -67,7 +70,12 @@ class SessionActions : public QObject {
   void loadModel();
   void refuse(const QString& title, const QString& text);
   void rebuildRecent();
+  void buildOpened(const QString& path, const io::SessionFile& f);
   void finishOpen(const QString& path, const io::SessionFile& f, Session s);
+  struct CorpusLoad {  // a session's corpus file read on the job thread, or why not
+    std::shared_ptr<const corpus::CorpusFile> file;
+    QString error;
+  };
 
   MainWindow* w_;
   SessionDocument* doc_;

@@ -136,20 +136,6 @@ QString SessionDocument::save(const QString& path, const io::SessionFile& f) {
   return {};
 }
 
-io::SessionFile SessionDocument::read(const QString& path) {
-  io::SessionFile f = io::load_session_file(path.toStdString());
-  if (f.corpus.kind == io::CorpusSource::Kind::kFile) {
-    // Read (and checked against the stored checksum) now, so that a missing or changed
-    // corpus refuses the session before anything is replaced, and the panel holds it.
-    try {
-      f.corpus.loaded = std::make_shared<const corpus::CorpusFile>(corpus::read_corpus_file(f.corpus.path, f.corpus.sha256));
-    } catch (const std::exception& e) {
-      throw std::runtime_error(path.toStdString() + ": corpus: " + e.what());
-    }
-  }
-  return f;
-}
-
 void SessionDocument::reset(const QString& path, const io::SessionFile& f) {
   path_ = path;
   base_ = f;

@@ -52,8 +52,6 @@ class SessionDocument : public QObject {
   // Writes `f` to `path` atomically; on success the document is that file, unmodified.
   // Returns the error ("" on success).
   QString save(const QString& path, const io::SessionFile& f);
-  // Reads and validates a session file; throws std::runtime_error naming the field.
-  static io::SessionFile read(const QString& path);
   // The document is now `f`, opened from `path` (empty: a new, untitled one): clean, no undo history.
   void reset(const QString& path, const io::SessionFile& f);
 

@@ -13,6 +13,7 @@
 #include "core/common/isa.hpp"
 #include "core/common/progress.hpp"
 #include "ui/main_window.hpp"
+#include "ui/session_actions.hpp"
 
 namespace {
 
@@ -94,10 +95,13 @@ int main(int argc, char** argv) {
   const QString session = rest.isEmpty() ? QString() : rest.front();
   rssviz::ui::MainWindow w(nullptr, session.isEmpty());
   w.show();
-  if (!session.isEmpty())
-    QTimer::singleShot(0, &w, [&w, session] {
-      // A refused file says why in a dialog; the window then shows the default session.
-      if (!w.openSession(session)) w.startSession(rssviz::ui::ModelSettings{});
+  if (!session.isEmpty()) {
+    // A refused file (or its corpus file, found missing or changed once read) says why in
+    // a dialog; the window then shows the default session.
+    QObject::connect(w.sessionActions(), &rssviz::ui::SessionActions::openRefused, &w, [&w] {
+      if (!w.workspace()->session()) w.startSession(rssviz::ui::ModelSettings{});
     });
+    QTimer::singleShot(0, &w, [&w, session] { w.openSession(session); });
+  }
   return QApplication::exec();
 }

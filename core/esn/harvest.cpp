@@ -235,6 +235,10 @@ class ChunkProduct {
 };
 #endif
 
+// Densities up to which the automatic choice takes the sparse product (below). Outside
+// the #if: the baseline x86-64 build (portable preset, the fuzzers) reads it too.
+constexpr double kSparseMaxDensity = 0.25;
+
 #if defined(__AVX2__) && defined(__FMA__)
 // The same product for a sparse W (the search draws densities down to 0.1): each row's
 // nonzero weights in k order, the chunk's parent states k-major (64 floats per k), and
@@ -244,8 +248,7 @@ class ChunkProduct {
 // values from L2 (the chunk's 256 KB), so it is bound by L2 bandwidth, not the FMAs, and
 // pays only for sparse reservoirs: harvest of the protocol's 2000 sentences, 1000 units,
 // one thread (docs/BENCHMARKS.md): dense ~350 ms at any density; sparse 136 ms at 0.1,
-// 192 at 0.2, 334 at 0.3, 464 at 0.4, 743 at 0.5.
-constexpr double kSparseMaxDensity = 0.25;
+// 192 at 0.2, 334 at 0.3, 464 at 0.4, 743 at 0.5: hence kSparseMaxDensity.
 
 class SparseProduct {
  public:

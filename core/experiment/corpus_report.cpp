@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "core/corpus/corpus_file.hpp"
+
 namespace rssviz::experiment {
 std::string inner_text(const corpus::Grammar& g, const corpus::Sentence& s) {
   std::vector<int> inner(s.tokens.begin() + 1, s.tokens.end() - 1);
@@ -30,6 +32,8 @@ nlohmann::json set_json(const corpus::Dataset& d) {
 std::string corpus_tsv(const corpus::Corpus& c, bool with_validation) {
   std::ostringstream os;
   os << "split\tsentence\tmeaning\n";
+  if (c.options.file)
+    for (const auto& [word, concept_name] : c.options.file->synonyms) os << "#synonym\t" << word << '\t' << concept_name << '\n';
   rows(os, c.grammar, c.train, "train");
   rows(os, c.grammar, c.test, "test");
   if (with_validation) rows(os, c.grammar, c.validation, "validation");

@@ -60,6 +60,10 @@ std::shared_ptr<MapSession> esn_from_weights(const io::SessionFile& f, const std
                     a.bias_scaling == b.bias_scaling && a.ridge == b.ridge && a.weight_init == b.weight_init &&
                     a.seed == b.seed && m.objects == f.corpus.generated.objects && m.readout == f.readout;
   if (!same) throw std::runtime_error(where + ": its options or corpus differ from the session's \"esn\" and \"corpus\"");
+  const std::string sha = f.corpus.kind == io::CorpusSource::Kind::kFile ? f.corpus.sha256 : std::string();
+  if (!m.corpus_sha256.empty() && m.corpus_sha256 != sha)  // (files saved before the checksum was embedded have none)
+    throw std::runtime_error(where + ": trained on the corpus file with SHA-256 " + m.corpus_sha256 +
+                             ", not on the session's corpus");
   try {
     return build_esn_session(esn_session_options(f, threads), m, stop, progress);
   } catch (const std::invalid_argument& e) {
@@ -192,6 +196,9 @@ std::vector<io::EmbeddedFile> session_weights(const io::SessionFile& f, const Ma
       m.wout = session.readout;
       m.readout = f.readout;
       m.objects = f.corpus.generated.objects;
+      // A corpus file's checksum goes into the model file, as `rssviz-cli train --corpus`
+      // writes it: Save trained model… then gives a file `evaluate --corpus` accepts.
+      if (session.corpus) m.corpus_sha256 = corpus::corpus_sha256(session.corpus->options);
       out.push_back({"esn", to_model_file(m)});
     }
     return out;
@@ -201,7 +208,9 @@ std::vector<io::EmbeddedFile> session_weights(const io::SessionFile& f, const Ma
     const auto& st = session.stages[i];
     if (!st.lstm) throw std::runtime_error("LSTM frame " + std::to_string(i) + " holds no network to embed");
     std::vector<lstm::EpochReport> none;
-    io::ModelFile m = lstm::to_model_file(*st.lstm, f.corpus.generated, f.trainer, none);
+    corpus::CorpusOptions co = f.corpus.generated;
+    if (session.corpus) co.file = session.corpus->options.file;  // its checksum in the meta, as for the ESN
+    io::ModelFile m = lstm::to_model_file(*st.lstm, co, f.trainer, none);
     nlohmann::json h = nlohmann::json::array();
     // The history up to this frame (a "final" session's only frame: all of it).
     const size_t upto = f.every_epoch ? i : c.x.size();

@@ -8,8 +8,14 @@
 #include <vector>
 
 #include "core/io/atomic_file.hpp"
+#include "core/io/json_limits.hpp"
 
 namespace rssviz::io {
+namespace {
+// The largest model file read (an ESN of 40 000 units holds 12.8 GB of W).
+constexpr std::uint64_t kMaxModelFileBytes = 16ull << 30;
+}  // namespace
+
 namespace {
 
 constexpr char kMagic[8] = {'R', 'S', 'S', 'V', 'I', 'Z', 'M', 'F'};
@@ -53,7 +59,12 @@ Parsed parse(std::string_view bytes, const std::string& name) {
   if (bytes.size() - 20 < n) fail(name, "truncated inside the JSON header");
   Parsed r;
   try {
-    r.header = nlohmann::json::parse(bytes.substr(20, n));
+    // Bounded nesting: the header is written back (dump) recursively, so a hostile
+    // "[[[[..." header must not reach it (a stack overflow, not a message).
+    r.header = nlohmann::json::parse(bytes.substr(20, n), [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+      if (depth > kMaxJsonDepth) throw std::runtime_error("nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+      return true;
+    });
   } catch (const std::exception& e) {
     fail(name, std::string("JSON header does not parse: ") + e.what());
   }
@@ -136,6 +147,19 @@ std::uint64_t header_count(const std::string& path, const nlohmann::json& v, con
 }
 
 std::string read_model_bytes(const std::filesystem::path& path) {
+  // A regular file of bounded size only: /dev/zero or a FIFO would be read until memory
+  // runs out.
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    throw std::runtime_error("cannot read " + path.string() + ": not a regular file");
+  if (!ec && std::filesystem::exists(status)) {
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec && size > kMaxModelFileBytes)
+      throw std::runtime_error("cannot read " + path.string() + ": " + std::to_string(size) +
+                               " bytes is over the limit of " + std::to_string(kMaxModelFileBytes) +
+                               " (kMaxModelFileBytes, 16 GiB)");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path.string() + ": " + std::strerror(errno));
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

@@ -1,6 +1,10 @@
 #include "core/io/session_file.hpp"
 
+#include <array>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -8,8 +12,14 @@
 
 #include "core/io/atomic_file.hpp"
 #include "core/io/base64.hpp"
+#include "core/io/json_limits.hpp"
 
 namespace rssviz::io {
+
+namespace {
+// The largest session file read (an ESN of 3000 units with its weights is about 100 MB).
+constexpr std::uint64_t kMaxSessionFileBytes = 1ull << 30;
+}  // namespace
 
 namespace {
 
@@ -461,7 +471,13 @@ SessionFile session_from_json(std::string_view text, const std::string& name) {
                                     "load it with Model > Load model…");
   Json j;
   try {
-    j = Json::parse(text);
+    // Bounded nesting (kMaxJsonDepth): messages and saves print values recursively.
+    j = Json::parse(text, [&](int depth, Json::parse_event_t, Json&) {
+      if (depth > kMaxJsonDepth)
+        throw std::runtime_error(name + ": not a session file (the JSON is nested deeper than " +
+                                 std::to_string(kMaxJsonDepth) + " levels)");
+      return true;
+    });
   } catch (const Json::exception& e) {  // parse_error, and out_of_range for a number like 1e999
     throw std::runtime_error(name + ": not a session file (the JSON does not parse: " + e.what() + ")");
   }
@@ -506,7 +522,26 @@ void save_session_file(const std::filesystem::path& path, const SessionFile& s) 
 }
 
 SessionFile load_session_file(const std::filesystem::path& path) {
-  return session_from_json(read_file(path), path.string());
+  const std::string name = path.string();
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) throw std::runtime_error(name + ": cannot read the file: it does not exist");
+  if (!std::filesystem::is_regular_file(status))
+    throw std::runtime_error(name + ": cannot read the file: not a regular file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(name + ": cannot open the file for reading: " + std::strerror(errno));
+  // At most one block past the limit, so that a huge (or growing) file never allocates more.
+  std::string bytes;
+  std::array<char, 1 << 16> buf{};
+  while (in && bytes.size() <= kMaxSessionFileBytes) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    bytes.append(buf.data(), static_cast<size_t>(in.gcount()));
+  }
+  if (in.bad()) throw std::runtime_error(name + ": read error");
+  if (bytes.size() > kMaxSessionFileBytes)
+    throw std::runtime_error(name + ": the file is over the limit of " + std::to_string(kMaxSessionFileBytes) +
+                             " bytes (kMaxSessionFileBytes, 1 GiB): not a session file");
+  return session_from_json(bytes, name);
 }
 
 }  // namespace rssviz::io

@@ -102,9 +102,16 @@ inline veci widen_kinds(vecb kb) { return __builtin_convertvector(kb, veci); }
 #if !defined(__AVX512F__) && !defined(RSSVIZ_LAYOUT_AVX2)
 // The x and the y of kW interleaved (x, y) pairs: the first kW / 2 pairs in lo, the rest
 // in hi. (The AVX-512 kernel shuffles in place.)
-#if defined(__AVX__)
+// (clang, which builds the fuzzers, spells GCC's __builtin_shuffle __builtin_shufflevector.)
+#if defined(__AVX__) && defined(__clang__)
+inline vecf pairs_x(vecf lo, vecf hi) { return __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14); }
+inline vecf pairs_y(vecf lo, vecf hi) { return __builtin_shufflevector(lo, hi, 1, 3, 5, 7, 9, 11, 13, 15); }
+#elif defined(__AVX__)
 inline vecf pairs_x(vecf lo, vecf hi) { return __builtin_shuffle(lo, hi, veci{0, 2, 4, 6, 8, 10, 12, 14}); }
 inline vecf pairs_y(vecf lo, vecf hi) { return __builtin_shuffle(lo, hi, veci{1, 3, 5, 7, 9, 11, 13, 15}); }
+#elif defined(__clang__)
+inline vecf pairs_x(vecf lo, vecf hi) { return __builtin_shufflevector(lo, hi, 0, 2, 4, 6); }
+inline vecf pairs_y(vecf lo, vecf hi) { return __builtin_shufflevector(lo, hi, 1, 3, 5, 7); }
 #else
 inline vecf pairs_x(vecf lo, vecf hi) { return __builtin_shuffle(lo, hi, veci{0, 2, 4, 6}); }
 inline vecf pairs_y(vecf lo, vecf hi) { return __builtin_shuffle(lo, hi, veci{1, 3, 5, 7}); }

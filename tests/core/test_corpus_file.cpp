@@ -294,4 +294,26 @@ TEST(CorpusFileErrors, ConceptIssuesComeWithLineIssuesInLineOrder) {
   }
 }
 
+// Regression (corpus_tsv did not write the #synonym lines): a corpus file that says
+// "center" for the concept "middle", written back with corpus_tsv, read back to the
+// same corpus; without the line the sentence would name a concept it does not say.
+TEST(CorpusFile, WrittenBackKeepsItsSynonyms) {
+  const std::string text = kHead + "#synonym\tcenter\tmiddle\n" +
+                           "train\tthe cup on the center is red\tcup,middle,red\n"
+                           "train\tthe glass is blue\tglass,-,blue\n"
+                           "test\tthe glass on the center is red\tglass,middle,red\n";
+  CorpusOptions o;
+  o.file = std::make_shared<const CorpusFile>(parse_corpus(text, "center.tsv"));
+  const Corpus c = make_corpus(o);
+  const std::string tsv = rssviz::experiment::corpus_tsv(c, true);
+  EXPECT_NE(tsv.find("\n#synonym\tcenter\tmiddle\n"), std::string::npos) << tsv;
+  CorpusOptions o2;
+  o2.file = std::make_shared<const CorpusFile>(parse_corpus(tsv, "again.tsv"));
+  EXPECT_EQ(o2.file->synonyms, o.file->synonyms);
+  const Corpus back = make_corpus(o2);
+  EXPECT_TRUE(same(back.train, c.train));
+  EXPECT_TRUE(same(back.test, c.test));
+  EXPECT_EQ(rssviz::experiment::corpus_tsv(back, true), tsv);
+}
+
 }  // namespace rssviz_test_corpus_file

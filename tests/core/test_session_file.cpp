@@ -253,4 +253,34 @@ TEST(SessionFile, SavesAtomicallyThroughSymlinksAndRefusesDevices) {
   std::filesystem::remove(target);
 }
 
+// Regression (a 2 MB session or model file of nested brackets crashed the reader with a
+// stack overflow, printing the value in its message or copying the header; /dev/zero
+// was read until memory ran out): hostile inputs are refused with a message naming the
+// file: a device that never ends, a folder, JSON nested deeper than kMaxJsonDepth.
+TEST(SessionFile, RefusesDevicesFoldersAndDeepNestingNamingTheFile) {
+  auto refused = [](const std::function<void()>& f, const std::string& what) {
+    try {
+      f();
+      ADD_FAILURE() << "accepted";
+      return std::string();
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+      return std::string(e.what());
+    }
+  };
+  EXPECT_EQ(refused([] { load_session_file("/dev/zero"); }, "not a regular file").rfind("/dev/zero: ", 0), 0u);
+  refused([] { load_session_file(std::filesystem::temp_directory_path()); }, "not a regular file");
+  const std::string deep = "{\"format\": " + std::string(1000000, '[') + std::string(1000000, ']') + "}";
+  refused([&] { session_from_json(deep, "deep.rssviz"); }, "deep.rssviz: not a session file (the JSON is nested deeper");
+  // An embedded model file whose header nests deeply is refused by the model reader.
+  std::string header = "{\"format\":\"rssviz-model\",\"model\":\"esn\",\"meta\":{\"x\":" + std::string(1000000, '[') +
+                       std::string(1000000, ']') + "}}";
+  std::string bytes = "RSSVIZMF";
+  const std::uint32_t version = kModelFileVersion;
+  const std::uint64_t n = header.size();
+  bytes.append(reinterpret_cast<const char*>(&version), 4).append(reinterpret_cast<const char*>(&n), 8).append(header);
+  refused([&] { decode_model_file(bytes, "m.bin"); }, "nested deeper than 64 levels");
+  refused([] { load_model_file("/dev/zero"); }, "/dev/zero: not a regular file");
+}
+
 }  // namespace rssviz_test_session_file

@@ -7,11 +7,14 @@
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QMessageBox>
+#include <QSignalSpy>
 #include <QTest>
 #include <filesystem>
 #include <fstream>
 
+#include "core/io/session_file.hpp"
 #include "tests/ui/window_helpers.hpp"
+#include "ui/session_actions.hpp"
 #include "ui/main_window.hpp"
 #include "ui/model_panel.hpp"
 #include "ui/workspace.hpp"
@@ -35,7 +38,7 @@ void waitIdle(MainWindow& w) {
 
 QMessageBox* corpusErrorBox(MainWindow& w) {
   QMessageBox* box = nullptr;
-  QTest::qWaitFor([&] { return (box = w.findChild<QMessageBox*>("corpusErrorBox")) != nullptr; }, 2000);
+  QTest::qWaitFor([&] { return (box = w.findChild<QMessageBox*>("corpusErrorBox")) != nullptr; }, 20000);
   return box;
 }
 
@@ -87,7 +90,10 @@ TEST(WindowCorpus, MalformedCorpusIsRefusedAndTheCurrentCorpusStays) {
 
   const auto bad = std::filesystem::temp_directory_path() / ("rssviz-bad-corpus-" + std::to_string(::getpid()) + ".tsv");
   std::ofstream(bad) << "split\tsentence\tmeaning\ntrain\tthe cup is red\tcup,-,blue\ntest\ta cup\tcup,-,-\n";
-  EXPECT_FALSE(w.openCorpus(QString::fromStdString(bad.string())));
+  // Read on the job thread: the call returns at once, and the panel's corpus stays until
+  // the file is read and valid.
+  EXPECT_TRUE(w.openCorpus(QString::fromStdString(bad.string())));
+  EXPECT_EQ(w.modelPanel()->settings().corpus_file, corpus_before);
   auto* box = corpusErrorBox(w);
   ASSERT_TRUE(box);
   EXPECT_NE(box->text().indexOf(QString::fromStdString(bad.string())), -1) << box->text().toStdString();
@@ -101,12 +107,103 @@ TEST(WindowCorpus, MalformedCorpusIsRefusedAndTheCurrentCorpusStays) {
   EXPECT_EQ(w.workspace()->session(), before);
   EXPECT_EQ(w.modelPanel()->settings().corpus_file, corpus_before);
   // A missing file is refused the same way.
-  EXPECT_FALSE(w.openCorpus("/nonexistent/corpus.tsv"));
+  EXPECT_TRUE(w.openCorpus("/nonexistent/corpus.tsv"));
   box = corpusErrorBox(w);
   ASSERT_TRUE(box);
   EXPECT_NE(box->informativeText().indexOf("does not exist"), -1) << box->informativeText().toStdString();
   box->close();
   EXPECT_EQ(w.modelPanel()->settings().corpus_file, corpus_before);
+}
+
+// A session on a corpus file stores the file's path and SHA-256; reopened, its corpus is
+// read (on the job thread) and checked, the map is the same bits and the panel holds the
+// file; a corpus file that changed since refuses the session and nothing shown changes.
+TEST(WindowCorpus, ASessionOnACorpusFileReopensTheSameAndAChangedFileIsRefused) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("rssviz-corpus-session-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path corpus = dir / "mine.tsv";
+  fs::copy_file(kCenter.toStdString(), corpus, fs::copy_options::overwrite_existing);
+  const QString session = QString::fromStdString((dir / "mine.rssviz").string());
+
+  MainWindow a(nullptr, false);
+  a.show();
+  a.modelPanel()->setSettings(rssviz::test::smallEsn());
+  ASSERT_TRUE(a.openCorpus(QString::fromStdString(corpus.string())));
+  ASSERT_TRUE(rssviz::test::waitSession(a, 120000));
+  ASSERT_TRUE(a.sessionActions()->saveTo(session, false));
+  const auto f = rssviz::io::load_session_file(session.toStdString());
+  ASSERT_EQ(f.corpus.kind, rssviz::io::CorpusSource::Kind::kFile);
+  EXPECT_EQ(f.corpus.path, corpus.string());
+  EXPECT_EQ(f.corpus.sha256, a.modelPanel()->settings().corpus_file->identity.sha256);
+
+  MainWindow b(nullptr, false);
+  b.show();
+  QSignalSpy opened(b.sessionActions(), &SessionActions::opened);
+  ASSERT_TRUE(b.openSession(session));
+  ASSERT_TRUE(opened.wait(120000));
+  const auto& sa = *a.workspace()->session();
+  const auto& sb = *b.workspace()->session();
+  EXPECT_EQ(sa.points->X, sb.points->X);
+  EXPECT_EQ(sa.layout, sb.layout);
+  EXPECT_EQ(sa.readout, sb.readout);
+  ASSERT_TRUE(b.modelPanel()->settings().corpus_file);
+  EXPECT_EQ(b.modelPanel()->settings().corpus_file->identity, a.modelPanel()->settings().corpus_file->identity);
+
+  // The corpus changes: the session is refused once its corpus is read, naming both.
+  std::ofstream(corpus, std::ios::app) << "test\tthe cup is red\tcup,-,red\n";
+  QStringList errors;
+  b.sessionActions()->setErrorHandler([&](const QString& t, const QString& m) { errors << t + "\n" + m; });
+  const auto before = b.workspace()->session();
+  const auto settings = b.modelPanel()->settings();
+  EXPECT_TRUE(b.openSession(session));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !errors.isEmpty(); }, 20000));
+  EXPECT_TRUE(errors[0].contains("mine.rssviz")) << errors[0].toStdString();
+  EXPECT_TRUE(errors[0].contains("the file has changed")) << errors[0].toStdString();
+  QTest::qWait(200);
+  EXPECT_FALSE(b.jobs()->busy());
+  EXPECT_EQ(b.workspace()->session(), before);
+  EXPECT_EQ(b.modelPanel()->settings(), settings);
+  fs::remove_all(dir);
+}
+
+// Regression (Load model… mapped a model trained on a corpus file on the paper's
+// corpus): the model file's corpus checksum must be the window's corpus file, else it is
+// refused saying which corpus to open; with that corpus open it maps the same readout.
+TEST(WindowCorpus, AModelTrainedOnACorpusFileLoadsOnlyWithThatCorpus) {
+  const QString model = QString::fromStdString(
+      (std::filesystem::temp_directory_path() / ("rssviz-corpus-model-" + std::to_string(::getpid()) + ".rssviz-model"))
+          .string());
+  MainWindow a(nullptr, false);
+  a.show();
+  a.modelPanel()->setSettings(rssviz::test::smallEsn());
+  ASSERT_TRUE(a.openCorpus(kCenter));
+  ASSERT_TRUE(rssviz::test::waitSession(a, 120000));
+  ASSERT_TRUE(a.sessionActions()->saveModelTo(model));
+
+  MainWindow b(nullptr, false);
+  b.show();
+  QStringList errors;
+  b.sessionActions()->setErrorHandler([&](const QString& t, const QString& m) { errors << t + "\n" + m; });
+  b.modelPanel()->setSettings(rssviz::test::smallEsn());
+  EXPECT_FALSE(b.sessionActions()->loadModelPath(model));  // the window holds the paper's corpus
+  ASSERT_EQ(errors.size(), 1);
+  EXPECT_TRUE(errors[0].contains("trained on a corpus file")) << errors[0].toStdString();
+  EXPECT_TRUE(errors[0].contains("File > Open corpus")) << errors[0].toStdString();
+  ASSERT_TRUE(b.openCorpus(kRelative));  // another corpus: still refused, naming it
+  ASSERT_TRUE(rssviz::test::waitSession(b, 120000));
+  EXPECT_FALSE(b.sessionActions()->loadModelPath(model));
+  ASSERT_EQ(errors.size(), 2);
+  EXPECT_TRUE(errors[1].contains("csl-relative.tsv")) << errors[1].toStdString();
+  ASSERT_TRUE(b.openCorpus(kCenter));
+  ASSERT_TRUE(rssviz::test::waitSession(b, 120000));
+  ASSERT_TRUE(b.sessionActions()->loadModelPath(model));
+  ASSERT_TRUE(rssviz::test::waitSession(b, 120000));
+  const auto& sb = *b.workspace()->session();
+  EXPECT_EQ(sb.readout, a.workspace()->session()->readout);
+  EXPECT_EQ(sb.corpus->options.file->identity.sha256, a.modelPanel()->settings().corpus_file->identity.sha256);
+  ASSERT_TRUE(b.modelPanel()->settings().corpus_file);
+  std::filesystem::remove(model.toStdString());
 }
 
 }  // namespace rssviz_test_window_corpus

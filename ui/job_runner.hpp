@@ -19,8 +19,9 @@
 #include <memory>
 
 #include "core/common/progress.hpp"
+#include "core/common/sanitizers.hpp"
 
-#if defined(__SANITIZE_THREAD__)
+#if RSSVIZ_TSAN
 extern "C" void __tsan_acquire(void* addr);
 extern "C" void __tsan_release(void* addr);
 #endif
@@ -34,12 +35,12 @@ namespace detail {
 // job starts, and everything the job did happens before its watcher's finished().
 // Nothing in other builds.
 inline void happensBefore([[maybe_unused]] void* p) {
-#if defined(__SANITIZE_THREAD__)
+#if RSSVIZ_TSAN
   __tsan_release(p);
 #endif
 }
 inline void happensAfter([[maybe_unused]] void* p) {
-#if defined(__SANITIZE_THREAD__)
+#if RSSVIZ_TSAN
   __tsan_acquire(p);
 #endif
 }

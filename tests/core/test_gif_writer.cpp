@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 
+#include "core/common/parallel.hpp"
 #include "core/io/atomic_file.hpp"
 
 // This file's own names (the unity build compiles several test files in one unit).
@@ -535,6 +536,10 @@ TEST(GifWriter, DiskFullLeavesTheOldFileAndNoTemporary) {
   const fs::path p = t / "anim.gif";
   rssviz::io::write_file_atomic(p, "previous content");
   const auto frames = busy_animation(4);
+  // The OpenMP runtime sets itself up on its first call (clang's libomp, in the asan
+  // presets, then sizes a small shared-memory file, which the limit below would refuse
+  // and libomp would crash on): make that happen before the limit.
+  (void)rssviz::resolve_threads(0);
   rlimit old{};
   ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
   auto* previous_handler = std::signal(SIGXFSZ, SIG_IGN);

@@ -3,6 +3,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include "core/common/sanitizers.hpp"
 #include "ui/heatmap_view.hpp"
 #include "ui/main_window.hpp"
 #include "ui/map_view.hpp"
@@ -13,7 +14,7 @@ namespace rssviz::test {
 // Built with a sanitizer (the asan and tsan presets): instrumented code runs 2-20x
 // slower, so the tests that bound the event loop's latency print it instead of
 // asserting it (it says nothing about the product there).
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#if RSSVIZ_ASAN || RSSVIZ_TSAN
 inline constexpr bool kSanitized = true;
 #else
 inline constexpr bool kSanitized = false;

@@ -211,7 +211,15 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
   if (start_default) QTimer::singleShot(0, this, [this] { startSession(ModelSettings{}); });
 }
 
-MainWindow::~MainWindow() { jobs_.cancelAndWait(); }
+MainWindow::~MainWindow() {
+  jobs_.cancelAndWait();
+  // The views read the workspace (ws_) until they are gone, and QWidget's destructor
+  // deletes them only after the members, ws_ among them, are destroyed: a header still
+  // resizing then asked the sentence model for its rows through a dead Workspace (UBSan,
+  // asan preset). So the views go first, while ws_ is alive.
+  delete takeCentralWidget();
+  qDeleteAll(findChildren<QDockWidget*>(QString(), Qt::FindDirectChildrenOnly));
+}
 
 void MainWindow::openResults(const QString& path) {
   results_dock_->show();

@@ -99,11 +99,25 @@ inline VF clamp_below(VF v, float c) {
 // The 2-D kernel's op codes of kW lanes as one int per lane.
 inline veci widen_kinds(vecb kb) { return __builtin_convertvector(kb, veci); }
 #endif
-#if !defined(__AVX512F__) && !defined(RSSVIZ_LAYOUT_AVX2)
+#if !defined(RSSVIZ_LAYOUT_AVX2)
 // The x and the y of kW interleaved (x, y) pairs: the first kW / 2 pairs in lo, the rest
-// in hi. (The AVX-512 kernel shuffles in place.)
-// (clang, which builds the fuzzers, spells GCC's __builtin_shuffle __builtin_shufflevector.)
-#if defined(__AVX__) && defined(__clang__)
+// in hi. (clang, which builds the sanitizer presets, spells GCC's __builtin_shuffle
+// __builtin_shufflevector.)
+#if defined(__AVX512F__) && defined(__clang__)
+inline vecf pairs_x(vecf lo, vecf hi) {
+  return __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+}
+inline vecf pairs_y(vecf lo, vecf hi) {
+  return __builtin_shufflevector(lo, hi, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+}
+#elif defined(__AVX512F__)
+inline vecf pairs_x(vecf lo, vecf hi) {
+  return __builtin_shuffle(lo, hi, veci{0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30});
+}
+inline vecf pairs_y(vecf lo, vecf hi) {
+  return __builtin_shuffle(lo, hi, veci{1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31});
+}
+#elif defined(__AVX__) && defined(__clang__)
 inline vecf pairs_x(vecf lo, vecf hi) { return __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14); }
 inline vecf pairs_y(vecf lo, vecf hi) { return __builtin_shufflevector(lo, hi, 1, 3, 5, 7, 9, 11, 13, 15); }
 #elif defined(__AVX__)
@@ -450,8 +464,6 @@ void epoch_kernel_2d(const EpochArgs& a, int cap, int max_degree, int threads) {
   const float rep_num = 2.0f * a.p.gamma * pb_exp;
   const int n_blocks = (n_head + kBlockHeads - 1) / kBlockHeads;
 #if defined(__AVX512F__)
-  const veci even = veci{0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
-  const veci odd = even + 1;
 #endif
 #pragma omp parallel num_threads(threads) if (threads > 1)
   {
@@ -495,13 +507,8 @@ void epoch_kernel_2d(const EpochArgs& a, int cap, int max_degree, int threads) {
           const auto again = kind == static_cast<int>(kAttractAgain);
           const auto attract = (kind == static_cast<int>(kAttract)) | again;
           // The reverse pull starts from the partner as the previous pull moved it.
-#if defined(__AVX512F__)
-          const vecf qx = again ? px[w] - s0p[w] : __builtin_shuffle(lo, hi, even);
-          const vecf qy = again ? py[w] - s1p[w] : __builtin_shuffle(lo, hi, odd);
-#else
           const vecf qx = again ? px[w] - s0p[w] : pairs_x(lo, hi);
           const vecf qy = again ? py[w] - s1p[w] : pairs_y(lo, hi);
-#endif
           const vecf dx = y0[w] - qx, dy = y1[w] - qy;
           const vecf d2 = dx * dx + dy * dy;
           const auto live = (kind != static_cast<int>(kNone)) & (d2 > 0.0f);

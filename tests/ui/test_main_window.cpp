@@ -316,4 +316,21 @@ TEST(MainWindow, LstmTrainsLiveAndItsStagesMoveTheMap) {
   EXPECT_EQ(w.heatmapView()->rows(), std::min(60, 8));
 }
 
+// Regression (asan preset, UBSan: "member call on address ... which does not point to an
+// object of type Workspace"): the window's members were destroyed before QWidget's
+// destructor deleted the views, and a view being torn down still read the workspace.
+TEST(MainWindow, ClosingAWindowDeletesItsViewsBeforeItsWorkspace) {
+  auto* w = new MainWindow(nullptr, false);
+  w->show();
+  w->startSession(rssviz::test::smallEsn());
+  ASSERT_TRUE(rssviz::test::waitSession(*w));
+  QStringList order;
+  QObject::connect(w->workspace(), &QObject::destroyed, [&] { order << "workspace"; });
+  QObject::connect(w->sentencesView(), &QObject::destroyed, [&] { order << "sentences"; });
+  QObject::connect(w->mapView(), &QObject::destroyed, [&] { order << "map"; });
+  delete w;
+  ASSERT_EQ(order.size(), 3) << order.join(", ").toStdString();
+  EXPECT_EQ(order.last(), "workspace") << order.join(", ").toStdString();
+}
+
 }  // namespace rssviz_test_main_window

@@ -1,6 +1,6 @@
 // One heavy job at a time, off the GUI thread (DESIGN.md, "UI work").
 //
-// A QThreadPool of one thread runs each job with QtConcurrent::run and a QPromise.
+// A QThreadPool of one thread runs each job as a QRunnable holding a QPromise.
 // Starting a job cancels the running one by a direct, thread-safe call (its StopFlag),
 // never by a queued slot, and bumps a generation counter: a job whose generation is no
 // longer the newest when it starts or finishes is dropped, so the newest request always
@@ -12,7 +12,7 @@
 #include <QObject>
 #include <QPromise>
 #include <QThreadPool>
-#include <QtConcurrent/QtConcurrentRun>
+#include <QRunnable>
 #include <atomic>
 #include <exception>
 #include <functional>
@@ -31,7 +31,7 @@ namespace rssviz::ui {
 namespace detail {
 // ThreadSanitizer cannot see the synchronisation inside Qt (Debian's Qt is not built
 // with it: QMutex is a bare futex), so the hand-offs a job makes through QThreadPool and
-// QFuture are declared to it: everything before QtConcurrent::run happens before the
+// QFuture are declared to it: everything before the task is queued happens before the
 // job starts, and everything the job did happens before its watcher's finished().
 // Nothing in other builds.
 inline void happensBefore([[maybe_unused]] void* p) {
@@ -44,6 +44,26 @@ inline void happensAfter([[maybe_unused]] void* p) {
   __tsan_acquire(p);
 #endif
 }
+
+// A job as the pool thread runs it: made on the GUI thread with the job's promise and
+// body, handed over through QThreadPool, whose queue lock TSan cannot see; the
+// happensAfter(this) here pairs with the happensBefore(task) the runner makes once the
+// task is complete, so everything the task holds is declared written before it runs.
+template <class R>
+class JobTask : public QRunnable {
+ public:
+  JobTask(QPromise<R> promise, std::function<void(QPromise<R>&)> body)
+      : promise_(std::move(promise)), body_(std::move(body)) {}
+  void run() override {
+    happensAfter(this);
+    body_(promise_);
+    promise_.finish();
+  }
+
+ private:
+  QPromise<R> promise_;
+  std::function<void(QPromise<R>&)> body_;
+};
 }  // namespace detail
 
 // What a running job sees: its stop flag and a progress sink.
@@ -169,9 +189,19 @@ quint64 JobRunner::start(const QString& name, std::function<R(const JobContext&)
     done(watcher->future().takeResult());
     emit finished(name);
   });
+  QPromise<R> promise;
+  QFuture<R> future = promise.future();
+  promise.start();
+  auto* task = new detail::JobTask<R>(
+      std::move(promise), [ctx, work = std::move(work), gen, newest = newest_, error](QPromise<R>& p) {
+        body<R>(p, ctx, work, gen, newest, error);
+      });
+  task->setAutoDelete(true);
   begin(name, ctx);
+  watcher->setFuture(future);
   detail::happensBefore(ctx.get());
-  watcher->setFuture(QtConcurrent::run(&pool_, &JobRunner::body<R>, ctx, std::move(work), gen, newest_, error));
+  detail::happensBefore(task);
+  pool_.start(task);
   return gen;
 }
 

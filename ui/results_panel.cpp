@@ -6,7 +6,6 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 #include <cmath>
 
 #include "core/corpus/corpus_file.hpp"
@@ -229,38 +228,30 @@ ResultsPanel::ResultsPanel(QWidget* parent) : QWidget(parent) {
   split->setStretchFactor(1, 1);
   lay->addWidget(split, 1);
   connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& i) { chooseRow(i.row()); });
-  connect(&watcher_, &QFutureWatcher<Read>::finished, this, &ResultsPanel::finishRead);
 }
 
-ResultsPanel::~ResultsPanel() { watcher_.waitForFinished(); }
+ResultsPanel::~ResultsPanel() { reader_.cancelAndWait(); }
 
 void ResultsPanel::openFile(const QString& path) {
-  if (watcher_.isRunning()) {
-    pending_ = path;  // read after the one under way
-    return;
-  }
-  pending_.clear();
   title_->setText(tr("Reading %1…").arg(path));
-  watcher_.setFuture(QtConcurrent::run([path] {
-    Read r;
-    try {
-      const auto f = ex::read_results(path.toStdString());
-      r.options = f.options;
-      r.rows = ex::result_rows(f);
-    } catch (const std::exception& e) {
-      r.error = QString::fromUtf8(e.what());
-    }
-    return r;
-  }));
-  reading_ = path;
+  reading_ = path;  // a read under way is superseded: only the newest file's is shown
+  reader_.start<Read>(
+      QStringLiteral("Reading results"),
+      [path](const JobContext&) {
+        Read r;
+        try {
+          const auto f = ex::read_results(path.toStdString());
+          r.options = f.options;
+          r.rows = ex::result_rows(f);
+        } catch (const std::exception& e) {
+          r.error = QString::fromUtf8(e.what());
+        }
+        return r;
+      },
+      [this](Read r) { finishRead(std::move(r)); });
 }
 
-void ResultsPanel::finishRead() {
-  Read r = watcher_.result();
-  if (!pending_.isEmpty()) {
-    openFile(pending_);
-    return;
-  }
+void ResultsPanel::finishRead(Read r) {
   if (!r.error.isEmpty()) {
     title_->setText(plot_->hasResults() ? shown_title_ + tr("<br><i>(kept: %1 could not be read)</i>").arg(reading_.toHtmlEscaped())
                                         : tr("No results file"));

@@ -3,13 +3,13 @@
 // a run loads its configuration into the model panel (MainWindow trains it).
 #pragma once
 #include <QAbstractTableModel>
-#include <QFutureWatcher>
 #include <QStringList>
 #include <QWidget>
 #include <functional>
 #include <vector>
 
 #include "core/experiment/results_summary.hpp"
+#include "ui/job_runner.hpp"
 #include "ui/model_panel.hpp"
 
 class QLabel;
@@ -55,7 +55,7 @@ class ResultsPanel : public QWidget {
   // Reads the file in the background; emits loaded() or failed(message naming the file
   // and line). The panel keeps what it showed until a file has been read whole.
   void openFile(const QString& path);
-  bool busy() const { return watcher_.isRunning(); }
+  bool busy() const { return reader_.busy(); }
   const QString& path() const { return path_; }
   const experiment::ExperimentOptions& options() const { return options_; }
   QTableView* table() const { return table_; }
@@ -83,17 +83,17 @@ class ResultsPanel : public QWidget {
     experiment::ExperimentOptions options;
     std::vector<experiment::ResultRow> rows;
   };
-  void finishRead();
+  void finishRead(Read r);
   QLabel* title_;
   ExperimentView* plot_;
   QTableView* table_;
   ResultsTableModel* model_;
   QSortFilterProxyModel* proxy_;
-  QFutureWatcher<Read> watcher_;
-  QString path_, reading_, pending_, shown_title_;
+  QString path_, reading_, shown_title_;
   experiment::ExperimentOptions options_;
   ModelSettings base_;
   std::function<ModelSettings()> base_provider_;
+  JobRunner reader_;  // the file read off the GUI thread; a newer openFile wins
 };
 
 }  // namespace rssviz::ui

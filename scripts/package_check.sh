@@ -96,7 +96,8 @@ v=$("$r/bin/rssviz-cli" --version) || fail "the unpacked rssviz-cli --version fa
 echo "== unpacked: $v"
 if [ "$portable" = ON ]; then
   lib=$(ldd "$r/bin/rssviz-cli" | awk '/librssviz_core/ {print $3}')
-  [[ "$lib" == "$r/lib/rssviz/"* ]] || fail "the unpacked rssviz-cli loads the core from '$lib'"
+  lib=$(realpath -e "$lib" 2>/dev/null || echo "$lib")  # RUNPATH gives .../bin/../lib/...
+  [[ "$lib" == "$(realpath "$r")/lib/rssviz/"* ]] || fail "the unpacked rssviz-cli loads the core from '$lib'"
   echo "== unpacked rssviz-cli loads $lib"
 fi
 "$r/bin/rssviz-cli" corpus --objects 4 >/dev/null || fail "the unpacked rssviz-cli corpus failed"

@@ -20,7 +20,7 @@ std::string loader_choice() {
   __builtin_cpu_init();
   std::string best = "x86-64";
   std::istringstream built(RSSVIZ_TEST_PORTABLE_LEVELS);
-  for (std::string level; std::getline(built, level, ';');) {
+  for (std::string level; std::getline(built, level, ',');) {
     if ((level == "x86-64-v3" && __builtin_cpu_supports("x86-64-v3")) ||
         (level == "x86-64-v4" && __builtin_cpu_supports("x86-64-v4")))
       best = level;

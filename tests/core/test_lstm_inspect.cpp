@@ -34,8 +34,16 @@ TEST(LstmInspect, LayoutZeroStateAndConsistencyWithTheForwardPass) {
     SentenceWork w;
     forward_sentence(f.m.params(), s[static_cast<size_t>(k)].data(), L, w);
     for (int t = 0; t <= L; ++t) {
+#if defined(RSSVIZ_TEST_PORTABLE_LEVELS)
+      // The portable build: inspect() runs in the core library of this CPU's level, while
+      // this file's own copy of the forward_sentence template is baseline code, so the
+      // two round differently in the last bits (FMA contraction); elsewhere they are one.
+      EXPECT_LT((ins.cell.row(ins.row(k, t)).transpose() - w.cells.col(t)).cwiseAbs().maxCoeff(), 1e-13);
+      EXPECT_LT((ins.hidden.row(ins.row(k, t)).transpose() - w.hiddens.col(t)).cwiseAbs().maxCoeff(), 1e-13);
+#else
       EXPECT_EQ(ins.cell.row(ins.row(k, t)).transpose(), w.cells.col(t));
       EXPECT_EQ(ins.hidden.row(ins.row(k, t)).transpose(), w.hiddens.col(t));
+#endif
     }
     EXPECT_LT((ins.output.row(ins.row(k, L)).transpose() - w.y).cwiseAbs().maxCoeff(), 1e-13);
     EXPECT_GT(ins.cell.row(ins.row(k, L)).cwiseAbs().maxCoeff(), 0.0);

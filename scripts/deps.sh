@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(cmake ninja-build g++ pkg-config libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
       libspectra-dev libhnswlib-dev libcli11-dev nlohmann-json3-dev libgif-dev libimagequant-dev libwebp-dev
-      qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev clang-14 libclang-rt-14-dev
+      qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev clang-14 libclang-rt-14-dev libomp-14-dev
       help2man librsvg2-bin desktop-file-utils appstream)
 if [[ "${1:-}" == gui ]]; then pkgs+=(xvfb xauth imagemagick); fi
 missing=()

@@ -10,7 +10,19 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 secs="${1:-20}"
 shift || true
 targets=("$@")
-if ((${#targets[@]} == 0)); then targets=(npy model_file corpus_file session_file); fi
+all=(npy model_file corpus_file session_file)
+if ((${#targets[@]} == 0)); then targets=("${all[@]}"); fi
+# libFuzzer reads a non-number as 0 seconds, which means "run for ever".
+if ! [[ "$secs" =~ ^[0-9]{1,7}$ ]] || ((10#$secs < 1)); then
+  echo "fuzz: SECONDS must be a whole number from 1 to 9999999 (got '$secs')" >&2
+  exit 2
+fi
+for t in "${targets[@]}"; do
+  if [[ " ${all[*]} " != *" $t "* ]]; then
+    echo "fuzz: unknown target '$t' (the targets: ${all[*]})" >&2
+    exit 2
+  fi
+done
 build="${RSSVIZ_FUZZ_BUILD:-$root/build/asan-core}"
 if ! command -v clang++-14 >/dev/null 2>&1; then
   echo "fuzz: clang++-14 is not installed (scripts/deps.sh installs it); skipped" >&2

@@ -143,7 +143,6 @@ class JobRunner : public QObject {
 template <class R>
 void JobRunner::body(QPromise<R>& promise, std::shared_ptr<JobContext> ctx, std::function<R(const JobContext&)> work,
                      quint64 gen, std::shared_ptr<std::atomic<quint64>> newest, std::shared_ptr<QString> error) {
-  detail::happensAfter(ctx.get());
   // A queued job superseded before it even started returns at once.
   if (newest->load() != gen || ctx->cancelled()) {
     detail::happensBefore(ctx.get());
@@ -199,7 +198,6 @@ quint64 JobRunner::start(const QString& name, std::function<R(const JobContext&)
   task->setAutoDelete(true);
   begin(name, ctx);
   watcher->setFuture(future);
-  detail::happensBefore(ctx.get());
   detail::happensBefore(task);
   pool_.start(task);
   return gen;

@@ -370,10 +370,48 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
     max_len = std::max(max_len, static_cast<int>(len));
     out.offsets[static_cast<size_t>(s) + 1] = out.offsets[static_cast<size_t>(s)] + (keep == Keep::kEnd ? 1 : len);
   }
-  const long long columns = out.offsets.back();
-  out.x.setZero(n, columns);
-  out.prefix_id.assign(static_cast<size_t>(columns), -1);
-  if (count == 0) return out;
+  const long long entries = out.offsets.back();
+  out.prefix_id.assign(static_cast<size_t>(entries), -1);
+  out.by_prefix = keep == Keep::kPrefixes;
+  if (count == 0) {
+    out.x.resize(n, 0);
+    return out;
+  }
+  // 1. The prefix trie, level by level: the distinct (parent, token) pairs of level t,
+  // numbered in sentence order; entry ids = level base + node.
+  std::vector<Level> levels(static_cast<size_t>(max_len));
+  std::vector<long long> base(static_cast<size_t>(max_len) + 1, 0);
+  {
+    std::vector<int> node(static_cast<size_t>(count), -1);  // node of each sentence at the current level
+    std::unordered_map<std::uint64_t, int> index;
+    for (int t = 0; t < max_len; ++t) {
+      Level& lv = levels[static_cast<size_t>(t)];
+      index.clear();
+      for (int s = 0; s < count; ++s) {
+        const auto& tok = *sentences[static_cast<size_t>(s)];
+        const auto len = static_cast<int>(tok.size());
+        if (len <= t) continue;
+        const int parent = node[static_cast<size_t>(s)];
+        const auto key =
+            (static_cast<std::uint64_t>(parent + 1) << 32) | static_cast<std::uint32_t>(tok[static_cast<size_t>(t)]);
+        auto [it, fresh] = index.try_emplace(key, static_cast<int>(lv.parent.size()));
+        if (fresh) {
+          lv.parent.push_back(parent);
+          lv.token.push_back(tok[static_cast<size_t>(t)]);
+        }
+        node[static_cast<size_t>(s)] = it->second;
+        const long long id = base[static_cast<size_t>(t)] + it->second;
+        if (keep != Keep::kEnd)
+          out.prefix_id[static_cast<size_t>(out.offsets[static_cast<size_t>(s)] + t)] = static_cast<int>(id);
+        else if (t == len - 1)
+          out.prefix_id[static_cast<size_t>(out.offsets[static_cast<size_t>(s)])] = static_cast<int>(id);
+      }
+      base[static_cast<size_t>(t) + 1] = base[static_cast<size_t>(t)] + static_cast<long long>(lv.parent.size());
+    }
+    out.unique_steps = base.back();
+  }
+  // 2. Every column is written once below: no zeroing (its pages are touched once).
+  out.x.resize(n, keep == Keep::kPrefixes ? out.unique_steps : entries);
 
   const int threads = resolve_threads(r.options().threads);
   ThreadScope scope(threads);
@@ -408,33 +446,22 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
   std::vector<std::vector<float>> pbuf(static_cast<size_t>(threads), std::vector<float>(p_size));
   std::vector<std::vector<float>> qbuf(static_cast<size_t>(threads), std::vector<float>(q_size));
 
-  std::vector<int> node(static_cast<size_t>(count), -1);  // node of each sentence at the current level
-  Eigen::MatrixXf prev, cur;
-  std::unordered_map<std::uint64_t, int> index;
-  int id_base = 0;
+  // kPrefixes: the levels live in x itself (level t = columns base[t] .. base[t+1]-1);
+  // else in two level buffers, handed to the entries after each level.
+  Eigen::MatrixXf buf_prev, buf_cur;
   for (int t = 0; t < max_len; ++t) {
     if (stop_requested(stop)) throw Cancelled();
-    // Distinct (parent, token) pairs of this level, numbered in sentence order.
-    Level lv;
-    index.clear();
-    for (int s = 0; s < count; ++s) {
-      const auto& tok = *sentences[static_cast<size_t>(s)];
-      if (static_cast<int>(tok.size()) <= t) continue;
-      const int parent = node[static_cast<size_t>(s)];
-      const auto key =
-          (static_cast<std::uint64_t>(parent + 1) << 32) | static_cast<std::uint32_t>(tok[static_cast<size_t>(t)]);
-      auto [it, fresh] = index.try_emplace(key, static_cast<int>(lv.parent.size()));
-      if (fresh) {
-        lv.parent.push_back(parent);
-        lv.token.push_back(tok[static_cast<size_t>(t)]);
-      }
-      node[static_cast<size_t>(s)] = it->second;
-    }
+    const Level& lv = levels[static_cast<size_t>(t)];
     const int width = static_cast<int>(lv.parent.size());
-    out.unique_steps += width;
-    cur.resize(n, width);
+    if (keep != Keep::kPrefixes) buf_cur.resize(n, width);
+    float* cur_data = keep == Keep::kPrefixes ? out.x.col(base[static_cast<size_t>(t)]).data() : buf_cur.data();
+    const float* prev_data = t == 0 ? nullptr
+                             : keep == Keep::kPrefixes ? out.x.col(base[static_cast<size_t>(t) - 1]).data()
+                                                       : buf_prev.data();
+    Eigen::Map<Eigen::MatrixXf> cur(cur_data, n, width);
+    const Eigen::Map<const Eigen::MatrixXf> prev(prev_data, n,
+                                                 t == 0 ? 0 : static_cast<Eigen::Index>(levels[static_cast<size_t>(t) - 1].parent.size()));
     const int chunks = (width + kChunk - 1) / kChunk;
-
     // Advances chunk i of this level: gather the parents, W1 P, equations (1)-(2).
     const auto advance = [&](int i) {
       const int c0 = i * kChunk;
@@ -472,22 +499,17 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
     }
     if (error) std::rethrow_exception(error);
 
-    // Hand the level's states to the sentences that need them.
-    for (int s = 0; s < count; ++s) {
-      const auto len = static_cast<int>(sentences[static_cast<size_t>(s)]->size());
-      if (len <= t) continue;
-      const int nd = node[static_cast<size_t>(s)];
-      long long col = -1;
-      if (keep == Keep::kEveryStep)
-        col = out.offsets[static_cast<size_t>(s)] + t;
-      else if (t == len - 1)
-        col = out.offsets[static_cast<size_t>(s)];
-      if (col < 0) continue;
-      out.x.col(col) = cur.col(nd);
-      out.prefix_id[static_cast<size_t>(col)] = id_base + nd;
+    // Hand the level's states to the entries that need them.
+    if (keep != Keep::kPrefixes) {
+      for (int s = 0; s < count; ++s) {
+        const auto len = static_cast<int>(sentences[static_cast<size_t>(s)]->size());
+        if (len <= t || (keep == Keep::kEnd && t != len - 1)) continue;
+        const long long e = out.offsets[static_cast<size_t>(s)] + (keep == Keep::kEnd ? 0 : t);
+        const long long nd = out.prefix_id[static_cast<size_t>(e)] - base[static_cast<size_t>(t)];
+        out.x.col(e) = cur.col(nd);
+      }
+      std::swap(buf_prev, buf_cur);
     }
-    id_base += width;
-    std::swap(prev, cur);
   }
   return out;
 }

@@ -126,23 +126,32 @@ double spectral_radius(const Eigen::MatrixXd& m);
 // Which states a harvest returns.
 enum class Keep {
   kEnd,        // one column per sentence: the state after its last token (END)
-  kEveryStep,  // one column per token of every sentence (the maps need these)
+  kEveryStep,  // one column per token of every sentence
+  kPrefixes,   // one column per distinct prefix (the maps: duplicates are computed and stored once)
 };
 
 // States of a harvest. Column-major float: column c is one state vector x (units values).
 struct States {
   Eigen::MatrixXf x;  // units x columns
-  // Sentence s owns columns offsets[s] .. offsets[s+1]-1 (its steps in order; for kEnd
-  // exactly one column, so offsets = 0, 1, ..., sentences). offsets.size() = sentences + 1.
+  // Sentence s owns entries offsets[s] .. offsets[s+1]-1 (its steps in order; for kEnd
+  // exactly one, so offsets = 0, 1, ..., sentences). offsets.size() = sentences + 1.
+  // kEnd, kEveryStep: the entries are the columns of x; kPrefixes: entry e's state is
+  // column prefix_id[e] of x.
   std::vector<long long> offsets;
-  // Per column: index of the distinct prefix (trie node) it came from; columns with the
-  // same id hold bitwise identical states (identical prefixes), so maps can drop duplicates.
+  // Per entry: index of the distinct prefix (trie node) it came from, numbered level by
+  // level (all first tokens, then all two-token prefixes, ...); entries with the same id
+  // hold bitwise identical states (identical prefixes), so maps can drop duplicates.
+  // kPrefixes: column prefix_id[e] of x holds the state (x has unique_steps columns).
   std::vector<int> prefix_id;
   long long total_steps = 0;   // tokens read by all sentences
   long long unique_steps = 0;  // distinct prefixes actually computed (<= total_steps)
   int sentences() const { return static_cast<int>(offsets.size()) - 1; }
+  bool by_prefix = false;  // kPrefixes: x has a column per prefix (see prefix_id)
   // State of sentence s at step t (t < its length; for kEnd only its END state, t = 0).
-  auto state(int s, int t = 0) const { return x.col(offsets[s] + t); }
+  auto state(int s, int t = 0) const {
+    const long long e = offsets[static_cast<std::size_t>(s)] + t;
+    return x.col(by_prefix ? prefix_id[static_cast<std::size_t>(e)] : e);
+  }
 };
 
 // Runs many sentences at once. Identical prefixes give identical states, so the token

@@ -49,18 +49,29 @@ std::shared_ptr<MapSession> Explorer::update(double spectral_radius, double leak
     init = carry_layout(*points, *previous->points, previous->layout);
   auto s = std::make_shared<MapSession>();
   // With a previous layout: a short warm-started refinement from it; else a full run.
-  auto wo = options_.umap;
-  const Eigen::MatrixXf* start = nullptr;
-  if (init.size() > 0) {
-    wo.init = umap::Init::given;
-    wo.warm_start = true;
-    start = &init;
+  std::unique_ptr<umap::Umap> u;
+  const bool same_points = last_umap_ && last_points_ && last_points_->sentence == points->sentence &&
+                           last_points_->step == points->step && last_points_->X.cols() == points->X.cols();
+  if (init.size() > 0 && same_points) {
+    u = std::make_unique<umap::Umap>(*last_umap_, points->X, &init, stop);
+  } else {
+    auto wo = options_.umap;
+    const Eigen::MatrixXf* start = nullptr;
+    if (init.size() > 0) {
+      wo.init = umap::Init::given;
+      wo.warm_start = true;
+      start = &init;
+    }
+    u = std::make_unique<umap::Umap>(points->X, wo, start, stop);
   }
-  umap::Umap u(points->X, wo, start, stop);
-  if (!u.run()) throw Cancelled();
-  s->layout = u.embedding();
-  timings_.knn = u.diagnostics().knn_seconds;
-  timings_.layout = u.diagnostics().layout_seconds;
+  if (!u->run()) throw Cancelled();
+  s->layout = u->embedding();
+  timings_.knn = u->diagnostics().knn_seconds;
+  timings_.layout = u->diagnostics().layout_seconds;
+  timings_.epochs = u->epoch();
+  timings_.knn_change = u->diagnostics().knn_change;
+  last_umap_ = std::move(u);
+  last_points_ = points;
   timings_.umap = seconds_since(t);
   s->model = ModelKind::esn;
   s->trained = false;

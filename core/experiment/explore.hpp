@@ -8,6 +8,8 @@
 //   3. project with UMAP warm-started from the current layout (points matched by
 //      (sentence, step)), so the picture deforms instead of jumping; the first map, or
 //      one without a usable previous layout, uses the paper's spectral initialisation.
+//      The neighbours come from the explorer's last projection of the same points
+//      (Umap(previous, X): neighbour descent by default) when it has one.
 // The GUI runs update() in its job thread for every slider value (newest wins); `rssviz-cli
 // bench explore` times it.
 #pragma once
@@ -25,16 +27,27 @@ struct ExploreOptions {
   std::shared_ptr<const corpus::CorpusFile> corpus_file;  // a corpus file in place of the paper's n objects (null: `objects`)
   esn::ReservoirOptions reservoir;  // the base reservoir: its units, density and seed fix the weights
   int map_sentences = 200;          // test sentences on the map (paper: 200)
-  umap::UmapOptions umap;           // projection; the defaults are the paper's map settings (15 neighbours, min_dist 0.1, spectral, seed 42);
-                                    // umap.warm_start_epochs (50) epochs per warm-started update: fewer = faster, rougher
+  umap::UmapOptions umap = live_umap();  // projection: the paper's map settings (15 neighbours, min_dist 0.1, spectral,
+                                    // seed 42); umap.warm_start_epochs (50) epochs per warm-started update: fewer =
+                                    // faster, rougher; umap.warm_knn: neighbour descent from the last update's lists
+  // The paper's map settings with the live path's neighbour descent and epochs that
+  // follow how much the neighbours changed (10 to 50).
+  static umap::UmapOptions live_umap() {
+    umap::UmapOptions o;
+    o.warm_knn = umap::WarmKnn::descent;
+    o.warm_start_min_epochs = 10;
+    return o;
+  }
 };
 
 struct ExploreTimings {
   double rescale = 0.0;  // seconds for the reservoir rescale
   double harvest = 0.0;  // seconds for the states and gathering the points (duplicates dropped)
   double umap = 0.0;     // seconds for the projection, of which:
-  double knn = 0.0;      //   the nearest-neighbour search
+  double knn = 0.0;      //   the nearest-neighbour search (or descent)
   double layout = 0.0;   //   the SGD epochs
+  int epochs = 0;        // SGD epochs run
+  double knn_change = 0.0;  // fraction of neighbour entries that changed since the last update
   double total() const { return rescale + harvest + umap; }
 };
 
@@ -52,6 +65,8 @@ class Explorer {
   std::shared_ptr<MapSession> update(double spectral_radius, double leak_rate, double input_scaling,
                                      const MapSession* previous, const StopFlag* stop = nullptr);
   const ExploreTimings& last_timings() const { return timings_; }
+  // The last update's projection (its neighbour lists, diagnostics); null before the first.
+  const umap::Umap* last_projection() const { return last_umap_.get(); }
   const std::shared_ptr<const corpus::Corpus>& corpus() const { return corpus_; }
 
  private:
@@ -59,6 +74,10 @@ class Explorer {
   std::shared_ptr<const corpus::Corpus> corpus_;
   esn::Reservoir base_;
   ExploreTimings timings_;
+  // The last update's projection and points: the next update of the same points refines
+  // its neighbour lists (umap.warm_knn) instead of searching again.
+  std::unique_ptr<umap::Umap> last_umap_;
+  std::shared_ptr<const MapPoints> last_points_;
 };
 
 }  // namespace rssviz::experiment

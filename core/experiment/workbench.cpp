@@ -1,5 +1,7 @@
 #include "core/experiment/workbench.hpp"
 
+#include "core/common/parallel.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <chrono>
@@ -54,7 +56,7 @@ MapPoints esn_map_points(const corpus::Corpus& corpus, const esn::Reservoir& res
   std::vector<const std::vector<int>*> tokens;
   tokens.reserve(chosen.size());
   for (int i : chosen) tokens.push_back(&corpus.test.sentences[static_cast<size_t>(i)].tokens);
-  const esn::States st = esn::harvest(reservoir, tokens, esn::Keep::kEveryStep, stop);
+  const esn::States st = esn::harvest(reservoir, tokens, esn::Keep::kPrefixes, stop);
   check(stop);
   // The harvest already knows which columns share a prefix (bitwise identical states),
   // so duplicates are dropped by prefix id, without hashing the states; this gives the
@@ -65,9 +67,7 @@ MapPoints esn_map_points(const corpus::Corpus& corpus, const esn::Reservoir& res
   p.dataset_index = chosen;
   p.point_of.resize(chosen.size());
   p.rows_total = st.total_steps;
-  int max_id = 0;
-  for (int id : st.prefix_id) max_id = std::max(max_id, id);
-  std::vector<int> point_of_prefix(static_cast<size_t>(max_id) + 1, -1);
+  std::vector<int> point_of_prefix(static_cast<size_t>(st.unique_steps), -1);
   std::vector<Eigen::Index> columns;
   for (size_t s = 0; s < chosen.size(); ++s) {
     const auto& sent = corpus.test.sentences[static_cast<size_t>(chosen[s])];
@@ -75,8 +75,8 @@ MapPoints esn_map_points(const corpus::Corpus& corpus, const esn::Reservoir& res
     auto& map = p.point_of[s];
     map.resize(static_cast<size_t>(sent.length()));
     for (int t = 0; t < sent.length(); ++t) {
-      const auto c = st.offsets[s] + t;
-      int& pt = point_of_prefix[static_cast<size_t>(st.prefix_id[static_cast<size_t>(c)])];
+      const int c = st.prefix_id[static_cast<size_t>(st.offsets[s] + t)];  // x's column of this prefix
+      int& pt = point_of_prefix[static_cast<size_t>(c)];
       if (pt < 0) {
         pt = static_cast<int>(columns.size());
         columns.push_back(c);
@@ -95,17 +95,21 @@ MapPoints esn_map_points(const corpus::Corpus& corpus, const esn::Reservoir& res
   // value).
   p.X.resize(n, units + 1);
   p.X.col(0).setOnes();
-  constexpr Eigen::Index kTile = 32;
-  for (Eigen::Index i0 = 0; i0 < n; i0 += kTile) {
-    const Eigen::Index i1 = std::min(n, i0 + kTile);
-    for (Eigen::Index u0 = 0; u0 < units; u0 += kTile) {
-      const Eigen::Index u1 = std::min<Eigen::Index>(units, u0 + kTile);
-      for (Eigen::Index i = i0; i < i1; ++i) {
-        const float* src = st.x.col(columns[static_cast<size_t>(i)]).data();
-        for (Eigen::Index u = u0; u < u1; ++u) p.X(i, 1 + u) = src[u];
+  constexpr Eigen::Index kTile = 32, kRowsPerBlock = 512;
+  const int blocks = static_cast<int>((n + kRowsPerBlock - 1) / kRowsPerBlock);
+  parallel_blocks(blocks, reservoir.options().threads, [&](int b, int) {
+    const Eigen::Index r1 = std::min(n, (b + 1) * kRowsPerBlock);
+    for (Eigen::Index i0 = b * kRowsPerBlock; i0 < r1; i0 += kTile) {
+      const Eigen::Index i1 = std::min(r1, i0 + kTile);
+      for (Eigen::Index u0 = 0; u0 < units; u0 += kTile) {
+        const Eigen::Index u1 = std::min<Eigen::Index>(units, u0 + kTile);
+        for (Eigen::Index i = i0; i < i1; ++i) {
+          const float* src = st.x.col(columns[static_cast<size_t>(i)]).data();
+          for (Eigen::Index u = u0; u < u1; ++u) p.X(i, 1 + u) = src[u];
+        }
       }
     }
-  }
+  });
   if (wout.size() > 0) {
     Eigen::MatrixXf x(units, n);
     for (Eigen::Index i = 0; i < n; ++i) x.col(i) = st.x.col(columns[static_cast<size_t>(i)]);

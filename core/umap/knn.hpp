@@ -43,10 +43,12 @@ struct KnnGraph {
   int k = 0;
   std::vector<int> index;       // n*k: index[i*k + j] is point i's j-th neighbour
   std::vector<float> distance;  // n*k: matching distances, non-decreasing in j
-  // Exact search only (else empty): each row's candidate pool, the k - 1 others listed
+  // Exact search (else empty): each row's candidate pool, the k - 1 others listed
   // plus kRefineExtra more, re-measured and sorted (squared distances of the prepared
   // points), and a lower bound on the squared distance of any point outside the pool.
-  // update_exact_knn uses them to avoid searching unchanged rows again.
+  // update_exact_knn uses them to avoid searching unchanged rows again. Neighbour
+  // descent (knn_descent.hpp) keeps its candidate lists here too, pool_sq holding their
+  // projected scores and outside_sq empty; the next descent starts from them.
   int pool = 0;
   std::vector<int> pool_index;   // n*pool
   std::vector<float> pool_sq;    // n*pool

@@ -55,17 +55,19 @@ void validate(const UmapOptions& o) {
   check_range("a", o.a, 0.0f, 1e6f);
   check_range("b", o.b, 0.0f, 1e6f);
   check_range("warm_start_epochs", o.warm_start_epochs, 1, 1000000);
+  check_range("warm_start_min_epochs", o.warm_start_min_epochs, 0, o.warm_start_epochs);
   check_range_open_low("warm_start_learning_rate", o.warm_start_learning_rate, 0.0f, 1e6f);
   check_range("transform_epochs", o.transform_epochs, 0, 1000000);
   resolve_threads(o.threads);
 }
 
 int input_scale_exponent(const Eigen::MatrixXf& X) {
-  if (!X.allFinite())
+  // One pass: NaN propagates into the maximum, infinity is its own maximum.
+  const float m = X.size() ? X.array().abs().maxCoeff<Eigen::PropagateNaN>() : 0.0f;
+  if (!std::isfinite(m))
     for (Eigen::Index i = 0; i < X.rows(); ++i)
       if (!X.row(i).allFinite())
         throw std::invalid_argument("input row " + std::to_string(i) + " contains NaN or infinity");
-  const float m = X.size() ? X.cwiseAbs().maxCoeff() : 0.0f;
   if (m == 0.0f) return 0;
   const int e = std::ilogb(m);  // m = f 2^e, 1 <= f < 2
   return e >= -kSafeExponent && e <= kSafeExponent ? 0 : -e;
@@ -91,10 +93,14 @@ UmapOptions warm_options(UmapOptions o) {
 }
 }  // namespace
 
-Umap::Umap(const Umap& previous, const Eigen::MatrixXf& X, const StopFlag* stop)
+Umap::Umap(const Umap& previous, const Eigen::MatrixXf& X, const Eigen::MatrixXf* start, const StopFlag* stop)
     : opt_(warm_options(previous.opt_)), stop_(stop) {
-  const Eigen::MatrixXf y0 = previous.embedding();
-  setup(X, &y0, &previous);
+  if (start) {
+    setup(X, start, &previous);
+  } else {
+    const Eigen::MatrixXf y0 = previous.embedding();
+    setup(X, &y0, &previous);
+  }
 }
 
 void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, const Umap* previous) {
@@ -120,8 +126,25 @@ void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, c
   scale_exponent_ = input_scale_exponent(X);
   diag_.input_scale_exponent = scale_exponent_;
   data_ = scaled(X, scale_exponent_);
+  const bool same_points = previous && previous->data_.rows() == n && previous->data_.cols() == X.cols() &&
+                           previous->knn_.k == k && previous->opt_.metric == opt_.metric;
+  bool have = false;
+  if (same_points && opt_.warm_knn == WarmKnn::descent && previous->knn_.n == n) {
+    DescentOptions d;
+    d.threads = opt_.threads;
+    DescentResult r = descend_knn(data_, previous->knn_, k, opt_.metric, previous->descent_basis_, d, stop_);
+    if (r.graph.n == n) {
+      knn_ = std::move(r.graph);
+      descent_basis_ = std::move(r.basis);
+      diag_.knn_method = KnnMethod::approximate;
+      diag_.descent_rounds = r.rounds;
+      diag_.descent_basis_fitted = r.basis_fitted;
+      have = true;
+    }
+  }
   // The previous map's exact lists are updated (same shape), unless HNSW is forced.
-  if (previous && previous->diag_.knn_method == KnnMethod::exact && opt_.knn != KnnMethod::approximate &&
+  if (have) {
+  } else if (previous && previous->diag_.knn_method == KnnMethod::exact && opt_.knn != KnnMethod::approximate &&
       previous->data_.rows() == n && previous->data_.cols() == X.cols() && previous->knn_.k == k &&
       previous->opt_.metric == opt_.metric && previous->scale_exponent_ == scale_exponent_) {
     diag_.knn_method = KnnMethod::exact;
@@ -130,6 +153,7 @@ void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, c
     knn_ = nearest_neighbors(data_, k, opt_.metric, opt_.knn, derive_seed(opt_.seed, "umap knn"), stop_,
                              &diag_.knn_method);
   }
+  if (same_points) diag_.knn_change = 1.0 - knn_recall(knn_, previous->knn_);
   diag_.knn_seconds = seconds_since(t0);
   if (stop_requested(stop_)) throw Cancelled();
 
@@ -183,6 +207,14 @@ void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, c
 
   const bool warm = opt_.init == Init::given && opt_.warm_start;
   total_epochs_ = warm ? opt_.warm_start_epochs : full_epochs;
+  if (warm && same_points && opt_.warm_start_min_epochs > 0) {
+    // A warm update whose neighbours barely changed needs few epochs (docs/BENCHMARKS.md,
+    // "Live exploration": 10 epochs keep the trustworthiness within 0.003 of a fresh map).
+    constexpr double kFullChange = 0.1;
+    const double share = std::min(1.0, diag_.knn_change / kFullChange);
+    total_epochs_ = std::max(opt_.warm_start_min_epochs,
+                             static_cast<int>(std::ceil(opt_.warm_start_epochs * share)));
+  }
   alpha0_ = warm ? opt_.warm_start_learning_rate : opt_.learning_rate;
   sampling_seed_ = derive_seed(opt_.seed, "umap sampling");
 }

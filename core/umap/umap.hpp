@@ -34,11 +34,17 @@
 #include "core/common/progress.hpp"
 #include "core/umap/fuzzy_graph.hpp"
 #include "core/umap/knn.hpp"
+#include "core/umap/knn_descent.hpp"
 #include "core/umap/layout.hpp"
 
 namespace rssviz::umap {
 
 enum class Init { spectral, random, given };
+// How a warm start from a previous Umap (Umap(previous, X)) finds the new neighbours.
+enum class WarmKnn {
+  exact,    // update_exact_knn: the same lists as a fresh exact search
+  descent,  // neighbour descent from the previous lists (knn_descent.hpp): approximate, several times faster
+};
 
 struct UmapOptions {
   int n_neighbors = 15;               // neighbourhood size incl. the point; larger = more global structure (2..n; clamped to n)
@@ -62,6 +68,10 @@ struct UmapOptions {
   bool warm_start = false;            // with init = given: short refinement of the given layout, no rescale
   int warm_start_epochs = 50;         // epochs of a warm start; more = closer to a full run, less stable (>= 1)
   float warm_start_learning_rate = 0.1f;  // initial step of a warm start; smaller = moves less (> 0)
+  WarmKnn warm_knn = WarmKnn::exact;  // neighbours of Umap(previous, X): exact update, or descent (live maps)
+  int warm_start_min_epochs = 0;      // Umap(previous, X): 0 = always warm_start_epochs; else the epochs scale with the
+                                      // fraction c of neighbour entries that changed, max(this, warm_start_epochs
+                                      // min(1, c / 0.1)): points that moved little get few epochs (0..warm_start_epochs)
   int transform_epochs = 0;           // SGD epochs of transform(); 0 = 100 up to 10 000 fitted points, 30 above
   std::uint64_t seed = 42;            // master seed of the init, the approximate kNN and the sampling streams
   int threads = 0;                    // OpenMP threads; 0 = all cores (the result does not depend on it)
@@ -80,6 +90,9 @@ struct UmapDiagnostics {
   double a = 0.0, b = 0.0;                  // curve parameters used
   double knn_seconds = 0.0, graph_seconds = 0.0, init_seconds = 0.0, layout_seconds = 0.0;
   int input_scale_exponent = 0;             // the input was multiplied by 2^this (see input_scale_exponent)
+  int descent_rounds = 0;                   // neighbour descent: rounds run (0: no descent)
+  bool descent_basis_fitted = false;        // neighbour descent: a projection basis was fitted (else reused)
+  double knn_change = 0.0;                  // Umap(previous, X): fraction of neighbour entries not in previous's lists
 };
 
 // UMAP depends on the data only through neighbour ranks and ratios of distances to the
@@ -105,11 +118,15 @@ class Umap {
                 const StopFlag* stop = nullptr);
 
   // Warm start from a finished (or stopped) `previous` run on new values X of the same
-  // points: previous's options with init = given and warm_start, its embedding as the
-  // start. When previous used exact neighbours they are updated for the changed rows
-  // only (update_exact_knn) instead of searched again; the result is that of
-  // Umap(X, options, &previous.embedding()) up to distance ties within float rounding.
-  Umap(const Umap& previous, const Eigen::MatrixXf& X, const StopFlag* stop = nullptr);
+  // points: previous's options with init = given and warm_start, and `start` (n x
+  // n_components; null: previous's embedding) as the initial layout. Neighbours, by
+  // options().warm_knn: exact: when previous used exact neighbours they are updated for
+  // the changed rows only (update_exact_knn) instead of searched again, and the result is
+  // that of Umap(X, options, start) up to distance ties within float rounding; descent:
+  // refined from previous's lists (descend_knn, reusing its projection basis; a flat
+  // spectrum falls back to the search of the options).
+  Umap(const Umap& previous, const Eigen::MatrixXf& X, const Eigen::MatrixXf* start = nullptr,
+       const StopFlag* stop = nullptr);
 
   // Runs up to `max_epochs` more epochs (negative: all that remain); returns true when
   // the layout is finished. Returns false early, with a consistent embedding, when the
@@ -139,6 +156,7 @@ class Umap {
   Eigen::MatrixXf data_;  // the input times 2^scale_exponent_
   int scale_exponent_ = 0;
   KnnGraph knn_;
+  Eigen::MatrixXf descent_basis_;  // the projection basis of the last neighbour descent (empty: none)
   SparseGraph graph_;
   SgdSchedule schedule_;
   SgdParams params_;

@@ -34,10 +34,11 @@ bool Explorer::compatible(const ExploreOptions& o) const {
          a.bias == b.bias && a.bias_scaling == b.bias_scaling && a.weight_init == b.weight_init;
 }
 
-std::shared_ptr<MapSession> Explorer::update(double spectral_radius, double leak_rate, double input_scaling,
-                                             const MapSession* previous, const StopFlag* stop) {
+std::shared_ptr<MapSession> Explorer::update(const esn::Scalings& scalings, const MapSession* previous,
+                                             const StopFlag* stop) {
+  const auto [spectral_radius, leak_rate, input_scaling] = scalings;
   auto t = std::chrono::steady_clock::now();
-  const auto rp = std::make_shared<const esn::Reservoir>(base_.with_scaling(spectral_radius, leak_rate, input_scaling));
+  const auto rp = std::make_shared<const esn::Reservoir>(base_.with_scaling(scalings));
   const esn::Reservoir& r = *rp;
   timings_.rescale = seconds_since(t);
   t = std::chrono::steady_clock::now();

@@ -24,9 +24,9 @@ struct ExploreOptions {
   int objects = 4;                  // corpus size n; reservoir.seed is the master seed (split and weights)
   std::shared_ptr<const corpus::CorpusFile> corpus_file;  // a corpus file in place of the paper's n objects (null: `objects`)
   esn::ReservoirOptions reservoir;  // the base reservoir: its units, density and seed fix the weights
-  int map_sentences = 200;          // test sentences on the map (paper: 200)
-  umap::UmapOptions umap;           // projection; the defaults are the paper's map settings (15 neighbours, min_dist 0.1, spectral, seed 42);
-                                    // umap.warm_start_epochs (50) epochs per warm-started update: fewer = faster, rougher
+  int map_sentences = kPaperMapSentences;  // test sentences on the map (paper: 200)
+  umap::UmapOptions umap = paper_map_umap();  // projection (the paper's map); a warm-started update runs
+                                    // umap.warm_start_epochs epochs (50): fewer = faster, rougher
 };
 
 struct ExploreTimings {
@@ -49,8 +49,8 @@ class Explorer {
   // An untrained session for these scalings, warm-started from `previous` when it is a
   // map of the same sentences (may be null). Validates the values (std::invalid_argument
   // naming the field and range); throws Cancelled when stopped.
-  std::shared_ptr<MapSession> update(double spectral_radius, double leak_rate, double input_scaling,
-                                     const MapSession* previous, const StopFlag* stop = nullptr);
+  std::shared_ptr<MapSession> update(const esn::Scalings& scalings, const MapSession* previous,
+                                     const StopFlag* stop = nullptr);
   const ExploreTimings& last_timings() const { return timings_; }
   const std::shared_ptr<const corpus::Corpus>& corpus() const { return corpus_; }
 

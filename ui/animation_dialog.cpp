@@ -51,25 +51,26 @@ AnimationDialog::AnimationDialog(const ModelSettings& model, const Workspace* ws
   form->addRow(tr("Animate"), kind_);
 
   range_ = new QStackedWidget;
+  const experiment::AnimationOptions d;  // the core's defaults
   readout_frames_ = new QSpinBox;
   readout_frames_->setRange(1, 1000);
-  readout_frames_->setValue(20);
+  readout_frames_->setValue(d.readout_frames);
   readout_frames_->setToolTip(tr("Frames; k is log-spaced from 1 to 1000 training sentences"));
   auto* p0 = new QWidget;
   p0->setLayout(row({new QLabel(tr("Frames")), readout_frames_, new QLabel(tr("(k log-spaced, 1 to 1000)"))}));
   between_ = new QSpinBox;
   between_->setRange(0, 30);
-  between_->setValue(3);
+  between_->setValue(3);  // the window's choice (the core's default is none): points glide
   between_->setToolTip(tr("Interpolated frames between consecutive epochs, so points glide instead of jumping"));
   auto* p1 = new QWidget;
   p1->setLayout(row({new QLabel(tr("In-between frames")), between_}));
   sweep_param_ = new QComboBox;
   sweep_param_->addItems({tr("spectral radius"), tr("leak rate"), tr("input scaling")});
-  sweep_from_ = number(0.0, 1e6, 0.1, 3);
-  sweep_to_ = number(0.0, 1e6, 3.0, 3);
+  sweep_from_ = number(0.0, 1e6, d.sweep.from, 3);
+  sweep_to_ = number(0.0, 1e6, d.sweep.to, 3);
   sweep_frames_ = new QSpinBox;
   sweep_frames_->setRange(2, 1000);
-  sweep_frames_->setValue(30);
+  sweep_frames_->setValue(d.sweep.frames);
   sweep_log_ = new QCheckBox(tr("log steps"));
   auto* p2 = new QWidget;
   p2->setLayout(row({sweep_param_, new QLabel(tr("from")), sweep_from_, new QLabel(tr("to")), sweep_to_,

@@ -576,8 +576,8 @@ void MainWindow::train() {
   const bool esn = s.model == experiment::ModelKind::esn;
   if (esn && map_->scatter()->points().isEmpty()) map_->setPlaceholder(tr("Training the ESN…"));
   const io::SessionFile recipe = doc_->recipe(s);
-  const QString job = esn ? tr("Training ESN (%1 units)").arg(s.units)
-                          : tr("Training LSTM (%1 units, %2 epochs)").arg(s.hidden).arg(s.epochs);
+  const QString job = esn ? tr("Training ESN (%1 units)").arg(s.reservoir.units)
+                          : tr("Training LSTM (%1 units, %2 epochs)").arg(s.lstm.hidden).arg(s.trainer.epochs);
   const bool fresh = std::exchange(pristine_, false);
   live_recipe_ = recipe;
   recipes_->build(recipe, job, {}, true, [this, esn, recipe, fresh](std::shared_ptr<const MapSession> r) {
@@ -600,12 +600,11 @@ void MainWindow::explore() {
   const ModelSettings s = panel_->settings();
   io::SessionFile recipe = doc_->recipe(s);
   recipe.trained = false;
-  recipes_->explore(s, ws_.session(), [this, recipe](std::shared_ptr<const MapSession> r) {
+  recipes_->explore(s, ws_.session(), [this, recipe](std::shared_ptr<const MapSession> r, const QString& status) {
     actions_->setShownRecipe(recipe);
     showSession(r);
     doc_->setModified(true);
-    message_->setText(tr("Untrained reservoir mapped in %1 ms (press Train to fit a readout)")
-                          .arg(r->seconds * 1e3, 0, 'f', 0));
+    message_->setText(status);
   });
 }
 
@@ -730,8 +729,7 @@ void MainWindow::applySettings(const ModelSettings& s) {
   panel_->setSettings(s);
   applying_ = was;
   // A restored reservoir scaling redraws the untrained map, as the slider does (the same job path).
-  const bool scaling = old.spectral_radius != s.spectral_radius || old.leak_rate != s.leak_rate ||
-                       old.input_scaling != s.input_scaling;
+  const bool scaling = esn::Scalings::of(old.reservoir) != esn::Scalings::of(s.reservoir);
   if (s.model == experiment::ModelKind::esn && scaling && ws_.session()) explore();
 }
 

@@ -4,10 +4,15 @@
 #pragma once
 #include <QWidget>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <vector>
 
 #include "core/corpus/corpus_file.hpp"
+#include "core/esn/reservoir.hpp"
 #include "core/experiment/map_session.hpp"
+#include "core/lstm/lstm.hpp"
+#include "core/lstm/trainer.hpp"
 
 class QComboBox;
 class QLabel;
@@ -20,27 +25,49 @@ namespace rssviz::ui {
 
 class ParamSlider;
 
-// The panel's values, plain (converted to the core's options structs by the jobs).
+// The panel's values: the core's own option structs, whose defaults are the paper's
+// settings (no value is copied here), plus what the window adds around them. The jobs hand
+// them to the core unchanged (session_jobs.hpp), only setting the thread counts.
 struct ModelSettings {
   experiment::ModelKind model = experiment::ModelKind::esn;
-  int objects = 4;             // corpus: number of objects (4 = basic corpus)
+  int objects = corpus::CorpusOptions{}.objects;  // corpus: the paper's grammar with this many objects (4: the basic corpus)
   std::shared_ptr<const corpus::CorpusFile> corpus_file;  // File > Open corpus…: used in place of `objects` (null: the paper's grammar)
-  std::uint64_t seed = 1;      // master seed
-  int map_sentences = 200;     // test sentences on the map
-  // ESN (paper values)
-  int units = 1000;
-  double spectral_radius = 1.1;
-  double leak_rate = 0.05;
-  double input_scaling = 1.0;
-  double density = 0.85;
-  double ridge = 3.1622776601683795e-4;  // 10^-3.5
-  // LSTM (paper values)
-  int hidden = 20;
-  int epochs = 35;
-  int batch = 2;
-  double learning_rate = 1e-3;
+  int map_sentences = experiment::kPaperMapSentences;     // test sentences on the map
+  esn::ReservoirOptions reservoir;  // the ESN; reservoir.seed is the master seed (setSeed)
+  lstm::LstmOptions lstm;           // the LSTM's size and initialisation
+  lstm::TrainerOptions trainer;     // the LSTM's training (epochs, batch, Adam)
+
+  // The master seed: the corpus split and every weight stream of both models (W, Win and
+  // bias; the LSTM's initialisation and shuffling), as the paper's protocol seeds them. The
+  // map's UMAP keeps its own seed (experiment::paper_map_umap).
+  std::uint64_t seed() const { return reservoir.seed; }
+  // The one place the master seed is set: reservoir.seed, lstm.seed and trainer.seed.
+  void setSeed(std::uint64_t seed);
   bool operator==(const ModelSettings&) const = default;
 };
+
+// One control of the panel bound to one member of ModelSettings (usually a field of one of
+// its core structs). Every bound value is a number a double holds exactly (the integer
+// fields are far below 2^53), so a binding reads and writes doubles. The panel builds its
+// widgets from these, and settings(), setSettings(), the change detection, edited() and the
+// Edit menu's text all go through them: adding a parameter is one row of settingFields().
+struct SettingField {
+  enum class Group { common, reservoir, lstm };  // where the control sits
+  enum class Widget { spin, slider, log_slider };  // QSpinBox (whole numbers) or ParamSlider (linear, logarithmic)
+  const char* label;  // form label and Edit menu text (untranslated; ModelPanel::tr)
+  const char* name;   // the widget's objectName
+  Group group;
+  Widget widget;
+  double lo, hi;      // the control's range
+  int decimals;       // ParamSlider: digits shown; 0 with a whole-number field
+  bool explores;      // moving it redraws the untrained reservoir's map live
+  const char* tip;    // tooltip (untranslated)
+  std::function<double(const ModelSettings&)> get;
+  std::function<void(ModelSettings&, double)> set;
+  bool whole() const { return widget == Widget::spin || decimals == 0; }
+};
+// Every bound control, in the panel's order.
+const std::vector<SettingField>& settingFields();
 
 class ModelPanel : public QWidget {
   Q_OBJECT
@@ -52,9 +79,9 @@ class ModelPanel : public QWidget {
   // True while the user holds one of the sliders down (a drag in progress).
   bool dragging() const;
 
-  ParamSlider* spectralRadius() const { return sr_; }
-  ParamSlider* leakRate() const { return lr_; }
-  ParamSlider* inputScaling() const { return is_; }
+  ParamSlider* spectralRadius() const;
+  ParamSlider* leakRate() const;
+  ParamSlider* inputScaling() const;
   QPushButton* trainButton() const { return train_; }
   QPushButton* stopButton() const { return stop_; }
   QComboBox* modelBox() const { return model_; }
@@ -69,18 +96,22 @@ class ModelPanel : public QWidget {
   void edited(const ModelSettings& before, const ModelSettings& after);
 
  private:
+  // A bound control: a QSpinBox or a ParamSlider (the other null) and its field.
+  struct Bound {
+    const SettingField* field;
+    QSpinBox* spin = nullptr;
+    ParamSlider* slider = nullptr;
+    double value() const;
+    void show(double v) const;  // signals blocked by the caller
+  };
+  QWidget* widgetOf(const char* name) const;
   QComboBox* model_;
-  QSpinBox* objects_;
   QLabel* corpus_;  // the corpus file's name, or the paper's grammar
-  std::shared_ptr<const corpus::CorpusFile> corpus_file_;
-  QSpinBox* seed_;
-  QSpinBox* sentences_;
   QStackedWidget* stack_;
-  ParamSlider *sr_, *lr_, *is_, *units_, *density_, *ridge_;
-  QSpinBox *hidden_, *epochs_, *batch_;
-  ParamSlider* lstm_lr_;
+  std::vector<Bound> bound_;
   QPushButton* train_;
   QPushButton* stop_;
+  ModelSettings base_;       // the last setSettings(): the fields the panel does not show come from it
   ModelSettings committed_;  // the settings of the last edited() (or setSettings)
   void commitEdit();
 };

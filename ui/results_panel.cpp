@@ -138,7 +138,6 @@ bool settingsForRun(const ex::ExperimentOptions& o, const ex::RunConfig& run, Mo
     return false;
   }
   s.objects = run.objects;
-  s.seed = run.seed;
   // A corpus-file experiment stores the file's checksum, not the file: its runs load only
   // when the window already holds that corpus (File > Open corpus…).
   const std::string sha = o.corpus_file ? o.corpus_file->identity.sha256 : o.corpus_sha256;
@@ -155,44 +154,40 @@ bool settingsForRun(const ex::ExperimentOptions& o, const ex::RunConfig& run, Mo
   if (run.train_sentences != ex::RunConfig{}.train_sentences)
     *notes << QObject::tr("the run trained on %1 sentences; the window trains on the paper's 1000")
                   .arg(run.train_sentences);
+  // The run's own option structs, whole: the fields the panel does not show come along
+  // (the window keeps them), and the notes name those that differ from the paper's.
+  const auto unshown = [&](const char* name, double here, double paper) {
+    if (here != paper) *notes << QObject::tr("%1 %2 (not shown in the panel; the paper's is %3)").arg(name).arg(here).arg(paper);
+  };
   if (run.model == ex::RunModel::kEsn) {
     const esn::ReservoirOptions r = ex::run_reservoir_options(o, run);
-    const esn::ReservoirOptions d;
+    const esn::ReservoirOptions paper;
     s.model = ex::ModelKind::esn;
-    s.units = r.units;
-    s.spectral_radius = r.spectral_radius;
-    s.leak_rate = r.leak_rate;
-    s.input_scaling = r.input_scaling;
-    s.density = r.density;
-    s.ridge = r.ridge;
-    if (r.input_connectivity != d.input_connectivity)
-      *notes << QObject::tr("input connectivity %1 (the window uses %2)").arg(r.input_connectivity).arg(d.input_connectivity);
-    if (r.bias != d.bias) *notes << QObject::tr("bias %1 (the window: %2)").arg(r.bias ? "on" : "off", d.bias ? "on" : "off");
-    if (r.bias_scaling != d.bias_scaling)
-      *notes << QObject::tr("bias scaling %1 (the window uses %2)").arg(r.bias_scaling).arg(d.bias_scaling);
-    if (r.weight_init != d.weight_init)
-      *notes << QObject::tr("weight init %1 (the window uses %2)")
-                    .arg(QString::fromStdString(esn::to_string(r.weight_init)),
-                         QString::fromStdString(esn::to_string(d.weight_init)));
+    s.reservoir = r;
+    unshown("input connectivity", r.input_connectivity, paper.input_connectivity);
+    if (r.bias != paper.bias) *notes << QObject::tr("bias %1 (not shown in the panel)").arg(r.bias ? "on" : "off");
+    unshown("bias scaling", r.bias_scaling, paper.bias_scaling);
+    if (r.weight_init != paper.weight_init)
+      *notes << QObject::tr("weight init %1 (not shown in the panel)").arg(QString::fromStdString(esn::to_string(r.weight_init)));
     if (o.readout != ex::EsnReadout::kRidge) *notes << QObject::tr("an RLS readout (the window fits the ridge readout)");
   } else {
     const auto l = ex::run_lstm_options(o, run);
-    const auto d = ex::lstm_session_options(run.objects, run.seed);
+    const auto paper = ex::lstm_session_options(run.objects, run.seed);
     s.model = ex::ModelKind::lstm;
-    s.hidden = l.model.hidden;
-    s.epochs = l.trainer.epochs;
-    s.batch = l.trainer.batch_size;
-    s.learning_rate = l.trainer.learning_rate;
-    const auto note = [&](const char* name, double here, double window) {
-      if (here != window) *notes << QObject::tr("%1 %2 (the window uses %3)").arg(name).arg(here).arg(window);
-    };
-    note("forget bias", l.model.forget_bias, d.model.forget_bias);
-    note("beta1", l.trainer.beta1, d.trainer.beta1);
-    note("beta2", l.trainer.beta2, d.trainer.beta2);
-    note("epsilon", l.trainer.epsilon, d.trainer.epsilon);
-    note("gradient clip", l.trainer.clip_norm, d.trainer.clip_norm);
-    if (l.trainer.shuffle != d.trainer.shuffle) *notes << QObject::tr("shuffle %1").arg(l.trainer.shuffle ? "on" : "off");
+    const lstm::TrainerOptions window = s.trainer;
+    s.lstm = l.model;
+    s.trainer = l.trainer;
+    s.trainer.threads = window.threads;  // how the experiment ran its runs, not what they trained
+    s.trainer.keep_snapshots = window.keep_snapshots;
+    unshown("forget bias", l.model.forget_bias, paper.model.forget_bias);
+    unshown("beta1", l.trainer.beta1, paper.trainer.beta1);
+    unshown("beta2", l.trainer.beta2, paper.trainer.beta2);
+    unshown("epsilon", l.trainer.epsilon, paper.trainer.epsilon);
+    unshown("gradient clip", l.trainer.clip_norm, paper.trainer.clip_norm);
+    if (l.trainer.shuffle != paper.trainer.shuffle)
+      *notes << QObject::tr("shuffle %1 (not shown in the panel)").arg(l.trainer.shuffle ? "on" : "off");
   }
+  s.setSeed(run.seed);  // the run's master seed, into every stream
   *out = s;
   return true;
 }

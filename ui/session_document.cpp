@@ -5,7 +5,6 @@
 #include <QUndoStack>
 #include <algorithm>
 
-#include "ui/session_jobs.hpp"
 
 namespace rssviz::ui {
 
@@ -13,7 +12,7 @@ io::SessionFile withSettings(io::SessionFile f, const ModelSettings& s) {
   f.model = s.model;
   f.corpus.kind = s.corpus_file ? io::CorpusSource::Kind::kFile : io::CorpusSource::Kind::kGenerated;
   f.corpus.generated.objects = s.objects;
-  f.corpus.generated.seed = s.seed;
+  f.corpus.generated.seed = s.seed();
   f.corpus.loaded = s.corpus_file;
   if (s.corpus_file) {
     f.corpus.path = s.corpus_file->identity.path;
@@ -21,15 +20,11 @@ io::SessionFile withSettings(io::SessionFile f, const ModelSettings& s) {
     f.corpus.bytes = s.corpus_file->identity.bytes;
   }
   f.map_sentences = s.map_sentences;
-  setReservoir(f.reservoir, s);
-  f.lstm.hidden = s.hidden;
-  f.lstm.seed = s.seed;
-  f.trainer.epochs = s.epochs;
-  f.trainer.batch_size = s.batch;
-  f.trainer.learning_rate = s.learning_rate;
-  f.trainer.seed = s.seed;
+  f.reservoir = s.reservoir;
+  f.lstm = s.lstm;
+  f.trainer = s.trainer;
   f.trained = true;
-  f.trained_epochs = s.epochs;
+  f.trained_epochs = s.trainer.epochs;
   f.weights.clear();
   return f;
 }
@@ -38,19 +33,12 @@ ModelSettings settingsOf(const io::SessionFile& f) {
   ModelSettings s;
   s.model = f.model;
   s.objects = f.corpus.generated.objects;
-  s.seed = f.corpus.generated.seed;
   s.corpus_file = f.corpus.loaded;
   s.map_sentences = f.map_sentences;
-  s.units = f.reservoir.units;
-  s.spectral_radius = f.reservoir.spectral_radius;
-  s.leak_rate = f.reservoir.leak_rate;
-  s.input_scaling = f.reservoir.input_scaling;
-  s.density = f.reservoir.density;
-  s.ridge = f.reservoir.ridge;
-  s.hidden = f.lstm.hidden;
-  s.epochs = f.trainer.epochs;
-  s.batch = f.trainer.batch_size;
-  s.learning_rate = f.trainer.learning_rate;
+  s.reservoir = f.reservoir;
+  s.lstm = f.lstm;
+  s.trainer = f.trainer;
+  s.setSeed(f.corpus.generated.seed);  // the file's corpus seed is the master seed
   return s;
 }
 

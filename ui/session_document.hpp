@@ -15,9 +15,11 @@ class QUndoStack;
 
 namespace rssviz::ui {
 
-// The panel's settings over a file's options (the fields the panel does not show stay as
-// in `base`); the panel's master seed seeds the corpus, the reservoir and the LSTM's
-// streams, as the paper's protocol does.
+// The panel's settings over a file's options: the corpus, the map's sentences and the
+// models' structs are the settings' (which carry the fields the panel does not show from
+// the file they came from, settingsOf); the rest of `base` stays. The master seed
+// (ModelSettings::setSeed) seeds the corpus, the reservoir and the LSTM's streams, as the
+// paper's protocol does.
 io::SessionFile withSettings(io::SessionFile base, const ModelSettings& s);
 // The panel's view of a file (its master seed: the corpus seed).
 ModelSettings settingsOf(const io::SessionFile& f);

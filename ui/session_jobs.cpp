@@ -1,5 +1,7 @@
 #include "ui/session_jobs.hpp"
 
+#include <chrono>
+
 #include "core/common/parallel.hpp"
 #include "core/experiment/saved_session.hpp"
 
@@ -7,23 +9,7 @@ namespace rssviz::ui {
 
 int jobThreads() { return std::max(1, rssviz::default_threads() - 1); }
 
-void setReservoir(esn::ReservoirOptions& r, const ModelSettings& s) {
-  r.units = s.units;
-  r.spectral_radius = s.spectral_radius;
-  r.leak_rate = s.leak_rate;
-  r.input_scaling = s.input_scaling;
-  r.density = s.density;
-  r.ridge = s.ridge;
-  r.seed = s.seed;
-}
-
 namespace {
-esn::ReservoirOptions reservoirOf(const ModelSettings& s) {
-  esn::ReservoirOptions r;
-  r.threads = jobThreads();
-  setReservoir(r, s);
-  return r;
-}
 int corpusObjects(const ModelSettings& s) { return s.corpus_file ? s.corpus_file->grammar.objects() : s.objects; }
 }  // namespace
 
@@ -31,19 +17,18 @@ experiment::EsnSessionOptions esnSessionOptions(const ModelSettings& s) {
   experiment::EsnSessionOptions o;
   o.objects = corpusObjects(s);
   o.corpus_file = s.corpus_file;
-  o.reservoir = reservoirOf(s);
+  o.reservoir = s.reservoir;
+  o.reservoir.threads = jobThreads();
   o.map_sentences = s.map_sentences;
   o.umap.threads = jobThreads();
   return o;
 }
 
 experiment::LstmSessionOptions lstmSessionOptions(const ModelSettings& s) {
-  auto o = experiment::lstm_session_options(corpusObjects(s), s.seed);
+  auto o = experiment::lstm_session_options(corpusObjects(s), s.seed());
   o.corpus.file = s.corpus_file;
-  o.model.hidden = s.hidden;
-  o.trainer.epochs = s.epochs;
-  o.trainer.batch_size = s.batch;
-  o.trainer.learning_rate = s.learning_rate;
+  o.model = s.lstm;
+  o.trainer = s.trainer;
   o.map_sentences = s.map_sentences;
   o.umap.threads = jobThreads();
   return o;
@@ -53,7 +38,8 @@ experiment::ExploreOptions exploreOptions(const ModelSettings& s) {
   experiment::ExploreOptions o;
   o.objects = corpusObjects(s);
   o.corpus_file = s.corpus_file;
-  o.reservoir = reservoirOf(s);
+  o.reservoir = s.reservoir;
+  o.reservoir.threads = jobThreads();
   o.map_sentences = s.map_sentences;
   o.umap.threads = jobThreads();
   return o;
@@ -72,7 +58,7 @@ bool SessionJobs::train(const ModelSettings& s, std::function<void(Session)> don
       return false;
     }
     jobs_->start<Session>(
-        tr("Training ESN (%1 units)").arg(s.units),
+        tr("Training ESN (%1 units)").arg(s.reservoir.units),
         [o](const JobContext& ctx) -> Session { return experiment::build_esn_session(o, ctx.stop(), ctx.progress_fn()); },
         std::move(done));
     return true;
@@ -87,7 +73,7 @@ bool SessionJobs::train(const ModelSettings& s, std::function<void(Session)> don
   }
   auto* live = live_;
   jobs_->start<Session>(
-      tr("Training LSTM (%1 units, %2 epochs)").arg(s.hidden).arg(s.epochs),
+      tr("Training LSTM (%1 units, %2 epochs)").arg(s.lstm.hidden).arg(s.trainer.epochs),
       [o, live](const JobContext& ctx) -> Session {
         experiment::LstmSessionBuilder b(o);
         while (!b.finished()) {
@@ -123,18 +109,35 @@ bool SessionJobs::build(const io::SessionFile& recipe, const QString& job, const
   return true;
 }
 
-bool SessionJobs::explore(const ModelSettings& s, Session previous, std::function<void(Session)> done) {
+QString exploreStatus(double latency_seconds, const experiment::ExploreTimings& t) {
+  const auto ms = [](double seconds) { return QString::number(seconds * 1e3, 'f', 0); };
+  return SessionJobs::tr("Untrained reservoir: map updated in %1 ms (states %2, neighbours %3, layout %4); "
+                         "press Train to fit a readout")
+      .arg(ms(latency_seconds), ms(t.rescale + t.harvest), ms(t.knn), ms(t.layout));
+}
+
+bool SessionJobs::explore(const ModelSettings& s, Session previous, std::function<void(Session, QString)> done) {
   if (s.model != experiment::ModelKind::esn) return false;
   const auto o = exploreOptions(s);
+  const auto scalings = esn::Scalings::of(s.reservoir);
+  const auto requested = std::chrono::steady_clock::now();  // the value changed: the latency runs from here
   auto slot = explorer_;
-  jobs_->start<Session>(
+  struct Explored {
+    Session session;
+    experiment::ExploreTimings timings;
+  };
+  jobs_->start<Explored>(
       tr("Exploring the untrained reservoir"),
-      [o, slot, previous, s](const JobContext& ctx) -> Session {
+      [o, slot, previous, scalings](const JobContext& ctx) -> Explored {
         if (!*slot || !(*slot)->compatible(o)) *slot = std::make_shared<experiment::Explorer>(o);
         ctx.check();
-        return (*slot)->update(s.spectral_radius, s.leak_rate, s.input_scaling, previous.get(), ctx.stop());
+        auto session = (*slot)->update(scalings, previous.get(), ctx.stop());
+        return {std::move(session), (*slot)->last_timings()};
       },
-      std::move(done));
+      [requested, done = std::move(done)](Explored r) {
+        const double latency = std::chrono::duration<double>(std::chrono::steady_clock::now() - requested).count();
+        done(std::move(r.session), exploreStatus(latency, r.timings));
+      });
   return true;
 }
 

@@ -20,13 +20,16 @@ namespace rssviz::ui {
 // Threads for a job: all cores but one, which stays with the GUI thread so the window
 // keeps painting (on a 2-core machine: one job thread).
 int jobThreads();
-// Copies the model panel's reservoir settings into r (the other fields of r stay).
-void setReservoir(esn::ReservoirOptions& r, const ModelSettings& s);
-
-// The core options for the panel's settings (validated by the caller or the job).
+// The core options for the panel's settings (validated by the caller or the job): the
+// settings' own structs, with the job's thread counts.
 experiment::EsnSessionOptions esnSessionOptions(const ModelSettings& s);
 experiment::LstmSessionOptions lstmSessionOptions(const ModelSettings& s);
 experiment::ExploreOptions exploreOptions(const ModelSettings& s);
+
+// The status line after a live update: "Untrained reservoir: map updated in 38 ms (states 15,
+// neighbours 12, layout 9); …": the latency from the value change to the layout shown, then
+// the explorer's stages (Explorer::last_timings: rescale + harvest, neighbour search, SGD).
+QString exploreStatus(double latency_seconds, const experiment::ExploreTimings& timings);
 
 class SessionJobs : public QObject {
   Q_OBJECT
@@ -44,8 +47,10 @@ class SessionJobs : public QObject {
   bool build(const io::SessionFile& recipe, const QString& job, const QString& name, bool live_frames,
              std::function<void(Session)> done);
   // Maps the untrained reservoir of `s` with its current scalings, warm-started from
-  // `previous` (may be null); `done` gets the session.
-  bool explore(const ModelSettings& s, Session previous, std::function<void(Session)> done);
+  // `previous` (may be null); `done` gets the session and the status line of the update's
+  // latency (exploreStatus), measured from this call (the value change) to the finished
+  // layout back on the GUI thread.
+  bool explore(const ModelSettings& s, Session previous, std::function<void(Session, QString)> done);
 
  signals:
   void failed(const QString& job, const QString& message);

@@ -82,7 +82,7 @@ void run(const Args& a) {
     const std::vector<corpus::Sentence> maps(c.test.sentences.begin(), c.test.sentences.begin() + 200);
     for (int i = 0; i < a.runs; ++i) {
       const auto t0 = std::chrono::steady_clock::now();
-      const auto r = base.with_scaling(0.9 + 0.05 * i, 0.05 + 0.01 * i, 1.0);
+      const auto r = base.with_scaling({0.9 + 0.05 * i, 0.05 + 0.01 * i, 1.0});
       const auto st = esn::harvest(r, maps, esn::Keep::kEveryStep);
       live.push_back(seconds_since(t0));
       if (st.x.cols() == 0) std::cerr << "empty harvest\n";

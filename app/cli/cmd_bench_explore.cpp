@@ -83,19 +83,20 @@ void run(const Args& a) {
   const double setup = seconds_since(t0);
   // The first map (spectral initialisation, full UMAP) is what the user waits for once.
   t0 = std::chrono::steady_clock::now();
-  std::shared_ptr<const ex::MapSession> prev = explorer.update(1.1, 0.05, 1.0, nullptr);
+  const esn::Scalings paper = esn::Scalings::of(o.reservoir);  // the paper's values
+  std::shared_ptr<const ex::MapSession> prev = explorer.update(paper, nullptr);
   const double first = seconds_since(t0);
   // A drag: a third of the values on each slider, in small steps as a mouse produces.
   std::vector<double> total, cpu, harvest, umap, knn, layout, recall, epochs, change;
   const int third = std::max(1, a.values / 3);
   for (int i = 0; i < a.values; ++i) {
-    double sr = 1.1, lr = 0.05, is = 1.0;
-    if (i < third) sr = 1.1 - 0.03 * (i + 1);
-    else if (i < 2 * third) lr = 0.05 * (1.0 + 0.08 * (i - third + 1));
-    else is = 1.0 + 0.05 * (i - 2 * third + 1);
+    esn::Scalings v = paper;
+    if (i < third) v.spectral_radius = paper.spectral_radius - 0.03 * (i + 1);
+    else if (i < 2 * third) v.leak_rate = paper.leak_rate * (1.0 + 0.08 * (i - third + 1));
+    else v.input_scaling = paper.input_scaling + 0.05 * (i - 2 * third + 1);
     t0 = std::chrono::steady_clock::now();
     const double c0 = cpu_seconds();
-    prev = explorer.update(sr, lr, is, prev.get());
+    prev = explorer.update(v, prev.get());
     total.push_back(seconds_since(t0));
     cpu.push_back(cpu_seconds() - c0);
     harvest.push_back(explorer.last_timings().harvest);

@@ -34,7 +34,7 @@ struct FigureArgs {
   std::string title;                // replaces the automatic title
   std::string colour_by;            // clause, error, word, output:K|NAME, unit:K
   int sentence = -1;                // test sentence whose trajectory is drawn (and heatmap shown)
-  int map_sentences = 200;          // test sentences on the map
+  int map_sentences = experiment::kPaperMapSentences;  // test sentences on the map (paper: 200)
   bool no_end_marks = false;
   std::string session;              // --session FILE: the model, its seeds and the view from a session file
 };

@@ -134,9 +134,9 @@ Reservoir Reservoir::from_weights(const ReservoirOptions& options, Eigen::Matrix
   return r;
 }
 
-Reservoir Reservoir::with_scaling(double spectral_radius, double leak_rate, double input_scaling) const {
+Reservoir Reservoir::with_scaling(const Scalings& s) const {
   Reservoir r = *this;
-  r.rescale(spectral_radius, leak_rate, input_scaling, options_.bias_scaling);
+  r.rescale(s.spectral_radius, s.leak_rate, s.input_scaling, options_.bias_scaling);
   return r;
 }
 

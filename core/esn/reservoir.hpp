@@ -35,7 +35,7 @@
 //   States steps = harvest(r, some_test_sentences, Keep::kEveryStep);  // maps
 //   Eigen::MatrixXd y = predict(wout, steps.x);   // one row per step, decode per step
 //   auto stages = readout_checkpoints(end.x, corpus.train.teacher, options.ridge, {10, 100, 1000});
-//   Reservoir live = r.with_scaling(sr, lr, s_in);  // a slider moved: no redraw
+//   Reservoir live = r.with_scaling({sr, lr, s_in});  // a slider moved: no redraw
 // A Reservoir is immutable apart from rescale(); harvest() only reads it, so concurrent
 // harvests of one reservoir are safe.
 #pragma once
@@ -73,6 +73,25 @@ struct ReservoirOptions {
   int threads = 0;                    // OpenMP threads for harvests and fits; 0 = all cores
   // Throws std::invalid_argument naming the field, its value and the allowed range.
   void validate() const;
+  bool operator==(const ReservoirOptions&) const = default;
+};
+
+// The three values the live sliders move: changing only these keeps the drawn weights
+// (Reservoir::with_scaling). Defaults: ReservoirOptions' (the paper's).
+struct Scalings {
+  double spectral_radius = ReservoirOptions{}.spectral_radius;  // rho(W), as ReservoirOptions::spectral_radius
+  double leak_rate = ReservoirOptions{}.leak_rate;              // a in (0, 1], as ReservoirOptions::leak_rate
+  double input_scaling = ReservoirOptions{}.input_scaling;      // scale of Win, as ReservoirOptions::input_scaling
+  // The scalings of `o`.
+  static Scalings of(const ReservoirOptions& o) { return {o.spectral_radius, o.leak_rate, o.input_scaling}; }
+  // `o` with these scalings (its other fields kept).
+  ReservoirOptions applied_to(ReservoirOptions o) const {
+    o.spectral_radius = spectral_radius;
+    o.leak_rate = leak_rate;
+    o.input_scaling = input_scaling;
+    return o;
+  }
+  bool operator==(const Scalings&) const = default;
 };
 
 class Reservoir {
@@ -90,7 +109,7 @@ class Reservoir {
 
   // Same weights with new scalings: no random draw, no eigensolver, W1 shared (not copied).
   // Equals Reservoir(options with these values, vocabulary_size). Validates the values.
-  Reservoir with_scaling(double spectral_radius, double leak_rate, double input_scaling) const;
+  Reservoir with_scaling(const Scalings& scalings) const;
   // In-place variant of with_scaling (bias_scaling included).
   void rescale(double spectral_radius, double leak_rate, double input_scaling, double bias_scaling);
 

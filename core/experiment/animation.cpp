@@ -324,13 +324,13 @@ std::vector<AnimationFrame> Animation::next(const StopFlag* stop) {
       const auto& eo = s.o.explore;
       if (!s.explorer) s.explorer = std::make_unique<Explorer>(eo);
       const double v = s.values[static_cast<std::size_t>(s.done)];
-      double sr = eo.reservoir.spectral_radius, lr = eo.reservoir.leak_rate, is = eo.reservoir.input_scaling;
+      esn::Scalings sc = esn::Scalings::of(eo.reservoir);
       switch (s.o.sweep.parameter) {
-        case SweepParameter::spectral_radius: sr = v; break;
-        case SweepParameter::leak_rate: lr = v; break;
-        case SweepParameter::input_scaling: is = v; break;
+        case SweepParameter::spectral_radius: sc.spectral_radius = v; break;
+        case SweepParameter::leak_rate: sc.leak_rate = v; break;
+        case SweepParameter::input_scaling: sc.input_scaling = v; break;
       }
-      std::shared_ptr<MapSession> m = s.explorer->update(sr, lr, is, s.previous.get(), stop);
+      std::shared_ptr<MapSession> m = s.explorer->update(sc, s.previous.get(), stop);
       if (s.previous) {
         // Warm starts drift a little each frame; a rigid alignment to the previous frame
         // keeps the picture from turning.

@@ -135,6 +135,39 @@ EsnEvaluation evaluate_esn(const EsnModel& model, const corpus::Grammar& grammar
   return e;
 }
 
+nlohmann::ordered_json reservoir_options_json(const esn::ReservoirOptions& o, ReservoirJsonFields fields) {
+  nlohmann::ordered_json j = {{"units", o.units},
+                              {"spectral_radius", o.spectral_radius},
+                              {"leak_rate", o.leak_rate},
+                              {"input_scaling", o.input_scaling},
+                              {"density", o.density},
+                              {"input_connectivity", o.input_connectivity},
+                              {"bias", o.bias},
+                              {"bias_scaling", o.bias_scaling},
+                              {"ridge", o.ridge},
+                              {"weight_init", esn::to_string(o.weight_init)}};
+  if (fields.seed) j["seed"] = o.seed;
+  if (fields.threads) j["threads"] = o.threads;
+  return j;
+}
+
+esn::ReservoirOptions reservoir_options_from_json(const nlohmann::json& j, ReservoirJsonFields fields,
+                                                  esn::ReservoirOptions o) {
+  o.units = j.at("units").get<int>();
+  o.spectral_radius = j.at("spectral_radius").get<double>();
+  o.leak_rate = j.at("leak_rate").get<double>();
+  o.input_scaling = j.at("input_scaling").get<double>();
+  o.density = j.at("density").get<double>();
+  o.input_connectivity = j.at("input_connectivity").get<double>();
+  o.bias = j.at("bias").get<bool>();
+  o.bias_scaling = j.at("bias_scaling").get<double>();
+  o.ridge = j.at("ridge").get<double>();
+  o.weight_init = esn::weight_init_from_string(j.at("weight_init").get<std::string>());
+  if (fields.seed) o.seed = j.at("seed").get<std::uint64_t>();
+  if (fields.threads) o.threads = j.at("threads").get<int>();
+  return o;
+}
+
 io::ModelFile to_model_file(const EsnModel& model) {
   const auto& r = model.reservoir;
   const auto& o = r.options();
@@ -147,19 +180,7 @@ io::ModelFile to_model_file(const EsnModel& model) {
       {"vocabulary_size", r.vocabulary_size()},
       {"corpus_sha256", model.corpus_sha256},
       {"raw_radius", r.raw_radius()},
-      {"options",
-       {{"units", o.units},
-        {"spectral_radius", o.spectral_radius},
-        {"leak_rate", o.leak_rate},
-        {"input_scaling", o.input_scaling},
-        {"density", o.density},
-        {"input_connectivity", o.input_connectivity},
-        {"bias", o.bias},
-        {"bias_scaling", o.bias_scaling},
-        {"ridge", o.ridge},
-        {"weight_init", esn::to_string(o.weight_init)},
-        {"seed", o.seed},
-        {"threads", o.threads}}},
+      {"options", reservoir_options_json(o)},
   };
   f.arrays["W"] = r.unit_w().cast<double>();
   f.arrays["Win"] = r.unit_win().cast<double>();
@@ -184,19 +205,7 @@ EsnModel esn_model_from_file(const io::ModelFile& f, const std::string& name) {
   EsnModel m;
   esn::ReservoirOptions o;
   try {
-    const auto& j = f.meta.at("options");
-    o.units = j.at("units").get<int>();
-    o.spectral_radius = j.at("spectral_radius").get<double>();
-    o.leak_rate = j.at("leak_rate").get<double>();
-    o.input_scaling = j.at("input_scaling").get<double>();
-    o.density = j.at("density").get<double>();
-    o.input_connectivity = j.at("input_connectivity").get<double>();
-    o.bias = j.at("bias").get<bool>();
-    o.bias_scaling = j.at("bias_scaling").get<double>();
-    o.ridge = j.at("ridge").get<double>();
-    o.weight_init = esn::weight_init_from_string(j.at("weight_init").get<std::string>());
-    o.seed = j.at("seed").get<std::uint64_t>();
-    o.threads = j.at("threads").get<int>();
+    o = reservoir_options_from_json(f.meta.at("options"));
     m.objects = f.meta.at("objects").get<int>();
     m.corpus_sha256 = f.meta.value("corpus_sha256", std::string());  // absent in files before corpus files
     m.readout = esn_readout_from_string(f.meta.at("readout").get<std::string>());

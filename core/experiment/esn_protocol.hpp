@@ -97,4 +97,18 @@ EsnModel load_esn_model(const std::filesystem::path& path);
 io::ModelFile to_model_file(const EsnModel& model);
 EsnModel esn_model_from_file(const io::ModelFile& file, const std::string& name);
 
+// esn::ReservoirOptions as a JSON object, the one list of its fields for every file that
+// stores them (model files, session files, experiment descriptions), in declaration
+// order; `fields` leaves out those a file does not keep (the seed, the threads).
+struct ReservoirJsonFields {
+  bool seed = true;     // "seed"
+  bool threads = true;  // "threads"
+};
+nlohmann::ordered_json reservoir_options_json(const esn::ReservoirOptions& o, ReservoirJsonFields fields = {});
+// Reads every field of `fields` (nlohmann::json::exception when one is missing or of the
+// wrong type; an unknown weight_init throws std::invalid_argument); the others stay as in
+// `base`. Does not validate.
+esn::ReservoirOptions reservoir_options_from_json(const nlohmann::json& j, ReservoirJsonFields fields = {},
+                                                  esn::ReservoirOptions base = {});
+
 }  // namespace rssviz::experiment

@@ -14,6 +14,7 @@
 #include "core/common/timing.hpp"
 #include "core/experiment/bag_of_words.hpp"
 #include "core/experiment/lstm_protocol.hpp"
+#include "core/lstm/lstm_file.hpp"
 
 namespace rssviz::experiment {
 
@@ -199,6 +200,17 @@ Shard parse_shard(const std::string& text) {
 
 std::string to_string(const Shard& s) { return std::to_string(s.index) + "/" + std::to_string(s.count); }
 
+namespace {
+// The LSTM's options in an experiment's description: the model's and the trainer's fields
+// in one object, without those each run sets (seeds, threads, snapshots).
+nlohmann::json lstm_identity(const lstm::LstmOptions& m, const lstm::TrainerOptions& t) {
+  nlohmann::ordered_json j = lstm::to_json(m);
+  j.update(lstm::to_json(t));
+  for (const char* run : {"seed", "threads", "keep_snapshots"}) j.erase(run);
+  return j;
+}
+}  // namespace
+
 nlohmann::json experiment_identity(const ExperimentOptions& o) {
   nlohmann::json j;
   j["experiment"] = to_string(o.kind);
@@ -217,26 +229,13 @@ nlohmann::json experiment_identity(const ExperimentOptions& o) {
     j["sampler"] = to_string(o.sampler);
   }
   if (has(o.models, RunModel::kEsn)) {
-    const auto& r = o.reservoir;
-    j["esn"] = {{"units", r.units},
-                {"spectral_radius", r.spectral_radius},
-                {"leak_rate", r.leak_rate},
-                {"input_scaling", r.input_scaling},
-                {"density", r.density},
-                {"input_connectivity", r.input_connectivity},
-                {"bias", r.bias},
-                {"bias_scaling", r.bias_scaling},
-                {"ridge", r.ridge},
-                {"weight_init", esn::to_string(r.weight_init)},
-                {"readout", to_string(o.readout)}};
+    // Seeds and threads are the runs' (make_run_list, run_reservoir_options).
+    nlohmann::json esn = reservoir_options_json(o.reservoir, {.seed = false, .threads = false});
+    esn["readout"] = to_string(o.readout);
+    j["esn"] = esn;
   }
   if (has(o.models, RunModel::kLstm)) {
-    const auto& t = o.trainer;
-    j["lstm"] = {{"hidden", o.lstm.hidden},       {"forget_bias", o.lstm.forget_bias},
-                 {"epochs", t.epochs},            {"batch_size", t.batch_size},
-                 {"learning_rate", t.learning_rate}, {"beta1", t.beta1},
-                 {"beta2", t.beta2},              {"epsilon", t.epsilon},
-                 {"clip_norm", t.clip_norm},      {"shuffle", t.shuffle}};
+    j["lstm"] = lstm_identity(o.lstm, o.trainer);
   }
   return j;
 }
@@ -263,32 +262,22 @@ ExperimentOptions experiment_from_identity(const nlohmann::json& j) {
     }
     if (has(o.models, RunModel::kEsn)) {
       const auto& e = j.at("esn");
-      auto& r = o.reservoir;
-      r.units = e.at("units").get<int>();
-      r.spectral_radius = e.at("spectral_radius").get<double>();
-      r.leak_rate = e.at("leak_rate").get<double>();
-      r.input_scaling = e.at("input_scaling").get<double>();
-      r.density = e.at("density").get<double>();
-      r.input_connectivity = e.at("input_connectivity").get<double>();
-      r.bias = e.at("bias").get<bool>();
-      r.bias_scaling = e.at("bias_scaling").get<double>();
-      r.ridge = e.at("ridge").get<double>();
-      r.weight_init = esn::weight_init_from_string(e.at("weight_init").get<std::string>());
+      o.reservoir = reservoir_options_from_json(e, {.seed = false, .threads = false}, o.reservoir);
       o.readout = esn_readout_from_string(e.at("readout").get<std::string>());
     }
     if (has(o.models, RunModel::kLstm)) {
       const auto& l = j.at("lstm");
-      auto& t = o.trainer;
-      o.lstm.hidden = l.at("hidden").get<int>();
-      o.lstm.forget_bias = l.at("forget_bias").get<double>();
-      t.epochs = l.at("epochs").get<int>();
-      t.batch_size = l.at("batch_size").get<int>();
-      t.learning_rate = l.at("learning_rate").get<double>();
-      t.beta1 = l.at("beta1").get<double>();
-      t.beta2 = l.at("beta2").get<double>();
-      t.epsilon = l.at("epsilon").get<double>();
-      t.clip_norm = l.at("clip_norm").get<double>();
-      t.shuffle = l.at("shuffle").get<bool>();
+      const nlohmann::json written = lstm_identity(o.lstm, o.trainer);
+      for (const auto& item : written.items())  // every field written is required
+        if (!l.contains(item.key())) throw std::invalid_argument("experiment description: lstm." + item.key() + " is missing");
+      const lstm::TrainerOptions per_run = o.trainer;  // not in the description: each run sets them
+      const std::uint64_t model_seed = o.lstm.seed;
+      o.lstm = lstm::lstm_options_from_json(l);
+      o.trainer = lstm::trainer_options_from_json(l);
+      o.lstm.seed = model_seed;
+      o.trainer.seed = per_run.seed;
+      o.trainer.threads = per_run.threads;
+      o.trainer.keep_snapshots = per_run.keep_snapshots;
     }
     o.validate();
     return o;

@@ -34,10 +34,11 @@ bool Explorer::compatible(const ExploreOptions& o) const {
          a.bias == b.bias && a.bias_scaling == b.bias_scaling && a.weight_init == b.weight_init;
 }
 
-std::shared_ptr<MapSession> Explorer::update(double spectral_radius, double leak_rate, double input_scaling,
-                                             const MapSession* previous, const StopFlag* stop) {
+std::shared_ptr<MapSession> Explorer::update(const esn::Scalings& scalings, const MapSession* previous,
+                                             const StopFlag* stop) {
+  const auto [spectral_radius, leak_rate, input_scaling] = scalings;
   auto t = std::chrono::steady_clock::now();
-  const auto rp = std::make_shared<const esn::Reservoir>(base_.with_scaling(spectral_radius, leak_rate, input_scaling));
+  const auto rp = std::make_shared<const esn::Reservoir>(base_.with_scaling(scalings));
   const esn::Reservoir& r = *rp;
   timings_.rescale = seconds_since(t);
   t = std::chrono::steady_clock::now();
@@ -55,14 +56,9 @@ std::shared_ptr<MapSession> Explorer::update(double spectral_radius, double leak
   if (init.size() > 0 && same_points) {
     u = std::make_unique<umap::Umap>(*last_umap_, points->X, &init, stop);
   } else {
-    auto wo = options_.umap;
-    const Eigen::MatrixXf* start = nullptr;
-    if (init.size() > 0) {
-      wo.init = umap::Init::given;
-      wo.warm_start = true;
-      start = &init;
-    }
-    u = std::make_unique<umap::Umap>(points->X, wo, start, stop);
+    const bool warm = init.size() > 0;
+    u = std::make_unique<umap::Umap>(points->X, warm ? umap::warm_start(options_.umap) : options_.umap,
+                                     warm ? &init : nullptr, stop);
   }
   if (!u->run()) throw Cancelled();
   s->layout = u->embedding();

@@ -26,14 +26,13 @@ struct ExploreOptions {
   int objects = 4;                  // corpus size n; reservoir.seed is the master seed (split and weights)
   std::shared_ptr<const corpus::CorpusFile> corpus_file;  // a corpus file in place of the paper's n objects (null: `objects`)
   esn::ReservoirOptions reservoir;  // the base reservoir: its units, density and seed fix the weights
-  int map_sentences = 200;          // test sentences on the map (paper: 200)
-  umap::UmapOptions umap = live_umap();  // projection: the paper's map settings (15 neighbours, min_dist 0.1, spectral,
-                                    // seed 42); umap.warm_start_epochs (50) epochs per warm-started update: fewer =
-                                    // faster, rougher; umap.warm_knn: neighbour descent from the last update's lists
-  // The paper's map settings with the live path's neighbour descent and epochs that
-  // follow how much the neighbours changed (10 to 50).
+  int map_sentences = kPaperMapSentences;  // test sentences on the map (paper: 200)
+  umap::UmapOptions umap = live_umap();  // projection: the paper's map (paper_map_umap) with the live path's warm
+                                    // updates: neighbour descent from the last update's lists (umap.warm_knn) and
+                                    // umap.warm_start_min_epochs (10) to warm_start_epochs (50) epochs, by how much
+                                    // the neighbours changed: fewer = faster, rougher
   static umap::UmapOptions live_umap() {
-    umap::UmapOptions o;
+    umap::UmapOptions o = paper_map_umap();
     o.warm_knn = umap::WarmKnn::descent;
     o.warm_start_min_epochs = 10;
     return o;
@@ -62,8 +61,8 @@ class Explorer {
   // An untrained session for these scalings, warm-started from `previous` when it is a
   // map of the same sentences (may be null). Validates the values (std::invalid_argument
   // naming the field and range); throws Cancelled when stopped.
-  std::shared_ptr<MapSession> update(double spectral_radius, double leak_rate, double input_scaling,
-                                     const MapSession* previous, const StopFlag* stop = nullptr);
+  std::shared_ptr<MapSession> update(const esn::Scalings& scalings, const MapSession* previous,
+                                     const StopFlag* stop = nullptr);
   const ExploreTimings& last_timings() const { return timings_; }
   // The last update's projection (its neighbour lists, diagnostics); null before the first.
   const umap::Umap* last_projection() const { return last_umap_.get(); }

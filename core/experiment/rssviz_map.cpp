@@ -9,6 +9,16 @@
 
 namespace rssviz::experiment {
 
+umap::UmapOptions paper_map_umap() {
+  umap::UmapOptions o;
+  o.n_neighbors = 15;
+  o.min_dist = 0.1f;
+  o.metric = umap::Metric::euclidean;
+  o.init = umap::Init::spectral;
+  o.seed = 42;
+  return o;
+}
+
 namespace {
 
 // FNV-1a over the row's bytes; equality is then checked exactly, so a collision only

@@ -20,8 +20,20 @@
 #include <vector>
 
 #include "core/corpus/dataset.hpp"
+#include "core/umap/umap.hpp"
 
 namespace rssviz::experiment {
+
+// The paper's map (paper-notes §6), the one place it is defined: the states of this many
+// test sentences (spread_sentences), projected with paper_map_umap(). Every map of the
+// workbench (trained sessions, live exploration, animations, session files, the CLI's
+// figures) starts from these.
+inline constexpr int kPaperMapSentences = 200;
+// The paper's UMAP settings: 15 neighbours, min_dist 0.1, Euclidean, spectral
+// initialisation, seed 42 (a fixed seed of its own, not the master seed: the same states
+// always give the same map), on top of UmapOptions' algorithm settings (epochs, SGD).
+// Warm-started frames take these options too (see carry_layout in workbench.hpp).
+umap::UmapOptions paper_map_umap();
 
 // What a model recorded over one sentence.
 struct Trajectory {

@@ -54,11 +54,9 @@ std::shared_ptr<MapSession> esn_from_weights(const io::SessionFile& f, const std
   const EsnModel m = esn_model_from_file(f.weights.front().file, where);
   const auto& a = m.reservoir.options();
   const auto& b = f.reservoir;
-  const bool same = a.units == b.units && a.spectral_radius == b.spectral_radius && a.leak_rate == b.leak_rate &&
-                    a.input_scaling == b.input_scaling && a.density == b.density &&
-                    a.input_connectivity == b.input_connectivity && a.bias == b.bias &&
-                    a.bias_scaling == b.bias_scaling && a.ridge == b.ridge && a.weight_init == b.weight_init &&
-                    a.seed == b.seed && m.objects == f.corpus.generated.objects && m.readout == f.readout;
+  auto stored = b;
+  stored.threads = a.threads;  // not stored in a session file (no result depends on it)
+  const bool same = a == stored && m.objects == f.corpus.generated.objects && m.readout == f.readout;
   if (!same) throw std::runtime_error(where + ": its options or corpus differ from the session's \"esn\" and \"corpus\"");
   const std::string sha = f.corpus.kind == io::CorpusSource::Kind::kFile ? f.corpus.sha256 : std::string();
   if (!m.corpus_sha256.empty() && m.corpus_sha256 != sha)  // (files saved before the checksum was embedded have none)
@@ -150,7 +148,7 @@ std::shared_ptr<MapSession> build_saved_session(const io::SessionFile& f, const 
   if (f.model == ModelKind::esn && !f.trained) {
     // An explored reservoir: the same points, and the layout the drag left.
     Explorer ex(explore_options(f, threads));
-    auto s = ex.update(f.reservoir.spectral_radius, f.reservoir.leak_rate, f.reservoir.input_scaling, nullptr, stop);
+    auto s = ex.update(esn::Scalings::of(f.reservoir), nullptr, stop);
     for (const auto& w : f.weights)
       if (w.role == "map-layout") {
         const Eigen::MatrixXd& y = w.file.array("layout");

@@ -36,16 +36,6 @@ std::string format_number(double v) {
   return buf;
 }
 
-umap::UmapOptions paper_map_umap() {
-  umap::UmapOptions o;
-  o.n_neighbors = 15;
-  o.min_dist = 0.1f;
-  o.metric = umap::Metric::euclidean;
-  o.init = umap::Init::spectral;
-  o.seed = 42;
-  return o;
-}
-
 MapPoints esn_map_points(const corpus::Corpus& corpus, const esn::Reservoir& reservoir, int count,
                          const Eigen::MatrixXd& wout, const StopFlag* stop) {
   return esn_map_points(corpus, reservoir, spread_sentences(corpus.test, count), wout, stop);
@@ -350,11 +340,9 @@ void LstmSessionBuilder::map_frame(const StopFlag* stop) {
   if (init.size() == 0) {
     st.layout = umap::fit(points->X, options_.umap, nullptr, stop);
   } else {
-    // Warm start from the previous frame, then remove any drift by a rigid alignment.
-    auto wo = options_.umap;
-    wo.init = umap::Init::given;
-    wo.warm_start = true;
-    st.layout = umap::align(umap::refine(points->X, init, wo, stop), init).aligned;
+    // Warm start from the previous frame, then remove any drift by a rigid alignment
+    // (the convention of carry_layout in workbench.hpp).
+    st.layout = umap::align(umap::refine(points->X, init, options_.umap, stop), init).aligned;
   }
   st.outputs = points->outputs;
   st.codes = points->error_code;

@@ -32,16 +32,12 @@ namespace rssviz::experiment {
 // A number for titles and status lines: %.4g ("0.1", "1.25", "0.0003162").
 std::string format_number(double v);
 
-// The map's UMAP settings: the paper's (15 neighbours, min_dist 0.1, Euclidean,
-// spectral initialisation, seed 42).
-umap::UmapOptions paper_map_umap();
-
 struct EsnSessionOptions {
   int objects = 4;                  // corpus size n (4 = basic corpus); reservoir.seed is the master seed
   std::shared_ptr<const corpus::CorpusFile> corpus_file;  // a corpus file in place of the paper's n objects (null: `objects`)
   esn::ReservoirOptions reservoir;  // paper defaults (1000 units, sr 1.1, leak 0.05, ridge 10^-3.5)
   EsnReadout readout = EsnReadout::kRidge;  // how the final Wout is fitted (the stages are the RLS path either way)
-  int map_sentences = 200;          // test sentences on the map (paper: 200)
+  int map_sentences = kPaperMapSentences;  // test sentences on the map (paper: 200)
   std::vector<int> include_sentences;  // test sentences put on the map besides the spread ones (default none)
   umap::UmapOptions umap = paper_map_umap();  // projection of the map
   // Learning stages: training sentences seen by the readout at each frame (each in [1, 1000]).
@@ -76,15 +72,24 @@ MapPoints esn_map_points(const corpus::Corpus& corpus, const esn::Reservoir& res
 // Starting coordinates for `points` from a previous layout of other points of the same
 // sentences (rows matched by (sentence, step)); rows without a match take the mean of
 // the previous layout. Returns an empty matrix when `previous` has no sentences in common.
+//
+// The warm-start convention of every moving map (the live sliders, the LSTM's epochs, the
+// sweep animations): a frame starts from carry_layout() of the previous frame and runs the
+// map's own UmapOptions with init = given and warm_start = true, i.e. umap::refine(X,
+// carried, options) (warm_start_epochs epochs at warm_start_learning_rate, no rescale);
+// Explorer::update builds the same umap::Umap itself to read its stage timings. An
+// animation frame is then rigidly aligned to the carried layout (umap::align) so the
+// picture does not turn; the live map is not. Without a carried layout (the first frame,
+// no sentence in common) the frame is a full run from the options' own init.
 Eigen::MatrixXf carry_layout(const MapPoints& points, const MapPoints& previous, const Eigen::MatrixXf& previous_layout);
 
 struct LstmSessionOptions {
   corpus::CorpusOptions corpus;     // objects and seed of the split
   lstm::LstmOptions model;          // hidden units, initialisation seed
   lstm::TrainerOptions trainer;     // epochs, batch, Adam
-  int map_sentences = 200;          // test sentences on the map
+  int map_sentences = kPaperMapSentences;  // test sentences on the map (paper: 200)
   std::vector<int> include_sentences;  // test sentences put on the map besides the spread ones (default none)
-  umap::UmapOptions umap = paper_map_umap();  // first frame's projection; later frames warm-start
+  umap::UmapOptions umap = paper_map_umap();  // first frame's projection; later frames warm-start from it
   bool map_every_epoch = true;      // map every epoch (the learning stages); false: only the final model, one UMAP (a figure of it)
 };
 // The paper's LSTM settings for a corpus size and master seed.

@@ -13,6 +13,7 @@
 #include "core/io/atomic_file.hpp"
 #include "core/io/base64.hpp"
 #include "core/io/json_limits.hpp"
+#include "core/lstm/lstm_file.hpp"
 
 namespace rssviz::io {
 
@@ -205,20 +206,10 @@ CorpusSource read_corpus(Fields f) {
 }
 
 Ordered esn_json(const SessionFile& s) {
-  const auto& r = s.reservoir;
-  return {{"units", r.units},
-          {"spectral_radius", r.spectral_radius},
-          {"leak_rate", r.leak_rate},
-          {"input_scaling", r.input_scaling},
-          {"density", r.density},
-          {"input_connectivity", r.input_connectivity},
-          {"bias", r.bias},
-          {"bias_scaling", r.bias_scaling},
-          {"ridge", r.ridge},
-          {"weight_init", esn::to_string(r.weight_init)},
-          {"seed", r.seed},
-          {"readout", experiment::to_string(s.readout)},
-          {"stages", s.esn_stages}};
+  Ordered j = experiment::reservoir_options_json(s.reservoir, {.threads = false});
+  j["readout"] = experiment::to_string(s.readout);
+  j["stages"] = s.esn_stages;
+  return j;
 }
 
 void read_esn(Fields f, SessionFile& s) {
@@ -246,15 +237,12 @@ void read_esn(Fields f, SessionFile& s) {
   });
 }
 
-Ordered lstm_json(const SessionFile& s) {
-  return {{"hidden", s.lstm.hidden}, {"forget_bias", s.lstm.forget_bias}, {"seed", s.lstm.seed}};
-}
+Ordered lstm_json(const SessionFile& s) { return lstm::to_json(s.lstm); }
 
 Ordered trainer_json(const lstm::TrainerOptions& t) {
-  return {{"epochs", t.epochs},       {"batch_size", t.batch_size}, {"learning_rate", t.learning_rate},
-          {"beta1", t.beta1},         {"beta2", t.beta2},           {"epsilon", t.epsilon},
-          {"clip_norm", t.clip_norm}, {"shuffle", t.shuffle},       {"seed", t.seed},
-          {"keep_snapshots", t.keep_snapshots}};
+  Ordered j = lstm::to_json(t);
+  j.erase("threads");
+  return j;
 }
 
 void read_lstm(Fields f, Fields t, SessionFile& s) {

@@ -35,6 +35,7 @@
 #include "core/esn/reservoir.hpp"
 #include "core/experiment/esn_protocol.hpp"
 #include "core/experiment/map_session.hpp"
+#include "core/experiment/workbench.hpp"
 #include "core/io/model_file.hpp"
 #include "core/lstm/lstm.hpp"
 #include "core/lstm/trainer.hpp"
@@ -84,17 +85,17 @@ struct SessionFile {
   CorpusSource corpus;
   experiment::ModelKind model = experiment::ModelKind::esn;
   bool trained = true;          // ESN: false = an explored, untrained reservoir
-  int trained_epochs = 35;      // LSTM: epochs trained when saved (0..trainer.epochs)
+  int trained_epochs = lstm::TrainerOptions{}.epochs;  // LSTM: epochs trained when saved (0..trainer.epochs)
   bool every_epoch = true;      // LSTM: every epoch mapped (the learning stages); false: the final network only
                                 // (a loaded model file), then trained_epochs = trainer.epochs
   esn::ReservoirOptions reservoir;                      // threads are not stored (0 when read)
   experiment::EsnReadout readout = experiment::EsnReadout::kRidge;
-  std::vector<int> esn_stages = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};  // training sentences at each ESN stage
+  std::vector<int> esn_stages = experiment::EsnSessionOptions{}.stages;  // training sentences at each ESN stage
   lstm::LstmOptions lstm;
   lstm::TrainerOptions trainer;                         // threads are not stored (1 when read)
-  int map_sentences = 200;                              // test sentences on the map
+  int map_sentences = experiment::kPaperMapSentences;   // test sentences on the map
   std::vector<int> include_sentences;                   // test sentences put on the map besides the spread ones
-  umap::UmapOptions umap;                               // threads are not stored (0 when read)
+  umap::UmapOptions umap = experiment::paper_map_umap();  // threads are not stored (0 when read)
   SessionView view;
   std::vector<EmbeddedFile> weights;                    // empty: the models are retrained on open
 

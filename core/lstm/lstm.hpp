@@ -50,6 +50,7 @@ struct LstmOptions {
   double forget_bias = 1.0;   // initial bias of the forget gate; 1 keeps memory early in training (paper: 1)
   std::uint64_t seed = 1;     // seed of the weight initialisation streams
   void validate() const;      // throws std::invalid_argument naming the bad field and its range
+  bool operator==(const LstmOptions&) const = default;
 };
 
 // All parameters in one contiguous buffer (so Adam, gradient reduction and snapshots

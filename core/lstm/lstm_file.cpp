@@ -7,11 +7,11 @@
 
 namespace rssviz::lstm {
 
-nlohmann::json to_json(const LstmOptions& o) {
+nlohmann::ordered_json to_json(const LstmOptions& o) {
   return {{"hidden", o.hidden}, {"forget_bias", o.forget_bias}, {"seed", o.seed}};
 }
 
-nlohmann::json to_json(const TrainerOptions& o) {
+nlohmann::ordered_json to_json(const TrainerOptions& o) {
   return {{"epochs", o.epochs},         {"batch_size", o.batch_size}, {"learning_rate", o.learning_rate},
           {"beta1", o.beta1},           {"beta2", o.beta2},           {"epsilon", o.epsilon},
           {"clip_norm", o.clip_norm},   {"shuffle", o.shuffle},       {"threads", o.threads},

@@ -15,8 +15,10 @@
 
 namespace rssviz::lstm {
 
-nlohmann::json to_json(const LstmOptions& o);
-nlohmann::json to_json(const TrainerOptions& o);
+// The one list of the LSTM's option fields for every file that stores them (model files,
+// session files, experiment descriptions), in declaration order, every field included.
+nlohmann::ordered_json to_json(const LstmOptions& o);
+nlohmann::ordered_json to_json(const TrainerOptions& o);
 nlohmann::json to_json(const EpochReport& r);
 // Missing fields keep their defaults; wrong types throw std::invalid_argument naming the field.
 LstmOptions lstm_options_from_json(const nlohmann::json& j);

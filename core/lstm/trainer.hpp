@@ -40,6 +40,7 @@ struct TrainerOptions {
   std::uint64_t seed = 1;        // seed of the shuffling stream Rng(seed, "lstm.shuffle")
   bool keep_snapshots = true;    // keep the weights after every epoch (35 x 2.5k doubles for the paper's model)
   void validate() const;         // throws std::invalid_argument naming the bad field and its range
+  bool operator==(const TrainerOptions&) const = default;
 };
 
 // One Adam optimiser over a flat parameter vector (equations 15-16).

@@ -85,16 +85,14 @@ Umap::Umap(const Eigen::MatrixXf& X, const UmapOptions& options, const Eigen::Ma
   setup(X, init_coords, nullptr);
 }
 
-namespace {
-UmapOptions warm_options(UmapOptions o) {
+UmapOptions warm_start(UmapOptions o) {
   o.init = Init::given;
   o.warm_start = true;
   return o;
 }
-}  // namespace
 
 Umap::Umap(const Umap& previous, const Eigen::MatrixXf& X, const Eigen::MatrixXf* start, const StopFlag* stop)
-    : opt_(warm_options(previous.opt_)), stop_(stop) {
+    : opt_(warm_start(previous.opt_)), stop_(stop) {
   if (start) {
     setup(X, start, &previous);
   } else {
@@ -294,9 +292,7 @@ Eigen::MatrixXf fit(const Eigen::MatrixXf& X, const UmapOptions& options, const 
 
 Eigen::MatrixXf refine(const Eigen::MatrixXf& X, const Eigen::MatrixXf& previous, UmapOptions options,
                        const StopFlag* stop) {
-  options.init = Init::given;
-  options.warm_start = true;
-  return fit(X, options, &previous, stop);
+  return fit(X, warm_start(std::move(options)), &previous, stop);
 }
 
 }  // namespace rssviz::umap

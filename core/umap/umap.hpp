@@ -80,6 +80,11 @@ struct UmapOptions {
 // Throws std::invalid_argument naming the first bad field and its range.
 void validate(const UmapOptions& o);
 
+// The one way to say "warm start": `o` with init = given and warm_start = true, i.e. a
+// short refinement (warm_start_epochs at warm_start_learning_rate) of given coordinates,
+// kept as they are. refine(), Umap(previous, X) and the live explorer all use it.
+UmapOptions warm_start(UmapOptions o);
+
 // What happened, for the status bar and the CLI.
 struct UmapDiagnostics {
   KnnMethod knn_method = KnnMethod::exact;  // the method actually used

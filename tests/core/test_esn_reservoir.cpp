@@ -103,8 +103,8 @@ TEST(EsnReservoir, InvalidOptionsThrowNamingValueAndRange) {
   EXPECT_THROW(Reservoir(small(), 0), std::invalid_argument);
   // The live path validates too.
   const Reservoir r(small(), 5);
-  EXPECT_THROW((void)r.with_scaling(1.0, 0.0, 1.0), std::invalid_argument);
-  EXPECT_THROW((void)r.with_scaling(-1.0, 0.5, 1.0), std::invalid_argument);
+  EXPECT_THROW((void)r.with_scaling({1.0, 0.0, 1.0}), std::invalid_argument);
+  EXPECT_THROW((void)r.with_scaling({-1.0, 0.5, 1.0}), std::invalid_argument);
 }
 
 TEST(EsnReservoir, SameSeedSameWeightsSeparateStreams) {
@@ -157,7 +157,7 @@ TEST(EsnReservoir, RescaleEqualsAFreshBuild) {
   auto o = small(70, 9);
   o.weight_init = esn::WeightInit::kExact;
   const Reservoir base(o, 6);
-  const Reservoir scaled = base.with_scaling(0.7, 0.3, 2.5);
+  const Reservoir scaled = base.with_scaling({0.7, 0.3, 2.5});
   o.spectral_radius = 0.7;
   o.leak_rate = 0.3;
   o.input_scaling = 2.5;
@@ -171,6 +171,26 @@ TEST(EsnReservoir, RescaleEqualsAFreshBuild) {
   Reservoir in_place = base;
   in_place.rescale(0.7, 0.3, 2.5, o.bias_scaling);
   EXPECT_EQ(in_place.drive(), fresh.drive());
+}
+
+// The sliders' scalings default to the reservoir's own (the paper's) values, and
+// with_scaling(Scalings::of(o)) is the reservoir of o.
+TEST(EsnReservoir, ScalingsAreTheReservoirOptionsScalings) {
+  const esn::ReservoirOptions paper;
+  const esn::Scalings d;
+  EXPECT_EQ(d.spectral_radius, paper.spectral_radius);
+  EXPECT_EQ(d.leak_rate, paper.leak_rate);
+  EXPECT_EQ(d.input_scaling, paper.input_scaling);
+  EXPECT_EQ(esn::Scalings::of(paper), d);
+  auto o = small(50, 2);
+  const esn::Scalings v{0.6, 0.2, 1.5};
+  const auto applied = v.applied_to(o);
+  EXPECT_EQ(esn::Scalings::of(applied), v);
+  EXPECT_EQ(applied.units, o.units);
+  EXPECT_EQ(applied.seed, o.seed);
+  const Reservoir base(o, 5);
+  EXPECT_EQ(base.with_scaling(v).options(), applied);
+  EXPECT_EQ(base.with_scaling(esn::Scalings::of(o)).drive(), base.drive());
 }
 
 TEST(EsnReservoir, LeakOneIsThePlainTanhUpdate) {

@@ -27,10 +27,39 @@ double rms_radius(const Eigen::MatrixXf& Y) {
 }
 }  // namespace
 
+void expect_paper_map(const umap::UmapOptions& u, const char* where) {
+  const auto paper = paper_map_umap();
+  EXPECT_EQ(u.n_neighbors, paper.n_neighbors) << where;
+  EXPECT_EQ(u.min_dist, paper.min_dist) << where;
+  EXPECT_EQ(u.metric, paper.metric) << where;
+  EXPECT_EQ(u.init, paper.init) << where;
+  EXPECT_EQ(u.seed, paper.seed) << where;
+  EXPECT_EQ(u.warm_start, paper.warm_start) << where;
+  EXPECT_EQ(u.warm_start_epochs, paper.warm_start_epochs) << where;
+  EXPECT_EQ(u.n_epochs, paper.n_epochs) << where;
+}
+
+// One definition of the paper's map (paper-notes §6), used by every map.
+TEST(Explore, EveryMapIsThePapersMap) {
+  const auto paper = paper_map_umap();
+  EXPECT_EQ(paper.n_neighbors, 15);
+  EXPECT_EQ(paper.min_dist, 0.1f);
+  EXPECT_EQ(paper.metric, umap::Metric::euclidean);
+  EXPECT_EQ(paper.init, umap::Init::spectral);
+  EXPECT_EQ(paper.seed, 42u);  // its own seed, not the master seed
+  EXPECT_EQ(kPaperMapSentences, 200);
+  expect_paper_map(ExploreOptions{}.umap, "ExploreOptions");
+  expect_paper_map(EsnSessionOptions{}.umap, "EsnSessionOptions");
+  expect_paper_map(LstmSessionOptions{}.umap, "LstmSessionOptions");
+  EXPECT_EQ(ExploreOptions{}.map_sentences, kPaperMapSentences);
+  EXPECT_EQ(EsnSessionOptions{}.map_sentences, kPaperMapSentences);
+  EXPECT_EQ(LstmSessionOptions{}.map_sentences, kPaperMapSentences);
+}
+
 TEST(Explore, SameSeedSameValuesSameMap) {
   Explorer a(small()), b(small());
-  const auto ma = a.update(0.9, 0.2, 1.5, nullptr);
-  const auto mb = b.update(0.9, 0.2, 1.5, nullptr);
+  const auto ma = a.update({0.9, 0.2, 1.5}, nullptr);
+  const auto mb = b.update({0.9, 0.2, 1.5}, nullptr);
   EXPECT_TRUE(ma->points->X == mb->points->X);
   EXPECT_TRUE(ma->layout == mb->layout);
   EXPECT_FALSE(ma->trained);
@@ -42,7 +71,7 @@ TEST(Explore, RescaleEqualsAFreshReservoirWithThoseValues) {
   // The pipeline's cheap rescale must give the states a rebuilt reservoir gives.
   auto o = small();
   Explorer ex(o);
-  const auto m = ex.update(1.7, 0.3, 0.4, nullptr);
+  const auto m = ex.update({1.7, 0.3, 0.4}, nullptr);
   o.reservoir.spectral_radius = 1.7;
   o.reservoir.leak_rate = 0.3;
   o.reservoir.input_scaling = 0.4;
@@ -54,8 +83,8 @@ TEST(Explore, RescaleEqualsAFreshReservoirWithThoseValues) {
 
 TEST(Explore, WarmStartKeepsThePictureForASmallChange) {
   Explorer ex(small());
-  const auto m0 = ex.update(1.1, 0.05, 1.0, nullptr);
-  const auto m1 = ex.update(1.13, 0.05, 1.0, m0.get());
+  const auto m0 = ex.update({1.1, 0.05, 1.0}, nullptr);
+  const auto m1 = ex.update({1.13, 0.05, 1.0}, m0.get());
   ASSERT_EQ(m1->points->size(), m0->points->size());  // same prefixes, same point structure
   // Points matched by (sentence, step) move less than in a fresh projection of the new
   // states, even one rigidly aligned onto the old picture (a fair comparison: spectral
@@ -73,14 +102,14 @@ TEST(Explore, WarmStartKeepsThePictureForASmallChange) {
 
 TEST(Explore, CarryLayoutMatchesPointsBySentenceAndStep) {
   Explorer ex(small());
-  const auto m0 = ex.update(1.1, 0.05, 1.0, nullptr);
+  const auto m0 = ex.update({1.1, 0.05, 1.0}, nullptr);
   // Same points: the carried layout is the layout itself.
   EXPECT_TRUE(carry_layout(*m0->points, *m0->points, m0->layout) == m0->layout);
   // A map of other sentences shares nothing: no warm start.
   auto o = small();
   o.map_sentences = 7;
   Explorer other(o);
-  const auto m2 = other.update(1.1, 0.05, 1.0, nullptr);
+  const auto m2 = other.update({1.1, 0.05, 1.0}, nullptr);
   const Eigen::MatrixXf c = carry_layout(*m2->points, *m0->points, m0->layout);
   // spread_sentences(1000, 7) and (1000, 40) share sentence 0 at least: rows of shared
   // sentences are matched exactly.
@@ -104,12 +133,12 @@ TEST(Explore, CompatibleOnlyWithTheSameWeights) {
 
 TEST(Explore, BadValuesAndCancellation) {
   Explorer ex(small());
-  EXPECT_THROW(ex.update(-0.5, 0.05, 1.0, nullptr), std::invalid_argument);
-  EXPECT_THROW(ex.update(1.1, 0.0, 1.0, nullptr), std::invalid_argument);
-  EXPECT_THROW(ex.update(1.1, 1.5, 1.0, nullptr), std::invalid_argument);
+  EXPECT_THROW(ex.update({-0.5, 0.05, 1.0}, nullptr), std::invalid_argument);
+  EXPECT_THROW(ex.update({1.1, 0.0, 1.0}, nullptr), std::invalid_argument);
+  EXPECT_THROW(ex.update({1.1, 1.5, 1.0}, nullptr), std::invalid_argument);
   StopFlag stop;
   stop.request();
-  EXPECT_THROW(ex.update(1.1, 0.05, 1.0, nullptr, &stop), Cancelled);
+  EXPECT_THROW(ex.update({1.1, 0.05, 1.0}, nullptr, &stop), Cancelled);
 }
 
 // Issue #14: the sliders' extremes (the window's ranges: spectral radius 0.01-3, leak
@@ -124,7 +153,7 @@ TEST(Explore, ExtremeSliderValuesGiveAFiniteMap) {
   std::shared_ptr<MapSession> previous;
   for (const Corner c : {Corner{3.0, 1.0, 5.0}, Corner{0.01, 0.001, 0.01}, Corner{3.0, 0.001, 5.0},
                          Corner{0.01, 1.0, 0.01}, Corner{3.0, 1.0, 5.0}}) {
-    const auto m = ex.update(c.sr, c.lr, c.is, previous.get());
+    const auto m = ex.update({c.sr, c.lr, c.is}, previous.get());
     ASSERT_TRUE(m->points->X.allFinite()) << c.sr << " " << c.lr << " " << c.is;
     ASSERT_EQ(m->layout.rows(), m->points->size());
     EXPECT_GE(m->points->size(), 20) << c.sr << " " << c.lr << " " << c.is;  // duplicates dropped, states remain

@@ -128,8 +128,8 @@ TEST(SavedSession, ExploredEsnKeepsTheLayoutItsDragLeft) {
   f.trained = false;
   Explorer ex(explore_options(f, 2));
   // A drag: each value warm-starts from the previous map, so the layout depends on the path.
-  auto s = ex.update(1.3, 0.05, 1.0, nullptr);
-  s = ex.update(0.7, 0.2, 1.5, s.get());
+  auto s = ex.update({1.3, 0.05, 1.0}, nullptr);
+  s = ex.update({0.7, 0.2, 1.5}, s.get());
   f.reservoir.spectral_radius = 0.7;
   f.reservoir.leak_rate = 0.2;
   f.reservoir.input_scaling = 1.5;
@@ -140,7 +140,7 @@ TEST(SavedSession, ExploredEsnKeepsTheLayoutItsDragLeft) {
   EXPECT_FALSE(b->trained);
   expect_same(*s, *b);
   // A cold map of the same values is another picture: the layout is what the file adds.
-  const auto cold = ex.update(0.7, 0.2, 1.5, nullptr);
+  const auto cold = ex.update({0.7, 0.2, 1.5}, nullptr);
   EXPECT_EQ(cold->points->X, b->points->X);
   EXPECT_NE(cold->layout, b->layout);
 }

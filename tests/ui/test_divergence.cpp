@@ -48,12 +48,12 @@ TEST(Divergence, LstmAtTheLargestLearningRateStopsWithAMessage) {
   w.show();
   ModelSettings s;
   s.model = experiment::ModelKind::lstm;
-  s.hidden = 8;
-  s.epochs = 5;
+  s.lstm.hidden = 8;
+  s.trainer.epochs = 5;
   s.map_sentences = 30;
-  s.learning_rate = 10.0;  // the slider's maximum (the core's limit)
+  s.trainer.learning_rate = 10.0;  // the slider's maximum (the core's limit)
   w.startSession(s);
-  ASSERT_EQ(w.modelPanel()->settings().learning_rate, 10.0);
+  ASSERT_EQ(w.modelPanel()->settings().trainer.learning_rate, 10.0);
   ASSERT_TRUE(waitIdle(w, 30000));
   const auto session = w.workspace()->session();
   ASSERT_TRUE(session);
@@ -65,11 +65,11 @@ TEST(Divergence, LstmAtTheLargestLearningRateStopsWithAMessage) {
   // What is shown is the last finite model: a finite map of every point.
   EXPECT_TRUE(session->layout.allFinite());
   EXPECT_EQ(w.mapView()->scatter()->points().size(), session->points->size());
-  EXPECT_LT(static_cast<int>(session->curve.x.size()), s.epochs);
+  EXPECT_LT(static_cast<int>(session->curve.x.size()), s.trainer.epochs);
   boxes.first()->close();
   // Still usable: the paper's rate trains all its epochs.
-  s.learning_rate = 1e-3;
-  s.epochs = 2;
+  s.trainer.learning_rate = 1e-3;
+  s.trainer.epochs = 2;
   w.startSession(s);
   ASSERT_TRUE(waitIdle(w));
   ASSERT_TRUE(w.workspace()->session());
@@ -133,11 +133,11 @@ TEST(Divergence, SlidersRefuseNaNAndClampInfinity) {
   // ModelPanel::setSettings (what a session file would feed) goes through the same guard.
   ModelPanel panel;
   ModelSettings bad;
-  bad.spectral_radius = std::numeric_limits<double>::quiet_NaN();
-  bad.leak_rate = std::numeric_limits<double>::infinity();
+  bad.reservoir.spectral_radius = std::numeric_limits<double>::quiet_NaN();
+  bad.reservoir.leak_rate = std::numeric_limits<double>::infinity();
   panel.setSettings(bad);
-  EXPECT_EQ(panel.settings().spectral_radius, ModelSettings{}.spectral_radius);
-  EXPECT_EQ(panel.settings().leak_rate, 1.0);
+  EXPECT_EQ(panel.settings().reservoir.spectral_radius, ModelSettings{}.reservoir.spectral_radius);
+  EXPECT_EQ(panel.settings().reservoir.leak_rate, 1.0);
 }
 
 }  // namespace rssviz_test_divergence

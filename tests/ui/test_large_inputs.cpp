@@ -127,7 +127,7 @@ TEST(LargeInputs, ThreeThousandUnits) {
   MainWindow w(nullptr, false);
   w.show();
   ModelSettings s;
-  s.units = 3000;  // the Units slider's maximum
+  s.reservoir.units = 3000;  // the Units slider's maximum
   QElapsedTimer t;
   t.start();
   w.startSession(s);

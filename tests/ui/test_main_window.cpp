@@ -134,7 +134,7 @@ TEST(MainWindow, CancelStopsTheJob) {
   MainWindow w(nullptr, false);
   w.show();
   auto s = ModelSettings{};
-  s.units = 2500;  // long enough to be caught running
+  s.reservoir.units = 2500;  // long enough to be caught running
   QSignalSpy cancelled(w.jobs(), &JobRunner::cancelledJob);
   QSignalSpy shown(&w, &MainWindow::sessionShown);
   w.startSession(s);
@@ -291,8 +291,8 @@ TEST(MainWindow, LstmTrainsLiveAndItsStagesMoveTheMap) {
   w.show();
   ModelSettings s;
   s.model = rssviz::experiment::ModelKind::lstm;
-  s.hidden = 8;
-  s.epochs = 3;
+  s.lstm.hidden = 8;
+  s.trainer.epochs = 3;
   s.map_sentences = 40;
   QSignalSpy shown(&w, &MainWindow::sessionShown);
   w.startSession(s);

@@ -128,12 +128,12 @@ TEST(ResultsPanel, ChoosingARunGivesItsExactConfiguration) {
   const auto runs = ex::make_run_list(search13());
   const auto want = ex::run_reservoir_options(search13(), runs[5]);
   EXPECT_EQ(s.model, ex::ModelKind::esn);
-  EXPECT_EQ(s.units, 40);
-  EXPECT_EQ(s.leak_rate, want.leak_rate);
-  EXPECT_EQ(s.spectral_radius, want.spectral_radius);
-  EXPECT_EQ(s.density, want.density);
-  EXPECT_EQ(s.ridge, want.ridge);
-  EXPECT_EQ(s.seed, runs[5].seed);
+  EXPECT_EQ(s.reservoir.units, 40);
+  EXPECT_EQ(s.reservoir.leak_rate, want.leak_rate);
+  EXPECT_EQ(s.reservoir.spectral_radius, want.spectral_radius);
+  EXPECT_EQ(s.reservoir.density, want.density);
+  EXPECT_EQ(s.reservoir.ridge, want.ridge);
+  EXPECT_EQ(s.seed(), runs[5].seed);
   EXPECT_EQ(s.objects, 4);
   EXPECT_EQ(s.map_sentences, 77);  // kept from the window
   EXPECT_NE(chosen.first().at(1).toString().indexOf("trial 5"), -1);
@@ -211,10 +211,10 @@ TEST(ResultsPanel, DoubleClickInTheWindowLoadsAndTrainsTheRun) {
   QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, rect.center());
   const auto want = ex::run_reservoir_options(search13(), ex::make_run_list(search13())[3]);
   const auto s = w.modelPanel()->settings();
-  EXPECT_EQ(s.units, 40);
-  EXPECT_EQ(s.leak_rate, want.leak_rate);
-  EXPECT_EQ(s.spectral_radius, want.spectral_radius);
-  EXPECT_EQ(s.ridge, want.ridge);
+  EXPECT_EQ(s.reservoir.units, 40);
+  EXPECT_EQ(s.reservoir.leak_rate, want.leak_rate);
+  EXPECT_EQ(s.reservoir.spectral_radius, want.spectral_radius);
+  EXPECT_EQ(s.reservoir.ridge, want.ridge);
   ASSERT_TRUE(rssviz::test::waitSession(w, 60000)) << w.findChild<QLabel*>("statusMessage")->text().toStdString();
   const auto& session = w.workspace()->session();
   ASSERT_TRUE(session);

@@ -108,8 +108,8 @@ TEST(Sessions, ALiveLstmReopensTheSame) {
   a.show();
   ModelSettings s;
   s.model = rssviz::experiment::ModelKind::lstm;
-  s.hidden = 6;
-  s.epochs = 2;
+  s.lstm.hidden = 6;
+  s.trainer.epochs = 2;
   s.map_sentences = 30;
   a.startSession(s);
   ASSERT_TRUE(idle(a));
@@ -217,7 +217,7 @@ TEST(Sessions, ASliderDragIsOneUndoStepAndUndoRedrawsTheMap) {
   QSignalSpy shown(&w, &MainWindow::sessionShown);
   undo->undo();
   EXPECT_EQ(sr->value(), start);
-  EXPECT_EQ(w.modelPanel()->settings().spectral_radius, start);
+  EXPECT_EQ(w.modelPanel()->settings().reservoir.spectral_radius, start);
   ASSERT_TRUE(shown.wait(60000));
   ASSERT_TRUE(idle(w));
   QTest::qWait(80);
@@ -278,7 +278,7 @@ TEST(Sessions, ModelFilesSaveAndLoadFromTheWindow) {
   ASSERT_TRUE(rssviz::test::waitSession(b));
   ASSERT_TRUE(idle(b));
   expectSameMap(*a.workspace()->session(), *b.workspace()->session());
-  EXPECT_EQ(b.modelPanel()->settings().units, rssviz::test::smallEsn().units);
+  EXPECT_EQ(b.modelPanel()->settings().reservoir.units, rssviz::test::smallEsn().reservoir.units);
 
   // A model of another corpus size than the one shown maps on the corpus it was trained
   // on (its objects and seed, as `rssviz-cli evaluate --model-file` does), the panel

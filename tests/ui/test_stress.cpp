@@ -123,15 +123,14 @@ TEST(Stress, ThousandsOfRandomActionsEndInTheLastRequest) {
   EXPECT_EQ(failed.count(), 0) << (failed.isEmpty() ? "" : failed.first().at(1).toString().toStdString());
   EXPECT_TRUE(w.findChildren<QMessageBox*>("errorBox").isEmpty());
   const ModelSettings final_settings = panel->settings();
-  ASSERT_EQ(final_settings.spectral_radius, 1.7);
-  ASSERT_EQ(final_settings.leak_rate, 0.3);
-  ASSERT_EQ(final_settings.input_scaling, 0.7);
+  ASSERT_EQ(final_settings.reservoir.spectral_radius, 1.7);
+  ASSERT_EQ(final_settings.reservoir.leak_rate, 0.3);
+  ASSERT_EQ(final_settings.reservoir.input_scaling, 0.7);
   const auto shown_session = w.workspace()->session();
   ASSERT_TRUE(shown_session);
   EXPECT_FALSE(shown_session->trained);
   const auto fresh = experiment::Explorer(exploreOptions(final_settings))
-                         .update(final_settings.spectral_radius, final_settings.leak_rate,
-                                 final_settings.input_scaling, nullptr);
+                         .update(esn::Scalings::of(final_settings.reservoir), nullptr);
   ASSERT_EQ(shown_session->points->dataset_index, fresh->points->dataset_index);
   ASSERT_EQ(shown_session->points->X.rows(), fresh->points->X.rows());
   EXPECT_EQ((shown_session->points->X - fresh->points->X).cwiseAbs().maxCoeff(), 0.0f);  // same states, bit for bit

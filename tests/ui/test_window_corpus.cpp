@@ -64,8 +64,8 @@ TEST(WindowCorpus, OpenCorpusTrainsTheEsnAndTheLstmOnIt) {
   // The LSTM trains on the same corpus: the panel keeps it.
   s = w.modelPanel()->settings();
   s.model = rssviz::experiment::ModelKind::lstm;
-  s.hidden = 6;
-  s.epochs = 2;
+  s.lstm.hidden = 6;
+  s.trainer.epochs = 2;
   s.map_sentences = 30;
   w.startSession(s);
   waitIdle(w);

@@ -23,7 +23,7 @@ inline constexpr bool kSanitized = false;
 // A small ESN session, quick enough for tests (the default one is the paper's 1000 units).
 inline ui::ModelSettings smallEsn() {
   ui::ModelSettings s;
-  s.units = 150;
+  s.reservoir.units = 150;
   s.map_sentences = 60;
   return s;
 }

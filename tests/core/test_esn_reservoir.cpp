@@ -357,4 +357,28 @@ TEST(EsnReservoir, AutomaticKernelChoiceDoesNotChangeTheStates) {
   }
 }
 
+// Keep::kPrefixes stores each distinct prefix once: its states are those of kEveryStep,
+// bitwise, at the column prefix_id names, and x has exactly unique_steps columns.
+TEST(EsnReservoir, PrefixHarvestStoresEachPrefixOnceWithTheSameBits) {
+  const auto& c = corpus4();
+  const Reservoir r(small(120, 5), c.grammar.vocabulary_size());
+  std::vector<corpus::Sentence> some(c.test.sentences.begin(), c.test.sentences.begin() + 300);
+  const auto every = esn::harvest(r, some, Keep::kEveryStep);
+  const auto pre = esn::harvest(r, some, Keep::kPrefixes);
+  EXPECT_TRUE(pre.by_prefix);
+  EXPECT_FALSE(every.by_prefix);
+  EXPECT_EQ(pre.unique_steps, every.unique_steps);
+  EXPECT_LT(pre.unique_steps, pre.total_steps);  // the sentences share prefixes
+  EXPECT_EQ(pre.x.cols(), pre.unique_steps);
+  EXPECT_EQ(pre.offsets, every.offsets);
+  EXPECT_EQ(pre.prefix_id, every.prefix_id);
+  for (int s = 0; s < 300; ++s)
+    for (int t = 0; t < some[static_cast<size_t>(s)].length(); ++t)
+      ASSERT_EQ(pre.state(s, t), every.state(s, t)) << "sentence " << s << ", step " << t;
+  // Every column is used: each prefix id appears.
+  std::vector<char> used(static_cast<size_t>(pre.unique_steps), 0);
+  for (int id : pre.prefix_id) used[static_cast<size_t>(id)] = 1;
+  EXPECT_EQ(std::count(used.begin(), used.end(), 1), pre.unique_steps);
+}
+
 }  // namespace rssviz_test_esn_reservoir

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/experiment/workbench.hpp"
+#include "core/umap/knn_descent.hpp"
 #include "core/umap/stability.hpp"
 
 #include <cstdio>
@@ -181,6 +182,33 @@ TEST(Explore, TrainingAtTheSaturatingCornerGivesFiniteResults) {
   EXPECT_LE(s->scores.valid_error, 1.0);
   EXPECT_TRUE(std::isfinite(s->scores.rmse));
   EXPECT_TRUE(s->diagnostic.empty());
+}
+
+// The live path's quality bound (issue #15): after a drag of small steps, with the
+// neighbour lists refined by descent and the epochs cut to how much they changed, the
+// warm map is as trustworthy as a fresh full UMAP of the same states (within 0.01), and
+// the lists are nearly the exact ones.
+TEST(Explore, WarmDescentMapIsAsTrustworthyAsAFreshOne) {
+  ExploreOptions o;
+  o.map_sentences = 120;
+  o.reservoir.units = 300;
+  Explorer ex(o);
+  auto m = ex.update({1.1, 0.05, 1.0}, nullptr);
+  EXPECT_EQ(ex.last_projection()->diagnostics().descent_rounds, 0);  // the first map searches
+  for (int i = 1; i <= 6; ++i) {
+    m = ex.update({1.1 - 0.03 * i, 0.05, 1.0}, m.get());
+    const auto& d = ex.last_projection()->diagnostics();
+    EXPECT_GT(d.descent_rounds, 0) << "update " << i;
+    EXPECT_GE(ex.last_timings().epochs, o.umap.warm_start_min_epochs);
+    EXPECT_LE(ex.last_timings().epochs, o.umap.warm_start_epochs);
+  }
+  const Eigen::MatrixXf& X = m->points->X;
+  const double recall = umap::knn_recall(ex.last_projection()->knn(), umap::exact_knn(X, 15));
+  const double warm = umap::trustworthiness(X, m->layout, 15);
+  const double fresh = umap::trustworthiness(X, umap::fit(X, paper_map_umap()), 15);
+  std::printf("recall %.4f, trustworthiness warm %.4f, fresh %.4f\n", recall, warm, fresh);
+  EXPECT_GT(recall, 0.99);
+  EXPECT_GT(warm, fresh - 0.01);
 }
 
 }  // namespace rssviz_test_explore

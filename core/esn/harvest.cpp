@@ -1,5 +1,6 @@
 // State harvesting (declared in reservoir.hpp): the prefix trie walked level by level,
 // the chunked recurrent product, and the one-sentence reference.
+#include "core/common/memory.hpp"
 #include "core/esn/reservoir.hpp"
 
 #include <omp.h>
@@ -49,12 +50,13 @@ class ChunkProduct {
           packed_[(static_cast<size_t>(p) * n_ + k) * kMr + r] = w(p * kMr + r, k);
   }
   int ld() const { return ld_; }  // rows of the Q buffer (n rounded up to 48)
+  static constexpr int row_block() { return kMr; }  // run's row ranges start at multiples of this
   size_t p_size() const { return static_cast<size_t>(n_) * kChunk; }
   size_t q_size() const { return static_cast<size_t>(ld_) * kChunk; }
 
   // pp: buffer of p_size() floats; q: buffer of q_size() floats, column c at q + c ld().
   template <class Column>
-  void run(int nc, Column&& column, float* pp, float* q) const {
+  void run(int nc, Column&& column, float* pp, float* q, int r0, int r1) const {
     // Pack the chunk's parent states as column panels of 8, k-major.
     for (int j = 0; j < kChunk / kNr; ++j)
       for (int l = 0; l < kNr; ++l) {
@@ -70,7 +72,7 @@ class ChunkProduct {
     const int micro = (nc + kNr - 1) / kNr;  // all-zero column panels are skipped
     for (int k0 = 0; k0 < n_; k0 += kKc) {
       const int kc = std::min(kKc, n_ - k0);
-      for (int p = 0; p < panels_; ++p) {
+      for (int p = r0 / kMr; p < (r1 + kMr - 1) / kMr; ++p) {
         const float* a = packed_.data() + (static_cast<size_t>(p) * n_ + k0) * kMr;
         for (int j = 0; j < micro; ++j)
           tile(a, pp + (static_cast<size_t>(j) * n_ + k0) * kNr, kc,
@@ -131,12 +133,13 @@ class ChunkProduct {
           packed_[(static_cast<size_t>(p) * n_ + k) * kMr + r] = w(p * kMr + r, k);
   }
   int ld() const { return ld_; }  // rows of the Q buffer (n rounded up to 24)
+  static constexpr int row_block() { return kMr; }  // run's row ranges start at multiples of this
   size_t p_size() const { return static_cast<size_t>(n_) * kChunk; }
   size_t q_size() const { return static_cast<size_t>(ld_) * kChunk; }
 
   // pp: buffer of p_size() floats; q: buffer of q_size() floats, column c at q + c ld().
   template <class Column>
-  void run(int nc, Column&& column, float* pp, float* q) const {
+  void run(int nc, Column&& column, float* pp, float* q, int r0, int r1) const {
     // The chunk's parent states as column panels of 4, k-major; all-zero panels are
     // neither packed nor multiplied.
     const int micro = (nc + kNr - 1) / kNr;
@@ -153,7 +156,7 @@ class ChunkProduct {
       }
     for (int k0 = 0; k0 < n_; k0 += kKc) {
       const int kc = std::min(kKc, n_ - k0);
-      for (int p = 0; p < panels_; ++p) {
+      for (int p = r0 / kMr; p < (r1 + kMr - 1) / kMr; ++p) {
         const float* a = packed_.data() + (static_cast<size_t>(p) * n_ + k0) * kMr;
         for (int j = 0; j < micro; ++j)
           tile(a, pp + (static_cast<size_t>(j) * n_ + k0) * kNr, kc,
@@ -210,10 +213,11 @@ class ChunkProduct {
  public:
   explicit ChunkProduct(const Eigen::MatrixXf& w) : w_(w) {}
   int ld() const { return static_cast<int>(w_.rows()); }
+  static constexpr int row_block() { return kRows; }
   size_t p_size() const { return static_cast<size_t>(w_.rows()) * kChunk; }
   size_t q_size() const { return p_size(); }
   template <class Column>
-  void run(int nc, Column&& column, float* pp, float* q) const {
+  void run(int nc, Column&& column, float* pp, float* q, int r0, int r1) const {
     const Eigen::Index n = w_.rows();
     Eigen::Map<Eigen::MatrixXf> p(pp, n, kChunk);
     for (int c = 0; c < kChunk; ++c)
@@ -222,10 +226,10 @@ class ChunkProduct {
       else
         p.col(c).setZero();
     using RowBlock = Eigen::Matrix<float, Eigen::Dynamic, kChunk, Eigen::ColMajor, kRows, kChunk>;
-    for (Eigen::Index r0 = 0; r0 < n; r0 += kRows) {
-      const Eigen::Index rows = std::min<Eigen::Index>(kRows, n - r0);
-      Eigen::Map<RowBlock, 0, Eigen::OuterStride<>> out(q + r0, rows, kChunk, Eigen::OuterStride<>(n));
-      out.noalias() = w_.middleRows(r0, rows) * p;
+    for (Eigen::Index b0 = r0; b0 < r1; b0 += kRows) {
+      const Eigen::Index rows = std::min<Eigen::Index>(kRows, n - b0);
+      Eigen::Map<RowBlock, 0, Eigen::OuterStride<>> out(q + b0, rows, kChunk, Eigen::OuterStride<>(n));
+      out.noalias() = w_.middleRows(b0, rows) * p;
     }
   }
 
@@ -265,11 +269,12 @@ class SparseProduct {
     }
   }
   int ld() const { return n_; }
+  static constexpr int row_block() { return 8; }
   size_t p_size() const { return static_cast<size_t>(n_) * kChunk; }
   size_t q_size() const { return static_cast<size_t>(n_) * kChunk; }
 
   template <class Column>
-  void run(int nc, Column&& column, float* pp, float* q) const {
+  void run(int nc, Column&& column, float* pp, float* q, int r0, int r1) const {
     const int groups = (nc + 7) / 8;
     const int width = groups * 8;
     for (int c = 0; c < width; ++c) {
@@ -281,17 +286,17 @@ class SparseProduct {
       }
     }
     if (groups == kChunk / 8)
-      rows<kChunk / 8>(pp, q, nc);
+      rows<kChunk / 8>(pp, q, nc, r0, r1);
     else
-      for (int g = 0; g < groups; ++g) rows_of_group(pp, q, g, nc);
+      for (int g = 0; g < groups; ++g) rows_of_group(pp, q, g, nc, r0, r1);
   }
 
  private:
   // Every row, all eight groups of 8 columns at once (8 accumulators).
   template <int G>
-  void rows(const float* pp, float* q, int nc) const {
+  void rows(const float* pp, float* q, int nc, int r0, int r1) const {
     alignas(32) float out[G * 8];
-    for (int i = 0; i < n_; ++i) {
+    for (int i = r0; i < r1; ++i) {
       __m256 acc[G];
 #pragma GCC unroll 8
       for (int g = 0; g < G; ++g) acc[g] = _mm256_setzero_ps();
@@ -307,10 +312,10 @@ class SparseProduct {
     }
   }
   // Small chunks: one group of 8 columns at a time.
-  void rows_of_group(const float* pp, float* q, int g, int nc) const {
+  void rows_of_group(const float* pp, float* q, int g, int nc, int r0, int r1) const {
     alignas(32) float out[8];
     const int c_end = std::min(nc, 8 * g + 8);
-    for (int i = 0; i < n_; ++i) {
+    for (int i = r0; i < r1; ++i) {
       __m256 acc = _mm256_setzero_ps();
       for (long long e = start_[static_cast<size_t>(i)]; e < start_[static_cast<size_t>(i) + 1]; ++e)
         acc = _mm256_fmadd_ps(_mm256_broadcast_ss(&val_[static_cast<size_t>(e)]),
@@ -412,6 +417,7 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
   }
   // 2. Every column is written once below: no zeroing (its pages are touched once).
   out.x.resize(n, keep == Keep::kPrefixes ? out.unique_steps : entries);
+  prefer_huge_pages(out.x);
 
   const int threads = resolve_threads(r.options().threads);
   ThreadScope scope(threads);
@@ -430,12 +436,22 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
   if (sparse) sparse_product.emplace(r.unit_w());
 #endif
   if (!sparse) dense.emplace(r.unit_w());
-  const auto run_product = [&](int nc, const auto& column, float* pp, float* q) {
+  const auto run_product = [&](int nc, const auto& column, float* pp, float* q, int r0, int r1) {
 #if defined(__AVX2__) && defined(__FMA__)
-    if (sparse_product) return sparse_product->run(nc, column, pp, q);
+    if (sparse_product) return sparse_product->run(nc, column, pp, q, r0, r1);
 #endif
-    dense->run(nc, column, pp, q);
+    dense->run(nc, column, pp, q, r0, r1);
   };
+  // Each chunk's product and update are split into two fixed row slices (at a multiple of
+  // the kernel's row block, whatever the thread count, so the bits never depend on it):
+  // with two threads each computes one slice of every chunk, so the levels balance
+  // whatever their width and each core streams only its half of W (its own L2).
+  int row_block = ChunkProduct::row_block();
+#if defined(__AVX2__) && defined(__FMA__)
+  if (sparse_product) row_block = SparseProduct::row_block();
+#endif
+  const int slices = n >= 4 * row_block ? 2 : 1;
+  const int half = slices == 2 ? ((n + 1) / 2 + row_block - 1) / row_block * row_block : n;
   size_t p_size = 0, q_size = 0;
   int ld = 0;
 #if defined(__AVX2__) && defined(__FMA__)
@@ -463,7 +479,7 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
                                                  t == 0 ? 0 : static_cast<Eigen::Index>(levels[static_cast<size_t>(t) - 1].parent.size()));
     const int chunks = (width + kChunk - 1) / kChunk;
     // Advances chunk i of this level: gather the parents, W1 P, equations (1)-(2).
-    const auto advance = [&](int i) {
+    const auto advance = [&](int i, int slice, int me) {
       const int c0 = i * kChunk;
       const int nc = std::min(kChunk, width - c0);
       const auto parent = [&](int c) { return lv.parent[static_cast<size_t>(c0 + c)]; };
@@ -473,31 +489,26 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
         for (int c = 0; c < nc; ++c) cur.col(c0 + c) = a * drive.col(token(c)).array().tanh();
         return;
       }
-      const int me = omp_get_thread_num();
+      const int r0 = slice == 0 ? 0 : half, r1 = slice == 0 ? half : n, len = r1 - r0;
       float* q = qbuf[static_cast<size_t>(me)].data();
-      run_product(nc, [&](int c) { return prev.col(parent(c)).data(); }, pbuf[static_cast<size_t>(me)].data(), q);
+      run_product(nc, [&](int c) { return prev.col(parent(c)).data(); }, pbuf[static_cast<size_t>(me)].data(), q, r0,
+                  r1);
       for (int c = 0; c < nc; ++c) {
-        const Eigen::Map<const Eigen::VectorXf> wx(q + static_cast<size_t>(c) * static_cast<size_t>(ld), n);
-        cur.col(c0 + c) = (1.0f - a) * prev.col(parent(c)).array() +
-                          a * (rho * wx.array() + drive.col(token(c)).array()).tanh();
+        const Eigen::Map<const Eigen::VectorXf> wx(q + static_cast<size_t>(c) * static_cast<size_t>(ld) + r0, len);
+        cur.col(c0 + c).segment(r0, len) =
+            (1.0f - a) * prev.col(parent(c)).segment(r0, len).array() +
+            a * (rho * wx.array() + drive.col(token(c)).segment(r0, len).array()).tanh();
       }
     };
-    // Dynamic: a chunk's bits do not depend on the thread that computes it, and a core
-    // taken by another process then delays the level by one chunk, not by half of it.
-    // Waking the other threads costs more than a small level's product (and, on a busy
-    // machine, a scheduler time slice): those run on the calling thread.
-    const bool parallel = t > 0 && chunks > 1 && static_cast<double>(width) * n * n >= 2e7;
-    std::exception_ptr error;  // nothing may escape the parallel region
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) if (parallel)
-    for (int i = 0; i < chunks; ++i) {
-      try {
-        advance(i);
-      } catch (...) {
-#pragma omp critical(rssviz_esn_harvest)
-        if (!error) error = std::current_exception();
-      }
+    if (t == 0) {
+      for (int i = 0; i < chunks; ++i) advance(i, 0, 0);
+    } else {
+      // Waking the other threads costs more than a small level's product (and, on a busy
+      // machine, a scheduler time slice): those run on the calling thread.
+      const bool parallel = static_cast<double>(width) * n * n >= 2e7;
+      parallel_blocks(chunks * slices, parallel ? threads : 1,
+                      [&](int b, int me) { advance(b / slices, b % slices, me); });
     }
-    if (error) std::rethrow_exception(error);
 
     // Hand the level's states to the entries that need them.
     if (keep != Keep::kPrefixes) {

@@ -1,3 +1,4 @@
+#include "core/common/memory.hpp"
 #include "core/experiment/workbench.hpp"
 
 #include "core/common/parallel.hpp"
@@ -84,6 +85,7 @@ MapPoints esn_map_points(const corpus::Corpus& corpus, const esn::Reservoir& res
   // transposed assignment strides through memory; the live sliders redo this for every
   // value).
   p.X.resize(n, units + 1);
+  prefer_huge_pages(p.X);
   p.X.col(0).setOnes();
   constexpr Eigen::Index kTile = 32, kRowsPerBlock = 512;
   const int blocks = static_cast<int>((n + kRowsPerBlock - 1) / kRowsPerBlock);

@@ -1,3 +1,4 @@
+#include "core/common/memory.hpp"
 #include "core/umap/knn_descent.hpp"
 
 #include <algorithm>
@@ -260,6 +261,7 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
   // candidates, only those with L <= tau can be among the k - 1 nearest of them, and
   // only those are measured directly in d dimensions (rows copied point-major first).
   RowMatrixF full(n, d);
+  prefer_huge_pages(full);
   parallel_blocks(blocks, threads, [&](int b, int) {
     const Eigen::Index r0 = b * kRowsPerBlock, r1 = std::min<Eigen::Index>(n, r0 + kRowsPerBlock);
     constexpr Eigen::Index kTile = 32;

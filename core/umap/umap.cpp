@@ -1,3 +1,4 @@
+#include "core/common/memory.hpp"
 #include "core/umap/umap.hpp"
 
 #include <algorithm>
@@ -123,7 +124,12 @@ void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, c
   auto t0 = std::chrono::steady_clock::now();
   scale_exponent_ = input_scale_exponent(X);
   diag_.input_scale_exponent = scale_exponent_;
-  data_ = scaled(X, scale_exponent_);
+  data_.resize(X.rows(), X.cols());  // sized first, so that it can take huge pages before it is written
+  prefer_huge_pages(data_);
+  if (scale_exponent_ == 0)
+    data_ = X;  // into the storage just sized (scaled() would allocate a new one)
+  else
+    data_ = X * std::ldexp(1.0f, scale_exponent_);
   const bool same_points = previous && previous->data_.rows() == n && previous->data_.cols() == X.cols() &&
                            previous->knn_.k == k && previous->opt_.metric == opt_.metric;
   bool have = false;

@@ -2,7 +2,6 @@
 // the chunked recurrent product, and the one-sentence reference.
 #include "core/esn/reservoir.hpp"
 
-#include <omp.h>
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
 #include <immintrin.h>
 #endif
@@ -10,7 +9,6 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cstdint>
-#include <exception>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -436,7 +434,7 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
     const int chunks = (width + kChunk - 1) / kChunk;
 
     // Advances chunk i of this level: gather the parents, W1 P, equations (1)-(2).
-    const auto advance = [&](int i) {
+    const auto advance = [&](int i, int me) {
       const int c0 = i * kChunk;
       const int nc = std::min(kChunk, width - c0);
       const auto parent = [&](int c) { return lv.parent[static_cast<size_t>(c0 + c)]; };
@@ -446,7 +444,6 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
         for (int c = 0; c < nc; ++c) cur.col(c0 + c) = a * drive.col(token(c)).array().tanh();
         return;
       }
-      const int me = omp_get_thread_num();
       float* q = qbuf[static_cast<size_t>(me)].data();
       run_product(nc, [&](int c) { return prev.col(parent(c)).data(); }, pbuf[static_cast<size_t>(me)].data(), q);
       for (int c = 0; c < nc; ++c) {
@@ -455,22 +452,11 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
                           a * (rho * wx.array() + drive.col(token(c)).array()).tanh();
       }
     };
-    // Dynamic: a chunk's bits do not depend on the thread that computes it, and a core
-    // taken by another process then delays the level by one chunk, not by half of it.
+    // Static blocks (a chunk's bits do not depend on the thread that computes it).
     // Waking the other threads costs more than a small level's product (and, on a busy
     // machine, a scheduler time slice): those run on the calling thread.
     const bool parallel = t > 0 && chunks > 1 && static_cast<double>(width) * n * n >= 2e7;
-    std::exception_ptr error;  // nothing may escape the parallel region
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) if (parallel)
-    for (int i = 0; i < chunks; ++i) {
-      try {
-        advance(i);
-      } catch (...) {
-#pragma omp critical(rssviz_esn_harvest)
-        if (!error) error = std::current_exception();
-      }
-    }
-    if (error) std::rethrow_exception(error);
+    parallel_for(chunks, threads_if(parallel, threads), advance);
 
     // Hand the level's states to the sentences that need them.
     for (int s = 0; s < count; ++s) {

@@ -134,10 +134,9 @@ void detail::run_blocks_openmp(int blocks, int threads, BlockFn fn, void* contex
   int used = size;
 #pragma omp parallel num_threads(size)
   {
-    const int n = omp_get_num_threads();  // OpenMP may give fewer than asked
-#pragma omp master
-    used = n;
-    work(team, omp_get_thread_num(), n);
+    const int n = omp_get_num_threads(), t = omp_get_thread_num();  // OpenMP may give fewer than asked
+    if (t == 0) used = n;
+    work(team, t, n);
   }
   rethrow_first(team, used);
 }

@@ -281,7 +281,7 @@ TEST(ParallelFor, OneBlockWithManyThreadsRunsNestedOpenMPOnOneThread) {
 // and its raw OpenMP regions let no exception out; a stop raised mid-search now ends it
 // between blocks with Cancelled on the caller, for any thread count.
 TEST(ParallelFor, AStopRaisedMidSearchCancelsTheNeighbourSearch) {
-  const Eigen::MatrixXf X = rssviz::test::gaussian(6000, 64, 7);
+  const Eigen::MatrixXf X = rssviz::test::gaussian(12000, 64, 7);
   for (int threads : {1, 2}) {
     const rssviz::ThreadScope scope(threads);
     StopFlag stop;

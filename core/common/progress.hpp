@@ -1,6 +1,7 @@
 // Cancellation and progress types shared by every long computation in the core.
 // Long single calls take a `const StopFlag*` (nullptr: never stop) and check it
-// between parallel regions, never inside one.
+// between parallel regions or between the blocks of one (parallel_for), never inside a
+// block.
 #pragma once
 #include <atomic>
 #include <functional>

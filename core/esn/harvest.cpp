@@ -3,7 +3,6 @@
 #include "core/common/memory.hpp"
 #include "core/esn/reservoir.hpp"
 
-#include <omp.h>
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
 #include <immintrin.h>
 #endif
@@ -11,7 +10,6 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cstdint>
-#include <exception>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -506,8 +504,10 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
       // Waking the other threads costs more than a small level's product (and, on a busy
       // machine, a scheduler time slice): those run on the calling thread.
       const bool parallel = static_cast<double>(width) * n * n >= 2e7;
-      parallel_blocks(chunks * slices, parallel ? threads : 1,
-                      [&](int b, int me) { advance(b / slices, b % slices, me); });
+      // Block b = slice * chunks + chunk: the contiguous partition gives thread 0 the
+      // first slice of every chunk and thread 1 the second.
+      parallel_for(chunks * slices, threads_if(parallel, threads),
+                   [&](int b, int me) { advance(b % chunks, b / chunks, me); });
     }
 
     // Hand the level's states to the entries that need them.

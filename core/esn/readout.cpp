@@ -3,11 +3,11 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Dense>
 #include <algorithm>
-#include <exception>
 #include <stdexcept>
 #include <string>
 
 #include "core/common/check.hpp"
+#include "core/common/parallel.hpp"
 
 namespace rssviz::esn {
 
@@ -38,20 +38,12 @@ Eigen::MatrixXd fit_ridge(const Eigen::MatrixXf& end_states, const Eigen::Matrix
   // count), spread over the threads; Eigen's rank update would run on one core.
   Eigen::MatrixXd gram(m, m);
   constexpr Eigen::Index kCols = 128;
-  const auto blocks = static_cast<long>((m + kCols - 1) / kCols);
-  std::exception_ptr error;  // Eigen's GEMM may allocate: nothing may escape the region
+  const auto blocks = static_cast<int>((m + kCols - 1) / kCols);
   // Small problems stay on the calling thread: waking the others costs more.
-#pragma omp parallel for schedule(dynamic, 1) if (static_cast<double>(m) * m * x.rows() >= 2e7)
-  for (long b = 0; b < blocks; ++b) {
-    try {
-      const Eigen::Index j0 = b * kCols, nc = std::min(kCols, m - j0);
-      gram.block(j0, j0, m - j0, nc).noalias() = x.rightCols(m - j0).transpose() * x.middleCols(j0, nc);
-    } catch (...) {
-#pragma omp critical(rssviz_esn_ridge)
-      if (!error) error = std::current_exception();
-    }
-  }
-  if (error) std::rethrow_exception(error);
+  parallel_for(blocks, threads_if(static_cast<double>(m) * m * x.rows() >= 2e7), [&](int b, int) {
+    const Eigen::Index j0 = b * kCols, nc = std::min(kCols, m - j0);
+    gram.block(j0, j0, m - j0, nc).noalias() = x.rightCols(m - j0).transpose() * x.middleCols(j0, nc);
+  });
   gram.diagonal().array() += ridge;
   const Eigen::MatrixXd rhs = x.transpose() * targets;
   Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> llt(gram);
@@ -142,25 +134,17 @@ Eigen::MatrixXd predict(const Eigen::MatrixXd& wout, const Eigen::MatrixXf& stat
   Eigen::MatrixXd yt(outputs, cols);
   constexpr Eigen::Index kCols = 256, kRows = 32;
   using RowBlock = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor, kRows, kCols>;
-  const auto blocks = static_cast<long>((cols + kCols - 1) / kCols);
-  std::exception_ptr error;  // Eigen's GEMM may allocate: nothing may escape the region
-#pragma omp parallel for schedule(static) if (static_cast<double>(units) * cols * outputs >= 2e7)
-  for (long b = 0; b < blocks; ++b) {
-    try {
-      const Eigen::Index c0 = b * kCols, nc = std::min(kCols, cols - c0);
-      for (Eigen::Index r0 = 0; r0 < outputs; r0 += kRows) {
-        const Eigen::Index rows = std::min(kRows, outputs - r0);
-        Eigen::Map<RowBlock, 0, Eigen::OuterStride<>> out(yt.data() + c0 * outputs + r0, rows, nc,
-                                                          Eigen::OuterStride<>(outputs));
-        out.noalias() = wout.block(r0, 1, rows, units) * sd.middleCols(c0, nc);
-      }
-      yt.middleCols(c0, nc).colwise() += wout.col(0);
-    } catch (...) {
-#pragma omp critical(rssviz_esn_predict)
-      if (!error) error = std::current_exception();
+  const auto blocks = static_cast<int>((cols + kCols - 1) / kCols);
+  parallel_for(blocks, threads_if(static_cast<double>(units) * cols * outputs >= 2e7), [&](int b, int) {
+    const Eigen::Index c0 = b * kCols, nc = std::min(kCols, cols - c0);
+    for (Eigen::Index r0 = 0; r0 < outputs; r0 += kRows) {
+      const Eigen::Index rows = std::min(kRows, outputs - r0);
+      Eigen::Map<RowBlock, 0, Eigen::OuterStride<>> out(yt.data() + c0 * outputs + r0, rows, nc,
+                                                        Eigen::OuterStride<>(outputs));
+      out.noalias() = wout.block(r0, 1, rows, units) * sd.middleCols(c0, nc);
     }
-  }
-  if (error) std::rethrow_exception(error);
+    yt.middleCols(c0, nc).colwise() += wout.col(0);
+  });
   return yt.transpose();
 }
 

@@ -89,7 +89,7 @@ MapPoints esn_map_points(const corpus::Corpus& corpus, const esn::Reservoir& res
   p.X.col(0).setOnes();
   constexpr Eigen::Index kTile = 32, kRowsPerBlock = 512;
   const int blocks = static_cast<int>((n + kRowsPerBlock - 1) / kRowsPerBlock);
-  parallel_blocks(blocks, reservoir.options().threads, [&](int b, int) {
+  parallel_for(blocks, reservoir.options().threads, [&](int b, int) {
     const Eigen::Index r1 = std::min(n, (b + 1) * kRowsPerBlock);
     for (Eigen::Index i0 = b * kRowsPerBlock; i0 < r1; i0 += kTile) {
       const Eigen::Index i1 = std::min(r1, i0 + kTile);

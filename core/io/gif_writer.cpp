@@ -327,7 +327,7 @@ GifReport write_gif(const std::filesystem::path& path, const std::vector<RgbaFra
   const int threads = std::min(resolve_threads(o.threads), n);
   const auto t0 = clock::now();
   std::vector<std::unique_ptr<Quantiser>> quantisers(static_cast<std::size_t>(threads));
-  parallel_blocks(threads, threads, [&](int b, int t) {
+  parallel_for_std_threads(threads, threads, [&](int b, int t) {
     auto q = std::make_unique<Quantiser>(path, o, w, h);
     for (const RgbaFrame& f : frames) {
       if (t == 0) step();
@@ -363,7 +363,7 @@ GifReport write_gif(const std::filesystem::path& path, const std::vector<RgbaFra
     step();
     const int count = std::min(remap_threads, n - k0);
     const auto r0 = clock::now();
-    parallel_blocks(count, remap_threads, [&](int b, int t) {
+    parallel_for_std_threads(count, remap_threads, [&](int b, int t) {
       quantisers[static_cast<std::size_t>(t)]->remap(frames[static_cast<std::size_t>(k0 + b)], batch[static_cast<std::size_t>(b)]);
     }, stop);
     quantise_seconds += since(r0);

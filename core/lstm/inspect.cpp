@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "core/common/parallel.hpp"
 
@@ -34,16 +35,13 @@ Eigen::MatrixXd predict(const BasicLstm<T>& model, const std::vector<std::vector
   const int n = static_cast<int>(sentences.size());
   Eigen::MatrixXd out(n, model.outputs());
   const int nt = resolve_threads(threads);
-#pragma omp parallel num_threads(nt)
-  {
-    BasicSentenceWork<T> w;
-#pragma omp for schedule(static)
-    for (int s = 0; s < n; ++s) {
-      const auto& tok = sentences[static_cast<size_t>(s)];
-      forward_sentence(model.params(), tok.data(), static_cast<int>(tok.size()), w);
-      out.row(s) = w.y.template cast<double>().transpose();
-    }
-  }
+  std::vector<BasicSentenceWork<T>> work(static_cast<size_t>(threads_for(n, nt)));
+  parallel_for(n, nt, [&](int s, int thread) {
+    auto& w = work[static_cast<size_t>(thread)];
+    const auto& tok = sentences[static_cast<size_t>(s)];
+    forward_sentence(model.params(), tok.data(), static_cast<int>(tok.size()), w);
+    out.row(s) = w.y.template cast<double>().transpose();
+  });
   return out;
 }
 
@@ -89,21 +87,18 @@ Inspection inspect(const BasicLstm<T>& model, const std::vector<std::vector<int>
   r.output.resize(rows, model.outputs());
   const auto& p = model.params();
   const int nt = resolve_threads(threads);
-#pragma omp parallel num_threads(nt)
-  {
-    BasicSentenceWork<T> w;
-#pragma omp for schedule(static)
-    for (int s = 0; s < n; ++s) {
-      const auto& tok = sentences[static_cast<size_t>(s)];
-      const int L = static_cast<int>(tok.size());
-      forward_sentence(p, tok.data(), L, w);
-      const int r0 = r.offsets[static_cast<size_t>(s)];
-      r.cell.middleRows(r0, L + 1) = w.cells.leftCols(L + 1).transpose().template cast<double>();
-      r.hidden.middleRows(r0, L + 1) = w.hiddens.leftCols(L + 1).transpose().template cast<double>();
-      r.output.middleRows(r0, L + 1) =
-          ((p.Wy() * w.hiddens.leftCols(L + 1)).colwise() + p.by()).transpose().template cast<double>();
-    }
-  }
+  std::vector<BasicSentenceWork<T>> work(static_cast<size_t>(threads_for(n, nt)));
+  parallel_for(n, nt, [&](int s, int thread) {
+    auto& w = work[static_cast<size_t>(thread)];
+    const auto& tok = sentences[static_cast<size_t>(s)];
+    const int L = static_cast<int>(tok.size());
+    forward_sentence(p, tok.data(), L, w);
+    const int r0 = r.offsets[static_cast<size_t>(s)];
+    r.cell.middleRows(r0, L + 1) = w.cells.leftCols(L + 1).transpose().template cast<double>();
+    r.hidden.middleRows(r0, L + 1) = w.hiddens.leftCols(L + 1).transpose().template cast<double>();
+    r.output.middleRows(r0, L + 1) =
+        ((p.Wy() * w.hiddens.leftCols(L + 1)).colwise() + p.by()).transpose().template cast<double>();
+  });
   return r;
 }
 

@@ -99,12 +99,7 @@ T batch_loss_and_gradient(const BasicLstmParams<T>& p, const std::vector<std::ve
     ig.flat().setZero();
     backward_sentence(p, tok.data(), L, w, ig);
   };
-  if (nt > 1) {
-#pragma omp parallel for num_threads(nt) schedule(static)
-    for (int b = 0; b < count; ++b) item(b);
-  } else {
-    for (int b = 0; b < count; ++b) item(b);
-  }
+  parallel_for(count, nt, [&](int b, int) { item(b); });
   // Fixed-order reduction: the same sums whatever the thread count.
   grad.flat() = work.item_grad[0].flat();
   T total = loss[0];

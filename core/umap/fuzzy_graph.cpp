@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/common/check.hpp"
+#include "core/common/parallel.hpp"
 
 namespace rssviz::umap {
 namespace {
@@ -29,8 +30,7 @@ SmoothKnn smooth_knn_dist(const KnnGraph& knn, float local_connectivity, bool sk
   out.rho.assign(static_cast<std::size_t>(n), 0.0f);
   // A row's bisection is ~microseconds: below ~20 000 rows a parallel region costs more
   // than it saves on a busy machine (the result is the same either way).
-#pragma omp parallel for schedule(static) if (n >= 20000)
-  for (int i = 0; i < n; ++i) {
+  parallel_for(n, threads_if(n >= 20000), [&](int i, int) {
     const float* d = knn.distance.data() + static_cast<std::size_t>(i) * k;
     // rho: local_connectivity-th non-zero distance, interpolated.
     std::vector<double> nz;
@@ -76,7 +76,7 @@ SmoothKnn smooth_knn_dist(const KnnGraph& knn, float local_connectivity, bool sk
       mid = std::max(mid, kMinScale * mean_all);
     out.sigma[static_cast<std::size_t>(i)] = static_cast<float>(mid);
     out.rho[static_cast<std::size_t>(i)] = static_cast<float>(rho);
-  }
+  });
   return out;
 }
 

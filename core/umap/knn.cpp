@@ -1,6 +1,4 @@
 #include "core/umap/knn.hpp"
-
-#include <omp.h>
 #if defined(__AVX2__)
 #include <immintrin.h>
 #endif
@@ -8,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <limits>
-#include <atomic>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -159,65 +156,66 @@ KnnGraph blocked_knn(const BoundedRows& ref, const RowMatrix& ref_full, const Bo
   const float* xs = ref.row_sq.data();
   const Eigen::Index kBlock = query_block(n);
   const Eigen::Index blocks = (m + kBlock - 1) / kBlock;
-  // Blocks in chunks of a few per parallel region so that `stop` is seen between regions.
-  const Eigen::Index chunk = std::max<Eigen::Index>(1, 4 * omp_get_max_threads());
-  for (Eigen::Index b0 = 0; b0 < blocks; b0 += chunk) {
-    if (stop_requested(stop)) throw Cancelled();
-    const Eigen::Index b1 = std::min(blocks, b0 + chunk);
-#pragma omp parallel
-    {
-      Eigen::MatrixXf D;
-      std::vector<float> hi(static_cast<std::size_t>(n)), lo(static_cast<std::size_t>(n)), buf;
-      std::vector<std::pair<float, int>> cand;
-#pragma omp for schedule(static)
-      for (Eigen::Index b = b0; b < b1; ++b) {
-        const Eigen::Index r0 = b * kBlock;
-        const Eigen::Index rows = std::min(kBlock, m - r0);
-        if (!precomputed && others > 0) block_sq_distances(qb.coords, qb.coord_sq, r0, rows, ref.coords, ref.coord_sq, D);
-        for (Eigen::Index r = 0; r < rows; ++r) {
-          const int qi = static_cast<int>(r0 + r);
-          const auto uq = static_cast<std::size_t>(qi);
-          const int self = self_query ? (self_index ? (*self_index)[uq] : qi) : -1;
-          if (self_query) {
-            g.index[uq * k] = self;
-            g.distance[uq * k] = 0.0f;
-          }
-          if (others == 0) continue;
-          const float* col = precomputed ? precomputed->col(qi).data() : D.col(r).data();
-          const float rq = qb.residual(qi);
-          const float c = qb.margin_coef, cq = c * qb.row_sq(qi);
-          // Bounds (2) for the whole row in one vectorised pass, each widened by its own
-          // margin c (|x_q|² + |x_j|²); self is never a candidate.
-          for (Eigen::Index j = 0; j < n; ++j) {
-            const float sp = rq + rr[j], sm = rq - rr[j], margin = cq + c * xs[j];
-            hi[static_cast<std::size_t>(j)] = col[j] + sp * sp + margin;
-            lo[static_cast<std::size_t>(j)] = col[j] + sm * sm - margin;
-          }
-          if (self >= 0) hi[static_cast<std::size_t>(self)] = lo[static_cast<std::size_t>(self)] = INFINITY;
-          const float tau = kth_smallest(hi.data(), n, pool, buf);
-          cand.clear();
-          const float* xq = q_full.row(qi).data();
-          float beyond = scan_at_most(lo.data(), n, tau, [&](Eigen::Index j) {
-            cand.emplace_back(direct_sq(xq, ref_full.row(j).data(), d), static_cast<int>(j));
-          });
-          measured[uq] = static_cast<int>(cand.size());
-          finish_row(ref_full, nullptr, cand, others, metric, g, qi, self_query ? 1 : 0, true);
-          if (keep_pool) {
-            const std::size_t o = uq * static_cast<std::size_t>(pool);
-            for (int t = 0; t < pool; ++t) {
-              const bool have = t < static_cast<int>(cand.size());
-              g.pool_index[o + t] = have ? cand[static_cast<std::size_t>(t)].second : -1;
-              g.pool_sq[o + t] = have ? cand[static_cast<std::size_t>(t)].first : INFINITY;
-            }
-            // Outside the pool: unmeasured points (each at least its L) and measured
-            // ones the pool dropped.
-            if (static_cast<int>(cand.size()) > pool) beyond = std::min(beyond, cand[static_cast<std::size_t>(pool)].first);
-            g.outside_sq[uq] = std::max(0.0f, beyond);
-          }
+  struct Scratch {
+    Eigen::MatrixXf D;
+    std::vector<float> hi, lo, buf;
+    std::vector<std::pair<float, int>> cand;
+  };
+  std::vector<Scratch> scratch(static_cast<std::size_t>(threads_for(static_cast<int>(blocks), 0)),
+                               Scratch{{}, std::vector<float>(static_cast<std::size_t>(n)),
+                                       std::vector<float>(static_cast<std::size_t>(n)), {}, {}});
+  parallel_for(static_cast<int>(blocks), 0, [&](int b, int thread) {
+    Scratch& sc = scratch[static_cast<std::size_t>(thread)];
+    Eigen::MatrixXf& D = sc.D;
+    std::vector<float>& hi = sc.hi;
+    std::vector<float>& lo = sc.lo;
+    std::vector<float>& buf = sc.buf;
+    std::vector<std::pair<float, int>>& cand = sc.cand;
+    const Eigen::Index r0 = b * kBlock;
+    const Eigen::Index rows = std::min(kBlock, m - r0);
+    if (!precomputed && others > 0) block_sq_distances(qb.coords, qb.coord_sq, r0, rows, ref.coords, ref.coord_sq, D);
+    for (Eigen::Index r = 0; r < rows; ++r) {
+      const int qi = static_cast<int>(r0 + r);
+      const auto uq = static_cast<std::size_t>(qi);
+      const int self = self_query ? (self_index ? (*self_index)[uq] : qi) : -1;
+      if (self_query) {
+        g.index[uq * k] = self;
+        g.distance[uq * k] = 0.0f;
+      }
+      if (others == 0) continue;
+      const float* col = precomputed ? precomputed->col(qi).data() : D.col(r).data();
+      const float rq = qb.residual(qi);
+      const float c = qb.margin_coef, cq = c * qb.row_sq(qi);
+      // Bounds (2) for the whole row in one vectorised pass, each widened by its own
+      // margin c (|x_q|² + |x_j|²); self is never a candidate.
+      for (Eigen::Index j = 0; j < n; ++j) {
+        const float sp = rq + rr[j], sm = rq - rr[j], margin = cq + c * xs[j];
+        hi[static_cast<std::size_t>(j)] = col[j] + sp * sp + margin;
+        lo[static_cast<std::size_t>(j)] = col[j] + sm * sm - margin;
+      }
+      if (self >= 0) hi[static_cast<std::size_t>(self)] = lo[static_cast<std::size_t>(self)] = INFINITY;
+      const float tau = kth_smallest(hi.data(), n, pool, buf);
+      cand.clear();
+      const float* xq = q_full.row(qi).data();
+      float beyond = scan_at_most(lo.data(), n, tau, [&](Eigen::Index j) {
+        cand.emplace_back(direct_sq(xq, ref_full.row(j).data(), d), static_cast<int>(j));
+      });
+      measured[uq] = static_cast<int>(cand.size());
+      finish_row(ref_full, nullptr, cand, others, metric, g, qi, self_query ? 1 : 0, true);
+      if (keep_pool) {
+        const std::size_t o = uq * static_cast<std::size_t>(pool);
+        for (int t = 0; t < pool; ++t) {
+          const bool have = t < static_cast<int>(cand.size());
+          g.pool_index[o + t] = have ? cand[static_cast<std::size_t>(t)].second : -1;
+          g.pool_sq[o + t] = have ? cand[static_cast<std::size_t>(t)].first : INFINITY;
         }
+        // Outside the pool: unmeasured points (each at least its L) and measured
+        // ones the pool dropped.
+        if (static_cast<int>(cand.size()) > pool) beyond = std::min(beyond, cand[static_cast<std::size_t>(pool)].first);
+        g.outside_sq[uq] = std::max(0.0f, beyond);
       }
     }
-  }
+  }, stop);
   double total = 0.0;
   for (int c : measured) total += c;
   g.measured_per_row = m > 0 ? total / static_cast<double>(m) : 0.0;
@@ -318,88 +316,81 @@ KnnGraph grid_knn(const Eigen::MatrixXf& P, int k, Metric metric, const StopFlag
   const float slack = 8.0f * std::numeric_limits<float>::epsilon() * (ext_max + static_cast<float>(h)) +
                       4.0f * std::numeric_limits<float>::epsilon() * std::max(lo.cwiseAbs().maxCoeff(), hi.cwiseAbs().maxCoeff());
   std::vector<int> measured(static_cast<std::size_t>(n), 0);
-  const Eigen::Index chunk = 4096;
-  for (Eigen::Index q0 = 0; q0 < n; q0 += chunk) {
-    if (stop_requested(stop)) throw Cancelled();
-    const Eigen::Index q1 = std::min(n, q0 + chunk);
-#pragma omp parallel
-    {
-      std::vector<std::pair<float, int>> cand;
-#pragma omp for schedule(static)
-      for (Eigen::Index i = q0; i < q1; ++i) {
-        const auto ui = static_cast<std::size_t>(i);
-        g.index[ui * k] = static_cast<int>(i);
-        g.distance[ui * k] = 0.0f;
-        if (others == 0) continue;
-        const float* x = full.row(i).data();
-        std::array<Eigen::Index, kGridMaxDims> ci{0, 0, 0};
-        for (int c = 0; c < d; ++c) ci[static_cast<std::size_t>(c)] = cell_of(x, c);
-        cand.clear();
-        float bound = 0.0f;  // squared distance beyond which nothing is unvisited
-        for (Eigen::Index rad = 0;; ++rad) {
-          // Visit the cells at Chebyshev distance exactly rad (the shell).
-          std::array<Eigen::Index, kGridMaxDims> a{0, 0, 0}, b{0, 0, 0}, cur{0, 0, 0};
-          bool covers = true;  // the box covers the whole grid
-          for (int c = 0; c < d; ++c) {
-            const auto uc = static_cast<std::size_t>(c);
-            a[uc] = std::max<Eigen::Index>(0, ci[uc] - rad);
-            b[uc] = std::min<Eigen::Index>(cells[uc] - 1, ci[uc] + rad);
-            covers = covers && a[uc] == 0 && b[uc] == cells[uc] - 1;
-            cur[uc] = a[uc];
-          }
-          for (;;) {
-            bool shell = false;
-            for (int c = 0; c < d; ++c) {
-              const auto uc = static_cast<std::size_t>(c);
-              shell = shell || cur[uc] == ci[uc] - rad || cur[uc] == ci[uc] + rad;
-            }
-            if (shell || rad == 0) {
-              const Eigen::Index f = flat(cur);
-              for (Eigen::Index t = start[static_cast<std::size_t>(f)]; t < start[static_cast<std::size_t>(f) + 1]; ++t) {
-                const int j = members[static_cast<std::size_t>(t)];
-                if (j != static_cast<int>(i)) cand.emplace_back(direct_sq(x, full.row(j).data(), d), j);
-              }
-            }
-            int c = 0;
-            while (c < d && ++cur[static_cast<std::size_t>(c)] > b[static_cast<std::size_t>(c)]) {
-              cur[static_cast<std::size_t>(c)] = a[static_cast<std::size_t>(c)];
-              ++c;
-            }
-            if (c == d) break;
-          }
-          if (covers) {
-            bound = INFINITY;
-            break;
-          }
-          // Distance from x to the outside of the visited box (sides at the grid's edge
-          // have nothing beyond them).
-          float gap = INFINITY;
-          for (int c = 0; c < d; ++c) {
-            const auto uc = static_cast<std::size_t>(c);
-            if (a[uc] > 0) gap = std::min(gap, x[c] - (lo(c) + static_cast<float>(h * static_cast<double>(a[uc]))));
-            if (b[uc] < cells[uc] - 1)
-              gap = std::min(gap, lo(c) + static_cast<float>(h * static_cast<double>(b[uc] + 1)) - x[c]);
-          }
-          gap = std::max(0.0f, gap - slack);
-          bound = gap * gap * (1.0f - 8.0f * std::numeric_limits<float>::epsilon());
-          if (static_cast<int>(cand.size()) >= pool) {
-            std::nth_element(cand.begin(), cand.begin() + (pool - 1), cand.end());
-            if (cand[static_cast<std::size_t>(pool - 1)].first < bound) break;
+  std::vector<std::vector<std::pair<float, int>>> scratch(static_cast<std::size_t>(threads_for(static_cast<int>(n), 0)));
+  parallel_for(static_cast<int>(n), 0, [&](int query, int thread) {
+    const Eigen::Index i = query;
+    std::vector<std::pair<float, int>>& cand = scratch[static_cast<std::size_t>(thread)];
+    const auto ui = static_cast<std::size_t>(i);
+    g.index[ui * k] = static_cast<int>(i);
+    g.distance[ui * k] = 0.0f;
+    if (others == 0) return;
+    const float* x = full.row(i).data();
+    std::array<Eigen::Index, kGridMaxDims> ci{0, 0, 0};
+    for (int c = 0; c < d; ++c) ci[static_cast<std::size_t>(c)] = cell_of(x, c);
+    cand.clear();
+    float bound = 0.0f;  // squared distance beyond which nothing is unvisited
+    for (Eigen::Index rad = 0;; ++rad) {
+      // Visit the cells at Chebyshev distance exactly rad (the shell).
+      std::array<Eigen::Index, kGridMaxDims> a{0, 0, 0}, b{0, 0, 0}, cur{0, 0, 0};
+      bool covers = true;  // the box covers the whole grid
+      for (int c = 0; c < d; ++c) {
+        const auto uc = static_cast<std::size_t>(c);
+        a[uc] = std::max<Eigen::Index>(0, ci[uc] - rad);
+        b[uc] = std::min<Eigen::Index>(cells[uc] - 1, ci[uc] + rad);
+        covers = covers && a[uc] == 0 && b[uc] == cells[uc] - 1;
+        cur[uc] = a[uc];
+      }
+      for (;;) {
+        bool shell = false;
+        for (int c = 0; c < d; ++c) {
+          const auto uc = static_cast<std::size_t>(c);
+          shell = shell || cur[uc] == ci[uc] - rad || cur[uc] == ci[uc] + rad;
+        }
+        if (shell || rad == 0) {
+          const Eigen::Index f = flat(cur);
+          for (Eigen::Index t = start[static_cast<std::size_t>(f)]; t < start[static_cast<std::size_t>(f) + 1]; ++t) {
+            const int j = members[static_cast<std::size_t>(t)];
+            if (j != static_cast<int>(i)) cand.emplace_back(direct_sq(x, full.row(j).data(), d), j);
           }
         }
-        measured[ui] = static_cast<int>(cand.size());
-        finish_row(full, nullptr, cand, others, metric, g, static_cast<int>(i), 1, true);
-        const std::size_t o = ui * static_cast<std::size_t>(pool);
-        for (int t = 0; t < pool; ++t) {
-          g.pool_index[o + t] = cand[static_cast<std::size_t>(t)].second;
-          g.pool_sq[o + t] = cand[static_cast<std::size_t>(t)].first;
+        int c = 0;
+        while (c < d && ++cur[static_cast<std::size_t>(c)] > b[static_cast<std::size_t>(c)]) {
+          cur[static_cast<std::size_t>(c)] = a[static_cast<std::size_t>(c)];
+          ++c;
         }
-        float beyond = bound;
-        if (static_cast<int>(cand.size()) > pool) beyond = std::min(beyond, cand[static_cast<std::size_t>(pool)].first);
-        g.outside_sq[ui] = beyond;
+        if (c == d) break;
+      }
+      if (covers) {
+        bound = INFINITY;
+        break;
+      }
+      // Distance from x to the outside of the visited box (sides at the grid's edge
+      // have nothing beyond them).
+      float gap = INFINITY;
+      for (int c = 0; c < d; ++c) {
+        const auto uc = static_cast<std::size_t>(c);
+        if (a[uc] > 0) gap = std::min(gap, x[c] - (lo(c) + static_cast<float>(h * static_cast<double>(a[uc]))));
+        if (b[uc] < cells[uc] - 1)
+          gap = std::min(gap, lo(c) + static_cast<float>(h * static_cast<double>(b[uc] + 1)) - x[c]);
+      }
+      gap = std::max(0.0f, gap - slack);
+      bound = gap * gap * (1.0f - 8.0f * std::numeric_limits<float>::epsilon());
+      if (static_cast<int>(cand.size()) >= pool) {
+        std::nth_element(cand.begin(), cand.begin() + (pool - 1), cand.end());
+        if (cand[static_cast<std::size_t>(pool - 1)].first < bound) break;
       }
     }
-  }
+    measured[ui] = static_cast<int>(cand.size());
+    finish_row(full, nullptr, cand, others, metric, g, static_cast<int>(i), 1, true);
+    const std::size_t o = ui * static_cast<std::size_t>(pool);
+    for (int t = 0; t < pool; ++t) {
+      g.pool_index[o + t] = cand[static_cast<std::size_t>(t)].second;
+      g.pool_sq[o + t] = cand[static_cast<std::size_t>(t)].first;
+    }
+    float beyond = bound;
+    if (static_cast<int>(cand.size()) > pool) beyond = std::min(beyond, cand[static_cast<std::size_t>(pool)].first);
+    g.outside_sq[ui] = beyond;
+  }, stop);
   double total = 0.0;
   for (int c : measured) total += c;
   g.measured_per_row = n > 0 ? total / static_cast<double>(n) : 0.0;
@@ -494,7 +485,7 @@ KnnGraph update_exact_knn(const KnnGraph& old, const Eigen::MatrixXf& X_old, con
   // A small update (the warm start's case) runs on one thread: its parallel regions
   // would cost more than they save on a busy machine. The result does not depend on it.
   const double work = static_cast<double>(C.size()) * static_cast<double>(n) * static_cast<double>(X_new.cols());
-  const ThreadScope one_thread(work < 1e9 ? 1 : omp_get_max_threads());
+  const ThreadScope one_thread(work < 1e9 ? 1 : current_threads());
   const BoundedRows IP = identity_rows(centred(X_new, metric));
   const Eigen::MatrixXf& P = IP.coords;
   const int k1 = k - 1;
@@ -515,49 +506,46 @@ KnnGraph update_exact_knn(const KnnGraph& old, const Eigen::MatrixXf& X_old, con
   KnnGraph g = old;
   std::vector<char> redo(static_cast<std::size_t>(n), 0);
   for (int c : C) redo[static_cast<std::size_t>(c)] = 1;
-#pragma omp parallel
-  {
-    std::vector<std::pair<float, int>> cand;
-#pragma omp for schedule(static)
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const auto ui = static_cast<std::size_t>(i);
-      if (redo[ui]) continue;
-      // Unchanged pool members keep their measured distances; changed points (not the
-      // row itself) whose estimate could beat the pool's bound are measured directly.
-      const float bound = old.outside_sq[ui];
-      cand.clear();
-      for (int t = 0; t < pool; ++t) {
-        const int j = old.pool_index[ui * static_cast<std::size_t>(pool) + static_cast<std::size_t>(t)];
-        if (j >= 0 && !changed[static_cast<std::size_t>(j)])
-          cand.emplace_back(old.pool_sq[ui * static_cast<std::size_t>(pool) + static_cast<std::size_t>(t)], j);
-      }
-      const float margin = IP.margin(p_sq(i), IC.max_row_sq);
-      for (std::size_t c = 0; c < C.size(); ++c) {
-        const float est = D(i, static_cast<Eigen::Index>(c));
-        if (est - margin <= bound || static_cast<int>(cand.size()) < k1)
-          cand.emplace_back(direct_sq(ref.row(i).data(), ref.row(C[c]).data(), ref.cols()), C[c]);
-      }
-      std::sort(cand.begin(), cand.end());
-      // Exact only if the k-1 best are all within what the old pool vouches for.
-      if (static_cast<int>(cand.size()) < k1 || !(cand[static_cast<std::size_t>(k1 - 1)].first <= bound)) {
-        redo[ui] = 1;
-        continue;
-      }
-      finish_row(ref, nullptr, cand, k1, metric, g, static_cast<int>(i), 1, true);
-      // The new pool: the best `pool` of the candidates. Outside it lie points beyond the
-      // old bound and the candidates it drops, so the bound tightens to the first dropped.
-      float nb = bound;
-      if (static_cast<int>(cand.size()) > pool) nb = std::min(nb, cand[static_cast<std::size_t>(pool)].first);
-      g.outside_sq[ui] = nb;
-      const std::size_t o = ui * static_cast<std::size_t>(pool);
-      for (int t = 0; t < pool; ++t) {
-        const bool have = t < static_cast<int>(cand.size()) && cand[static_cast<std::size_t>(t)].first <= nb;
-        g.pool_index[o + t] = have ? cand[static_cast<std::size_t>(t)].second : -1;
-        g.pool_sq[o + t] = have ? cand[static_cast<std::size_t>(t)].first : INFINITY;
-      }
+  std::vector<std::vector<std::pair<float, int>>> scratch(static_cast<std::size_t>(threads_for(static_cast<int>(n), 0)));
+  parallel_for(static_cast<int>(n), 0, [&](int row, int thread) {
+    const Eigen::Index i = row;
+    std::vector<std::pair<float, int>>& cand = scratch[static_cast<std::size_t>(thread)];
+    const auto ui = static_cast<std::size_t>(i);
+    if (redo[ui]) return;
+    // Unchanged pool members keep their measured distances; changed points (not the
+    // row itself) whose estimate could beat the pool's bound are measured directly.
+    const float bound = old.outside_sq[ui];
+    cand.clear();
+    for (int t = 0; t < pool; ++t) {
+      const int j = old.pool_index[ui * static_cast<std::size_t>(pool) + static_cast<std::size_t>(t)];
+      if (j >= 0 && !changed[static_cast<std::size_t>(j)])
+        cand.emplace_back(old.pool_sq[ui * static_cast<std::size_t>(pool) + static_cast<std::size_t>(t)], j);
     }
-  }
-  if (stop_requested(stop)) throw Cancelled();
+    const float margin = IP.margin(p_sq(i), IC.max_row_sq);
+    for (std::size_t c = 0; c < C.size(); ++c) {
+      const float est = D(i, static_cast<Eigen::Index>(c));
+      if (est - margin <= bound || static_cast<int>(cand.size()) < k1)
+        cand.emplace_back(direct_sq(ref.row(i).data(), ref.row(C[c]).data(), ref.cols()), C[c]);
+    }
+    std::sort(cand.begin(), cand.end());
+    // Exact only if the k-1 best are all within what the old pool vouches for.
+    if (static_cast<int>(cand.size()) < k1 || !(cand[static_cast<std::size_t>(k1 - 1)].first <= bound)) {
+      redo[ui] = 1;
+      return;
+    }
+    finish_row(ref, nullptr, cand, k1, metric, g, static_cast<int>(i), 1, true);
+    // The new pool: the best `pool` of the candidates. Outside it lie points beyond the
+    // old bound and the candidates it drops, so the bound tightens to the first dropped.
+    float nb = bound;
+    if (static_cast<int>(cand.size()) > pool) nb = std::min(nb, cand[static_cast<std::size_t>(pool)].first);
+    g.outside_sq[ui] = nb;
+    const std::size_t o = ui * static_cast<std::size_t>(pool);
+    for (int t = 0; t < pool; ++t) {
+      const bool have = t < static_cast<int>(cand.size()) && cand[static_cast<std::size_t>(t)].first <= nb;
+      g.pool_index[o + t] = have ? cand[static_cast<std::size_t>(t)].second : -1;
+      g.pool_sq[o + t] = have ? cand[static_cast<std::size_t>(t)].first : INFINITY;
+    }
+  }, stop);
   // The changed rows' full distance rows are D's columns; the other failed rows need
   // a product of their own.
   std::vector<int> R;
@@ -616,37 +604,34 @@ KnnGraph approximate_knn(const Eigen::MatrixXf& X, int k, Metric metric, std::ui
   g.index.assign(static_cast<std::size_t>(n) * k, 0);
   g.distance.assign(static_cast<std::size_t>(n) * k, 0.0f);
   const int want = std::min<int>(static_cast<int>(n), k + kRefineExtra);
-  std::atomic<bool> failed{false};
-#pragma omp parallel
-  {
-    std::vector<std::pair<float, int>> cand;
-#pragma omp for schedule(static)
-    for (Eigen::Index i = 0; i < n; ++i) {
-      if (failed.load(std::memory_order_relaxed)) continue;
-      try {
-        auto pq = index.searchKnn(P.row(i).data(), static_cast<std::size_t>(want));
-        cand.clear();
-        while (!pq.empty()) {
-          const int j = static_cast<int>(pq.top().second);
-          pq.pop();
-          if (j != static_cast<int>(i)) cand.emplace_back(0.0f, j);
-        }
-        const std::size_t o = static_cast<std::size_t>(i) * k;
-        g.index[o] = static_cast<int>(i);
-        g.distance[o] = 0.0f;
-        // HNSW can return fewer than asked on tiny inputs: pad from a brute-force scan.
-        if (static_cast<int>(cand.size()) < k - 1) {
-          cand.clear();
-          for (Eigen::Index j = 0; j < n; ++j)
-            if (j != i) cand.emplace_back(0.0f, static_cast<int>(j));
-        }
-        finish_row(P, P.row(i).data(), cand, k - 1, metric, g, static_cast<int>(i), 1);
-      } catch (...) {
-        failed.store(true);
+  std::vector<std::vector<std::pair<float, int>>> scratch(static_cast<std::size_t>(threads_for(static_cast<int>(n), 0)));
+  try {
+    parallel_for(static_cast<int>(n), 0, [&](int row, int thread) {
+      const Eigen::Index i = row;
+      std::vector<std::pair<float, int>>& cand = scratch[static_cast<std::size_t>(thread)];
+      auto pq = index.searchKnn(P.row(i).data(), static_cast<std::size_t>(want));
+      cand.clear();
+      while (!pq.empty()) {
+        const int j = static_cast<int>(pq.top().second);
+        pq.pop();
+        if (j != static_cast<int>(i)) cand.emplace_back(0.0f, j);
       }
-    }
+      const std::size_t o = static_cast<std::size_t>(i) * k;
+      g.index[o] = static_cast<int>(i);
+      g.distance[o] = 0.0f;
+      // HNSW can return fewer than asked on tiny inputs: pad from a brute-force scan.
+      if (static_cast<int>(cand.size()) < k - 1) {
+        cand.clear();
+        for (Eigen::Index j = 0; j < n; ++j)
+          if (j != i) cand.emplace_back(0.0f, static_cast<int>(j));
+      }
+      finish_row(P, P.row(i).data(), cand, k - 1, metric, g, static_cast<int>(i), 1);
+    }, stop);
+  } catch (const Cancelled&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("approximate_knn: the HNSW search failed: ") + e.what());
   }
-  if (failed) throw std::runtime_error("approximate_knn: the HNSW search failed");
   return g;
 }
 

@@ -165,7 +165,7 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
   const auto clear_marks = [&] {
     for (auto& mk : seen) std::fill(mk.begin(), mk.end(), -1);
   };
-  parallel_blocks(blocks, threads, [&](int b, int t) {
+  parallel_for(blocks, threads, [&](int b, int t) {
     std::vector<int>& mark = seen[static_cast<std::size_t>(t)];
     rows_of(b, [&](Eigen::Index i) {
       const auto o = static_cast<std::size_t>(i) * K;
@@ -215,7 +215,7 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
         rev_fresh[at] = cur.fresh[o];
       }
 
-    parallel_blocks(blocks, threads, [&](int b, int t) {
+    parallel_for(blocks, threads, [&](int b, int t) {
       std::vector<int>& mark = seen[static_cast<std::size_t>(t)];
       long long ch = 0;
       rows_of(b, [&](Eigen::Index i) {
@@ -262,7 +262,7 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
   // only those are measured directly in d dimensions (rows copied point-major first).
   RowMatrixF full(n, d);
   prefer_huge_pages(full);
-  parallel_blocks(blocks, threads, [&](int b, int) {
+  parallel_for(blocks, threads, [&](int b, int) {
     const Eigen::Index r0 = b * kRowsPerBlock, r1 = std::min<Eigen::Index>(n, r0 + kRowsPerBlock);
     constexpr Eigen::Index kTile = 32;
     for (Eigen::Index c0 = 0; c0 < d; c0 += kTile) {
@@ -274,7 +274,7 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
   g.pool = K;
   g.pool_index.assign(static_cast<std::size_t>(n) * K, -1);
   g.pool_sq.assign(static_cast<std::size_t>(n) * K, INFINITY);
-  parallel_blocks(blocks, threads, [&](int b, int) {
+  parallel_for(blocks, threads, [&](int b, int) {
     std::vector<std::pair<float, int>> cand;
     std::vector<float> upper;
     rows_of(b, [&](Eigen::Index i) {

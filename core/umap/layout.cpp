@@ -8,11 +8,11 @@
 #include <cstring>
 #include <vector>
 
-#include <omp.h>
 #if defined(__AVX2__) && !defined(__AVX512F__)
 #include <immintrin.h>
 #endif
 
+#include "core/common/parallel.hpp"
 #include "core/common/rng.hpp"
 
 namespace rssviz::umap {
@@ -316,40 +316,40 @@ void epoch_kernel(const EpochArgs& a, int threads) {
   const float pa = a.p.a, pb_exp = a.p.b, alpha = a.alpha;
   const float two_ab = 2.0f * pa * pb_exp;
   const float rep_num = 2.0f * a.p.gamma * pb_exp;
-#pragma omp parallel num_threads(threads) if (threads > 1)
-  {
-    std::vector<float> o(static_cast<std::size_t>(dim)), prev_step(static_cast<std::size_t>(dim), 0.0f);
-#pragma omp for schedule(static)
-  for (int pos = 0; pos < n_head; ++pos) {
+  // Per-thread scratch: the partner o and the previous attraction's step.
+  const auto udim = static_cast<std::size_t>(dim);
+  std::vector<float> scratch(2 * udim * static_cast<std::size_t>(threads_for(n_head, threads)), 0.0f);
+  parallel_for(n_head, threads, [&](int pos, int thread) {
+    float* o = scratch.data() + 2 * udim * static_cast<std::size_t>(thread);
+    float* prev_step = o + udim;
     float* y = a.head.row(a.order[static_cast<std::size_t>(pos)]).data();
     head_samples(a, pos, n_tail, [&](Kind kind, int k) {
       const float* q = a.tail.row(k).data();
       if (kind == kAttractAgain) {
-        for (int c = 0; c < dim; ++c) o[static_cast<std::size_t>(c)] -= prev_step[static_cast<std::size_t>(c)];
+        for (int c = 0; c < dim; ++c) o[c] -= prev_step[c];
       } else {
-        for (int c = 0; c < dim; ++c) o[static_cast<std::size_t>(c)] = q[c];
+        for (int c = 0; c < dim; ++c) o[c] = q[c];
       }
       float d2 = 0.0f;
       for (int c = 0; c < dim; ++c) {
-        const float u = y[c] - o[static_cast<std::size_t>(c)];
+        const float u = y[c] - o[c];
         d2 += u * u;
       }
       const bool attract = kind != kRepel;
       if (!(d2 > 0.0f)) {
-        if (attract) std::fill(prev_step.begin(), prev_step.end(), 0.0f);
+        if (attract) std::fill(prev_step, prev_step + dim, 0.0f);
         return;
       }
       const float pw = pow_inline(d2, pb_exp);
       const float den = 1.0f + pa * pw;
       const float g = attract ? -two_ab * pw / (d2 * den) : rep_num / ((0.001f + d2) * den);
       for (int c = 0; c < dim; ++c) {
-        const float step = alpha * clip4(g * (y[c] - o[static_cast<std::size_t>(c)]));
+        const float step = alpha * clip4(g * (y[c] - o[c]));
         y[c] += step;
-        if (attract) prev_step[static_cast<std::size_t>(c)] = step;
+        if (attract) prev_step[c] = step;
       }
     });
-  }
-  }
+  });
 }
 
 // The 2-D kernel. A head's samples form a serial chain (each starts where the previous
@@ -463,76 +463,70 @@ void epoch_kernel_2d(const EpochArgs& a, int cap, int max_degree, int threads) {
   const float two_ab = 2.0f * pa * pb_exp;
   const float rep_num = 2.0f * a.p.gamma * pb_exp;
   const int n_blocks = (n_head + kBlockHeads - 1) / kBlockHeads;
-#if defined(__AVX512F__)
-#endif
-#pragma omp parallel num_threads(threads) if (threads > 1)
-  {
+  parallel_for(n_blocks, threads, [&](int bi, int) {
     // One buffer per thread for the life of the thread (OpenMP keeps its pool), not one
     // allocated and zeroed per epoch.
     thread_local Block2 blk;
     blk.reserve(static_cast<std::size_t>(cap), static_cast<std::size_t>(max_degree));
-#pragma omp for schedule(static)
-    for (int bi = 0; bi < n_blocks; ++bi) {
-      const int h0 = bi * kBlockHeads;
-      const int m = std::min(kBlockHeads, n_head - h0);
-      int steps = 0;
-      for (int l = 0; l < kBlockHeads; ++l) {
-        blk.count[l] = l < m ? list_samples(a, h0 + l, n_tail, blk, l) : 0;
-        steps = std::max(steps, blk.count[l]);
-      }
-      for (int l = 0; l < kBlockHeads; ++l)
-        for (int s = blk.count[l]; s < steps; ++s)
-          blk.kind[static_cast<std::size_t>(s) * kBlockHeads + static_cast<std::size_t>(l)] = kNone;
+    const int h0 = bi * kBlockHeads;
+    const int m = std::min(kBlockHeads, n_head - h0);
+    int steps = 0;
+    for (int l = 0; l < kBlockHeads; ++l) {
+      blk.count[l] = l < m ? list_samples(a, h0 + l, n_tail, blk, l) : 0;
+      steps = std::max(steps, blk.count[l]);
+    }
+    for (int l = 0; l < kBlockHeads; ++l)
+      for (int s = blk.count[l]; s < steps; ++s)
+        blk.kind[static_cast<std::size_t>(s) * kBlockHeads + static_cast<std::size_t>(l)] = kNone;
 
-      vecf y0[kV], y1[kV], px[kV], py[kV], s0p[kV], s1p[kV];
+    vecf y0[kV], y1[kV], px[kV], py[kV], s0p[kV], s1p[kV];
+    for (int w = 0; w < kV; ++w) {
+      for (int j = 0; j < kW; ++j) {
+        const int l = w * kW + j;
+        const int v = l < m ? order[static_cast<std::size_t>(h0 + l)] : -1;
+        y0[w][j] = v >= 0 ? a.head(v, 0) : 0.0f;
+        y1[w][j] = v >= 0 ? a.head(v, 1) : 0.0f;
+      }
+      px[w] = py[w] = s0p[w] = s1p[w] = splat<vecf>(0.0f);
+    }
+    for (int s = 0; s < steps; ++s) {
+      const std::size_t base = static_cast<std::size_t>(s) * kBlockHeads;
       for (int w = 0; w < kV; ++w) {
-        for (int j = 0; j < kW; ++j) {
-          const int l = w * kW + j;
-          const int v = l < m ? order[static_cast<std::size_t>(h0 + l)] : -1;
-          y0[w][j] = v >= 0 ? a.head(v, 0) : 0.0f;
-          y1[w][j] = v >= 0 ? a.head(v, 1) : 0.0f;
-        }
-        px[w] = py[w] = s0p[w] = s1p[w] = splat<vecf>(0.0f);
-      }
-      for (int s = 0; s < steps; ++s) {
-        const std::size_t base = static_cast<std::size_t>(s) * kBlockHeads;
-        for (int w = 0; w < kV; ++w) {
-          const std::size_t o = base + static_cast<std::size_t>(w * kW);
-          vecb kb;
-          vecf lo, hi;
-          std::memcpy(&kb, blk.kind.data() + o, sizeof kb);
-          std::memcpy(&lo, blk.xy.data() + 2 * o, sizeof lo);
-          std::memcpy(&hi, blk.xy.data() + 2 * o + kW, sizeof hi);
-          const veci kind = widen_kinds(kb);
-          const auto again = kind == static_cast<int>(kAttractAgain);
-          const auto attract = (kind == static_cast<int>(kAttract)) | again;
-          // The reverse pull starts from the partner as the previous pull moved it.
-          const vecf qx = again ? px[w] - s0p[w] : pairs_x(lo, hi);
-          const vecf qy = again ? py[w] - s1p[w] : pairs_y(lo, hi);
-          const vecf dx = y0[w] - qx, dy = y1[w] - qy;
-          const vecf d2 = dx * dx + dy * dy;
-          const auto live = (kind != static_cast<int>(kNone)) & (d2 > 0.0f);
-          const vecf safe = live ? d2 : splat<vecf>(1.0f);
-          const vecf pw = pow_v<vecf, veci>(safe, pb_exp);
-          const vecf den = (1.0f + pa * pw) * (attract ? safe : 0.001f + safe);
-          const vecf num = live ? (attract ? -two_ab * pw : splat<vecf>(rep_num)) : splat<vecf>(0.0f);
-          const vecf g = num / den;
-          const vecf st0 = alpha * clip_v(g * dx), st1 = alpha * clip_v(g * dy);
-          y0[w] += st0;
-          y1[w] += st1;
-          px[w] = attract ? qx : px[w];
-          py[w] = attract ? qy : py[w];
-          s0p[w] = attract ? st0 : s0p[w];
-          s1p[w] = attract ? st1 : s1p[w];
-        }
-      }
-      for (int l = 0; l < m; ++l) {
-        const int v = order[static_cast<std::size_t>(h0 + l)];
-        a.head(v, 0) = y0[l / kW][l % kW];
-        a.head(v, 1) = y1[l / kW][l % kW];
+        const std::size_t o = base + static_cast<std::size_t>(w * kW);
+        vecb kb;
+        vecf lo, hi;
+        std::memcpy(&kb, blk.kind.data() + o, sizeof kb);
+        std::memcpy(&lo, blk.xy.data() + 2 * o, sizeof lo);
+        std::memcpy(&hi, blk.xy.data() + 2 * o + kW, sizeof hi);
+        const veci kind = widen_kinds(kb);
+        const auto again = kind == static_cast<int>(kAttractAgain);
+        const auto attract = (kind == static_cast<int>(kAttract)) | again;
+        // The reverse pull starts from the partner as the previous pull moved it.
+        const vecf qx = again ? px[w] - s0p[w] : pairs_x(lo, hi);
+        const vecf qy = again ? py[w] - s1p[w] : pairs_y(lo, hi);
+        const vecf dx = y0[w] - qx, dy = y1[w] - qy;
+        const vecf d2 = dx * dx + dy * dy;
+        const auto live = (kind != static_cast<int>(kNone)) & (d2 > 0.0f);
+        const vecf safe = live ? d2 : splat<vecf>(1.0f);
+        const vecf pw = pow_v<vecf, veci>(safe, pb_exp);
+        const vecf den = (1.0f + pa * pw) * (attract ? safe : 0.001f + safe);
+        const vecf num = live ? (attract ? -two_ab * pw : splat<vecf>(rep_num)) : splat<vecf>(0.0f);
+        const vecf g = num / den;
+        const vecf st0 = alpha * clip_v(g * dx), st1 = alpha * clip_v(g * dy);
+        y0[w] += st0;
+        y1[w] += st1;
+        px[w] = attract ? qx : px[w];
+        py[w] = attract ? qy : py[w];
+        s0p[w] = attract ? st0 : s0p[w];
+        s1p[w] = attract ? st1 : s1p[w];
       }
     }
-  }
+    for (int l = 0; l < m; ++l) {
+      const int v = order[static_cast<std::size_t>(h0 + l)];
+      a.head(v, 0) = y0[l / kW][l % kW];
+      a.head(v, 1) = y1[l / kW][l % kW];
+    }
+  });
 }
 
 }  // namespace
@@ -573,7 +567,7 @@ constexpr int kMaxInheritedInterval = 32;
 }  // namespace
 
 int SgdSchedule::pick_threads() {
-  const int many = std::clamp(static_cast<int>(tail_.size() / 15000), 1, omp_get_max_threads());
+  const int many = std::clamp(static_cast<int>(tail_.size() / 15000), 1, current_threads());
   if (many == 1) return 1;
   if (first_threads_ == 0) {
     const int hint = g_hint_threads.load(std::memory_order_relaxed);

@@ -1,7 +1,5 @@
 #include "core/umap/projection.hpp"
 
-#include <omp.h>
-
 #include <Eigen/Eigenvalues>
 #include <Eigen/QR>
 #include <algorithm>
@@ -181,29 +179,23 @@ BoundedRows bound_rows(const Eigen::MatrixXf& Xc, const Eigen::MatrixXf& basis, 
   b.residual.resize(n);
   b.row_sq.resize(n);
   const Eigen::Index blocks = (n + kRowBlock - 1) / kRowBlock;
-  const Eigen::Index chunk = std::max<Eigen::Index>(1, 4 * omp_get_max_threads());
-  for (Eigen::Index b0 = 0; b0 < blocks; b0 += chunk) {
-    if (stop_requested(stop)) throw Cancelled();
-    const Eigen::Index b1 = std::min(blocks, b0 + chunk);
-#pragma omp parallel for schedule(static)
-    for (Eigen::Index blk = b0; blk < b1; ++blk) {
-      const Eigen::Index r0 = blk * kRowBlock;
-      const Eigen::Index rows = std::min(kRowBlock, n - r0);
-      const Eigen::MatrixXd Xd = Xc.middleRows(r0, rows).cast<double>();
-      const Eigen::MatrixXf P = (Xd * Qd).cast<float>();
-      b.coords.middleRows(r0, rows) = P;
-      // r = x - Q p with the rounded p that the bounds use: measured, not |x|² - |p|².
-      Eigen::MatrixXd R = P.cast<double>() * Qd.transpose();
-      // Row sums column by column: the blocks are column-major.
-      Eigen::ArrayXd rs = Eigen::ArrayXd::Zero(rows), xs = Eigen::ArrayXd::Zero(rows);
-      for (Eigen::Index c = 0; c < d; ++c) {
-        rs += (Xd.col(c) - R.col(c)).array().square();
-        xs += Xd.col(c).array().square();
-      }
-      b.residual.segment(r0, rows) = rs.sqrt().cast<float>().matrix();
-      b.row_sq.segment(r0, rows) = xs.cast<float>().matrix();
+  parallel_for(static_cast<int>(blocks), 0, [&](int blk, int) {
+    const Eigen::Index r0 = blk * kRowBlock;
+    const Eigen::Index rows = std::min(kRowBlock, n - r0);
+    const Eigen::MatrixXd Xd = Xc.middleRows(r0, rows).cast<double>();
+    const Eigen::MatrixXf P = (Xd * Qd).cast<float>();
+    b.coords.middleRows(r0, rows) = P;
+    // r = x - Q p with the rounded p that the bounds use: measured, not |x|² - |p|².
+    Eigen::MatrixXd R = P.cast<double>() * Qd.transpose();
+    // Row sums column by column: the blocks are column-major.
+    Eigen::ArrayXd rs = Eigen::ArrayXd::Zero(rows), xs = Eigen::ArrayXd::Zero(rows);
+    for (Eigen::Index c = 0; c < d; ++c) {
+      rs += (Xd.col(c) - R.col(c)).array().square();
+      xs += Xd.col(c).array().square();
     }
-  }
+    b.residual.segment(r0, rows) = rs.sqrt().cast<float>().matrix();
+    b.row_sq.segment(r0, rows) = xs.cast<float>().matrix();
+  }, stop);
   b.coord_sq = b.coords.rowwise().squaredNorm();
   b.max_row_sq = n > 0 ? b.row_sq.maxCoeff() : 0.0f;
   const double all = b.row_sq.cast<double>().sum();

@@ -1,7 +1,5 @@
 #include "core/umap/stability.hpp"
 
-#include <omp.h>
-
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #endif
@@ -17,6 +15,7 @@
 #include <vector>
 
 #include "core/common/check.hpp"
+#include "core/common/parallel.hpp"
 #include "core/umap/knn.hpp"
 #include "core/umap/projection.hpp"
 #include "core/umap/umap.hpp"
@@ -82,106 +81,109 @@ double trustworthiness(const Eigen::MatrixXf& X, const Eigen::MatrixXf& Y, int k
   const Eigen::Index kBlock = query_block(n);
   const Eigen::Index blocks = (n + kBlock - 1) / kBlock;
   std::vector<long long> penalty(static_cast<std::size_t>(n), 0);
-  const Eigen::Index chunk = std::max<Eigen::Index>(1, 4 * omp_get_max_threads());
-  for (Eigen::Index b0 = 0; b0 < blocks; b0 += chunk) {
-    if (stop_requested(stop)) throw Cancelled();
-    const Eigen::Index b1 = std::min(blocks, b0 + chunk);
-#pragma omp parallel
-    {
-      Eigen::MatrixXf D;
-      std::vector<double> thr(static_cast<std::size_t>(k));
-      std::vector<float> tdn(static_cast<std::size_t>(k)), tup(static_cast<std::size_t>(k));
-      std::vector<long long> cnt(static_cast<std::size_t>(k));
-#pragma omp for schedule(static)
-      for (Eigen::Index b = b0; b < b1; ++b) {
-        const Eigen::Index r0 = b * kBlock;
-        const Eigen::Index rows = std::min(kBlock, n - r0);
-        block_sq_distances(B.coords, B.coord_sq, r0, rows, B.coords, B.coord_sq, D);
-        for (Eigen::Index r = 0; r < rows; ++r) {
-          const auto i = static_cast<int>(r0 + r);
-          const float* col = D.col(r).data();
-          const float* xi = orig.row(i).data();
-          // Thresholds: the direct distances to i's embedding neighbours (entry 0 is i).
-          for (int j = 0; j < k; ++j)
-            thr[static_cast<std::size_t>(j)] = direct_sq_double(xi, orig.row(emb.at(i, j + 1)).data(), d);
-          std::sort(thr.begin(), thr.end());
-          // Float thresholds rounded down and up: U < tdn implies D < t, L >= tup implies D >= t.
-          for (int m = 0; m < k; ++m) {
-            const double t = thr[static_cast<std::size_t>(m)];
-            float f = static_cast<float>(t);
-            tdn[static_cast<std::size_t>(m)] = static_cast<double>(f) > t ? std::nextafter(f, -INFINITY) : f;
-            f = static_cast<float>(t);
-            tup[static_cast<std::size_t>(m)] = static_cast<double>(f) < t ? std::nextafter(f, INFINITY) : f;
-          }
-          const float top = tup.back();
-          const float ri = rr[i];
-          // The bounds hold for the centred float rows; centring rounded each coordinate by
-          // up to u |x - mean|, moving a squared distance by at most 8 u (|x_i|² + |x_l|²):
-          // covered, with the same factor 2, by 16 u more.
-          const float c = B.margin_coef + 16.0f * std::numeric_limits<float>::epsilon() / 2.0f, ci = c * B.row_sq(i);
-          // cnt[m] = #{l != i : D_l < t_m}. With U < t_m, l counts; with L >= t_m it
-          // does not; a point with some t_m in [L, U) is measured directly.
-          std::fill(cnt.begin(), cnt.end(), 0LL);
-          const auto measure = [&](Eigen::Index l) {
-            const double v = direct_sq_double(xi, orig.row(l).data(), d);
-            for (int m = 0; m < k; ++m) cnt[static_cast<std::size_t>(m)] += v < thr[static_cast<std::size_t>(m)];
-          };
-          const auto scalar = [&](Eigen::Index l) {
-            if (l == i) return;
-            const float dm = ri - rr[l], sp = ri + rr[l], mg = ci + c * xs[l];
-            const float lo = col[l] + dm * dm - mg;
-            if (!(lo < top)) return;
-            const float hi = col[l] + sp * sp + mg;
-            bool straddles = false;
-            for (int m = 0; m < k; ++m) {
-              straddles = straddles || (lo < tup[static_cast<std::size_t>(m)] && !(hi < tdn[static_cast<std::size_t>(m)]));
-            }
-            if (straddles) {
-              measure(l);
-            } else {
-              for (int m = 0; m < k; ++m) cnt[static_cast<std::size_t>(m)] += hi < tdn[static_cast<std::size_t>(m)];
-            }
-          };
-          Eigen::Index l = 0;
+  struct Scratch {
+    Eigen::MatrixXf D;
+    std::vector<double> thr;
+    std::vector<float> tdn, tup;
+    std::vector<long long> cnt;
+  };
+  const auto uk = static_cast<std::size_t>(k);
+  std::vector<Scratch> scratch(static_cast<std::size_t>(threads_for(static_cast<int>(blocks), 0)),
+                               Scratch{{}, std::vector<double>(uk), std::vector<float>(uk), std::vector<float>(uk),
+                                       std::vector<long long>(uk)});
+  parallel_for(static_cast<int>(blocks), 0, [&](int b, int thread) {
+    Scratch& sc = scratch[static_cast<std::size_t>(thread)];
+    Eigen::MatrixXf& D = sc.D;
+    std::vector<double>& thr = sc.thr;
+    std::vector<float>& tdn = sc.tdn;
+    std::vector<float>& tup = sc.tup;
+    std::vector<long long>& cnt = sc.cnt;
+    const Eigen::Index r0 = b * kBlock;
+    const Eigen::Index rows = std::min(kBlock, n - r0);
+    block_sq_distances(B.coords, B.coord_sq, r0, rows, B.coords, B.coord_sq, D);
+    for (Eigen::Index r = 0; r < rows; ++r) {
+      const auto i = static_cast<int>(r0 + r);
+      const float* col = D.col(r).data();
+      const float* xi = orig.row(i).data();
+      // Thresholds: the direct distances to i's embedding neighbours (entry 0 is i).
+      for (int j = 0; j < k; ++j)
+        thr[static_cast<std::size_t>(j)] = direct_sq_double(xi, orig.row(emb.at(i, j + 1)).data(), d);
+      std::sort(thr.begin(), thr.end());
+      // Float thresholds rounded down and up: U < tdn implies D < t, L >= tup implies D >= t.
+      for (int m = 0; m < k; ++m) {
+        const double t = thr[static_cast<std::size_t>(m)];
+        float f = static_cast<float>(t);
+        tdn[static_cast<std::size_t>(m)] = static_cast<double>(f) > t ? std::nextafter(f, -INFINITY) : f;
+        f = static_cast<float>(t);
+        tup[static_cast<std::size_t>(m)] = static_cast<double>(f) < t ? std::nextafter(f, INFINITY) : f;
+      }
+      const float top = tup.back();
+      const float ri = rr[i];
+      // The bounds hold for the centred float rows; centring rounded each coordinate by
+      // up to u |x - mean|, moving a squared distance by at most 8 u (|x_i|² + |x_l|²):
+      // covered, with the same factor 2, by 16 u more.
+      const float c = B.margin_coef + 16.0f * std::numeric_limits<float>::epsilon() / 2.0f, ci = c * B.row_sq(i);
+      // cnt[m] = #{l != i : D_l < t_m}. With U < t_m, l counts; with L >= t_m it
+      // does not; a point with some t_m in [L, U) is measured directly.
+      std::fill(cnt.begin(), cnt.end(), 0LL);
+      const auto measure = [&](Eigen::Index l) {
+        const double v = direct_sq_double(xi, orig.row(l).data(), d);
+        for (int m = 0; m < k; ++m) cnt[static_cast<std::size_t>(m)] += v < thr[static_cast<std::size_t>(m)];
+      };
+      const auto scalar = [&](Eigen::Index l) {
+        if (l == i) return;
+        const float dm = ri - rr[l], sp = ri + rr[l], mg = ci + c * xs[l];
+        const float lo = col[l] + dm * dm - mg;
+        if (!(lo < top)) return;
+        const float hi = col[l] + sp * sp + mg;
+        bool straddles = false;
+        for (int m = 0; m < k; ++m) {
+          straddles = straddles || (lo < tup[static_cast<std::size_t>(m)] && !(hi < tdn[static_cast<std::size_t>(m)]));
+        }
+        if (straddles) {
+          measure(l);
+        } else {
+          for (int m = 0; m < k; ++m) cnt[static_cast<std::size_t>(m)] += hi < tdn[static_cast<std::size_t>(m)];
+        }
+      };
+      Eigen::Index l = 0;
 #if defined(__AVX512F__)
-          {
-            const __m512 riv = _mm512_set1_ps(ri), civ = _mm512_set1_ps(ci), cv = _mm512_set1_ps(c),
-                         topv = _mm512_set1_ps(top);
-            for (; l + 16 <= n; l += 16) {
-              if (i >= l && i < l + 16) {  // the chunk holding i itself: one at a time
-                for (Eigen::Index t = l; t < l + 16; ++t) scalar(t);
-                continue;
-              }
-              const __m512 e = _mm512_loadu_ps(col + l), rl = _mm512_loadu_ps(rr + l);
-              const __m512 mg = _mm512_fmadd_ps(cv, _mm512_loadu_ps(xs + l), civ);
-              const __m512 dm = _mm512_sub_ps(riv, rl), sp = _mm512_add_ps(riv, rl);
-              const __m512 lo = _mm512_sub_ps(_mm512_add_ps(e, _mm512_mul_ps(dm, dm)), mg);
-              if (_mm512_cmp_ps_mask(lo, topv, _CMP_LT_OQ) == 0) continue;
-              const __m512 hi = _mm512_add_ps(_mm512_add_ps(e, _mm512_mul_ps(sp, sp)), mg);
-              __mmask16 straddle = 0;
-              for (int m = 0; m < k; ++m) {
-                straddle |= _mm512_cmp_ps_mask(lo, _mm512_set1_ps(tup[static_cast<std::size_t>(m)]), _CMP_LT_OQ) &
-                            _mm512_cmp_ps_mask(_mm512_set1_ps(tdn[static_cast<std::size_t>(m)]), hi, _CMP_LE_OQ);
-              }
-              const auto keep = static_cast<__mmask16>(~straddle);
-              for (int m = 0; m < k; ++m) {
-                const __m512 t = _mm512_set1_ps(tdn[static_cast<std::size_t>(m)]);
-                cnt[static_cast<std::size_t>(m)] += std::popcount(
-                    static_cast<unsigned>(_mm512_mask_cmp_ps_mask(keep, hi, t, _CMP_LT_OQ)));
-              }
-              for (unsigned mk = straddle; mk != 0; mk &= mk - 1) measure(l + std::countr_zero(mk));
-            }
+      {
+        const __m512 riv = _mm512_set1_ps(ri), civ = _mm512_set1_ps(ci), cv = _mm512_set1_ps(c),
+                     topv = _mm512_set1_ps(top);
+        for (; l + 16 <= n; l += 16) {
+          if (i >= l && i < l + 16) {  // the chunk holding i itself: one at a time
+            for (Eigen::Index t = l; t < l + 16; ++t) scalar(t);
+            continue;
           }
-#endif
-          for (; l < n; ++l) scalar(l);
-          // rank(t_m) = 1 + cnt[m]; the penalty counts ranks beyond k.
-          long long pen = 0;
-          for (int m = 0; m < k; ++m) pen += std::max(0LL, 1 + cnt[static_cast<std::size_t>(m)] - k);
-          penalty[static_cast<std::size_t>(i)] = pen;
+          const __m512 e = _mm512_loadu_ps(col + l), rl = _mm512_loadu_ps(rr + l);
+          const __m512 mg = _mm512_fmadd_ps(cv, _mm512_loadu_ps(xs + l), civ);
+          const __m512 dm = _mm512_sub_ps(riv, rl), sp = _mm512_add_ps(riv, rl);
+          const __m512 lo = _mm512_sub_ps(_mm512_add_ps(e, _mm512_mul_ps(dm, dm)), mg);
+          if (_mm512_cmp_ps_mask(lo, topv, _CMP_LT_OQ) == 0) continue;
+          const __m512 hi = _mm512_add_ps(_mm512_add_ps(e, _mm512_mul_ps(sp, sp)), mg);
+          __mmask16 straddle = 0;
+          for (int m = 0; m < k; ++m) {
+            straddle |= _mm512_cmp_ps_mask(lo, _mm512_set1_ps(tup[static_cast<std::size_t>(m)]), _CMP_LT_OQ) &
+                        _mm512_cmp_ps_mask(_mm512_set1_ps(tdn[static_cast<std::size_t>(m)]), hi, _CMP_LE_OQ);
+          }
+          const auto keep = static_cast<__mmask16>(~straddle);
+          for (int m = 0; m < k; ++m) {
+            const __m512 t = _mm512_set1_ps(tdn[static_cast<std::size_t>(m)]);
+            cnt[static_cast<std::size_t>(m)] += std::popcount(
+                static_cast<unsigned>(_mm512_mask_cmp_ps_mask(keep, hi, t, _CMP_LT_OQ)));
+          }
+          for (unsigned mk = straddle; mk != 0; mk &= mk - 1) measure(l + std::countr_zero(mk));
         }
       }
+#endif
+      for (; l < n; ++l) scalar(l);
+      // rank(t_m) = 1 + cnt[m]; the penalty counts ranks beyond k.
+      long long pen = 0;
+      for (int m = 0; m < k; ++m) pen += std::max(0LL, 1 + cnt[static_cast<std::size_t>(m)] - k);
+      penalty[static_cast<std::size_t>(i)] = pen;
     }
-  }
+  }, stop);
   long long total = 0;
   for (long long p : penalty) total += p;
   const double nd = static_cast<double>(n), kd = static_cast<double>(k);
@@ -228,8 +230,7 @@ double neighbour_preservation(const Eigen::MatrixXf& A, const Eigen::MatrixXf& B
   const KnnGraph ga = exact_knn(A, k + 1);
   const KnnGraph gb = exact_knn(B, k + 1);
   std::vector<double> frac(static_cast<std::size_t>(n));
-#pragma omp parallel for schedule(static)
-  for (Eigen::Index i = 0; i < n; ++i) {
+  parallel_for(static_cast<int>(n), 0, [&](int i, int) {
     std::vector<int> a(static_cast<std::size_t>(k)), b(static_cast<std::size_t>(k));
     for (int j = 0; j < k; ++j) {
       a[static_cast<std::size_t>(j)] = ga.at(static_cast<int>(i), j + 1);
@@ -240,7 +241,7 @@ double neighbour_preservation(const Eigen::MatrixXf& A, const Eigen::MatrixXf& B
     std::vector<int> common;
     std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(common));
     frac[static_cast<std::size_t>(i)] = static_cast<double>(common.size()) / k;
-  }
+  });
   double s = 0.0;
   for (double f : frac) s += f;
   return s / static_cast<double>(n);

@@ -28,26 +28,93 @@ Eigen::MatrixXd features(const Eigen::MatrixXf& states, Eigen::Index count) {
   return x;
 }
 
+// The lower triangle of X^T X by fixed column blocks (the same sums whatever the thread
+// count), spread over the threads; Eigen's rank update would run on one core. Block b
+// holds m - b kB rows: each job takes block k and block nb-1-k, so the jobs weigh the
+// same and parallel_for's contiguous shares stay balanced (the first half of the blocks
+// alone is ~3/4 of the work). The strict upper triangle is left unset.
+constexpr Eigen::Index kB = 128;
+
+Eigen::MatrixXd lower_gram(const Eigen::MatrixXd& x) {
+  const Eigen::Index m = x.cols();
+  Eigen::MatrixXd gram(m, m);
+  const auto nb = static_cast<int>((m + kB - 1) / kB);
+  const auto column_block = [&](int b) {
+    const Eigen::Index j0 = b * kB, nc = std::min(kB, m - j0);
+    gram.block(j0, j0, m - j0, nc).noalias() = x.rightCols(m - j0).transpose() * x.middleCols(j0, nc);
+  };
+  // Small problems stay on the calling thread: waking the others costs more.
+  parallel_for((nb + 1) / 2, threads_if(static_cast<double>(m) * m * x.rows() >= 2e7), [&](int k, int) {
+    column_block(k);
+    if (nb - 1 - k != k) column_block(nb - 1 - k);
+  });
+  return gram;
+}
+
+// a = L L^T in place (L in the lower triangle; the strict upper triangle is neither read
+// nor written), by kB-column panels: factor the diagonal block (Eigen's LLT), solve the
+// panel below it, update the trailing lower triangle. The panel's row blocks and the
+// trailing update's kB x kB tiles are spread over the threads in fixed blocks, so the
+// factor has the same bits whatever the thread count. Eigen's own LLT runs its trailing
+// updates on one core: 8 ms for the paper's 1001 x 1001 readout, ~2.5 ms here on two.
+// Returns false (a partly overwritten) when a is not numerically positive definite.
+bool cholesky_in_place(Eigen::MatrixXd& a) {
+  const Eigen::Index m = a.rows();
+  const bool parallel = static_cast<double>(m) * m * m >= 3e7;
+  for (Eigen::Index k = 0; k < m; k += kB) {
+    const Eigen::Index b = std::min(kB, m - k), rest = m - k - b;
+    Eigen::Ref<Eigen::MatrixXd> diag = a.block(k, k, b, b);
+    const Eigen::LLT<Eigen::Ref<Eigen::MatrixXd>, Eigen::Lower> llt(diag);
+    if (llt.info() != Eigen::Success) return false;
+    if (rest == 0) break;
+    const Eigen::Index k1 = k + b;
+    const auto tiles = static_cast<int>((rest + kB - 1) / kB);
+    // Panel: A21 <- A21 L11^-T, one row block at a time.
+    parallel_for(tiles, threads_if(parallel), [&](int i, int) {
+      const Eigen::Index r0 = k1 + i * kB, rows = std::min(kB, m - r0);
+      auto panel = a.block(r0, k, rows, b);
+      a.block(k, k, b, b).triangularView<Eigen::Lower>().transpose().solveInPlace<Eigen::OnTheRight>(panel);
+    });
+    // Trailing update: lower triangle of A22 -= A21 A21^T, tile (i, j) with j <= i, numbered
+    // row by row (tile t of row i is (i, j) for t = i (i + 1) / 2 + j).
+    parallel_for(tiles * (tiles + 1) / 2, threads_if(parallel), [&](int t, int) {
+      int i = 0;
+      while ((i + 1) * (i + 2) / 2 <= t) ++i;
+      const int j = t - i * (i + 1) / 2;
+      const Eigen::Index r0 = k1 + i * kB, rows = std::min(kB, m - r0);
+      const Eigen::Index c0 = k1 + j * kB, cols = std::min(kB, m - c0);
+      if (i == j) {
+        a.block(r0, c0, rows, cols).triangularView<Eigen::Lower>() -=
+            a.block(r0, k, rows, b) * a.block(c0, k, cols, b).transpose();
+      } else {
+        a.block(r0, c0, rows, cols).noalias() -= a.block(r0, k, rows, b) * a.block(c0, k, cols, b).transpose();
+      }
+    });
+  }
+  return true;
+}
+
+// Solves L L^T w = rhs in place, L in the lower triangle of l.
+void cholesky_solve_in_place(const Eigen::MatrixXd& l, Eigen::MatrixXd& rhs) {
+  l.triangularView<Eigen::Lower>().solveInPlace(rhs);
+  l.triangularView<Eigen::Lower>().transpose().solveInPlace(rhs);
+}
+
 }  // namespace
 
 Eigen::MatrixXd fit_ridge(const Eigen::MatrixXf& end_states, const Eigen::MatrixXd& targets, double ridge) {
   check_shapes(end_states, targets, ridge, "fit_ridge");
   const Eigen::MatrixXd x = features(end_states, end_states.cols());
-  const Eigen::Index m = x.cols();
-  // Lower triangle of X^T X by fixed column blocks (the same sums whatever the thread
-  // count), spread over the threads; Eigen's rank update would run on one core.
-  Eigen::MatrixXd gram(m, m);
-  constexpr Eigen::Index kCols = 128;
-  const auto blocks = static_cast<int>((m + kCols - 1) / kCols);
-  // Small problems stay on the calling thread: waking the others costs more.
-  parallel_for(blocks, threads_if(static_cast<double>(m) * m * x.rows() >= 2e7), [&](int b, int) {
-    const Eigen::Index j0 = b * kCols, nc = std::min(kCols, m - j0);
-    gram.block(j0, j0, m - j0, nc).noalias() = x.rightCols(m - j0).transpose() * x.middleCols(j0, nc);
-  });
+  Eigen::MatrixXd rhs = x.transpose() * targets;
+  Eigen::MatrixXd gram = lower_gram(x);
   gram.diagonal().array() += ridge;
-  const Eigen::MatrixXd rhs = x.transpose() * targets;
-  Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> llt(gram);
-  if (llt.info() == Eigen::Success) return llt.solve(rhs).transpose();
+  if (cholesky_in_place(gram)) {
+    cholesky_solve_in_place(gram, rhs);
+    return rhs.transpose();
+  }
+  // Not positive definite (ridge = 0 and a singular Gram): LDLT, with pivoting.
+  gram = lower_gram(x);
+  gram.diagonal().array() += ridge;
   const Eigen::MatrixXd full = gram.selfadjointView<Eigen::Lower>();
   Eigen::LDLT<Eigen::MatrixXd> ldlt(full);
   return ldlt.solve(rhs).transpose();
@@ -63,12 +130,10 @@ std::vector<Eigen::MatrixXd> readout_checkpoints(const Eigen::MatrixXf& end_stat
       throw std::invalid_argument("readout_checkpoints: checkpoint " + std::to_string(k) + " is out of range [0, " +
                                   std::to_string(s) + "]");
   const Eigen::MatrixXd x = features(end_states, s);
-  Eigen::MatrixXd kernel = Eigen::MatrixXd::Zero(s, s);
-  kernel.selfadjointView<Eigen::Lower>().rankUpdate(x);
-  kernel.diagonal().array() += ridge;
-  Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> llt(kernel);
-  if (llt.info() != Eigen::Success) throw std::runtime_error("readout_checkpoints: the kernel is not positive definite");
-  const Eigen::MatrixXd l = llt.matrixL();
+  // K = X X^T: the Gram of X^T's columns.
+  Eigen::MatrixXd l = lower_gram(x.transpose());
+  l.diagonal().array() += ridge;
+  if (!cholesky_in_place(l)) throw std::runtime_error("readout_checkpoints: the kernel is not positive definite");
   std::vector<Eigen::MatrixXd> out;
   out.reserve(checkpoints.size());
   for (int k : checkpoints) {

@@ -7,7 +7,7 @@
 //
 // Ridge (closed form, the bias column regularised like the others, as in the paper):
 //   (3)  Wout^T = (X^T X + lambda I)^-1 X^T Y
-// solved by a Cholesky factorisation (LLT; LDLT if LLT fails, e.g. lambda = 0 and a
+// solved by a blocked, threaded Cholesky factorisation (LDLT if it fails, e.g. lambda = 0 and a
 // singular Gram matrix), never an explicit inverse.
 //
 // Online RLS (the paper's), one sentence at a time, P(0) = I / lambda, Wout(0) = 0:

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
+#include <cstring>
 #include <stdexcept>
 
 #include "core/common/parallel.hpp"
@@ -62,6 +63,44 @@ TEST(EsnReadout, RidgeEqualsTheClosedForm) {
     const Eigen::MatrixXd g = f.transpose() * f + 0.1 * Eigen::MatrixXd::Identity(units + 1, units + 1);
     EXPECT_LT(rel(w, (g.inverse() * f.transpose() * y).transpose()), 1e-9);
   }
+}
+
+// The blocked, threaded Cholesky: several 128-column panels with a ragged last one, both
+// under and over its parallel threshold, against the QR route; the same bits on one thread
+// and on two; and the kernel form of the checkpoints on the same blocked factor.
+TEST(EsnReadout, BlockedRidgeMatchesQrAndHasTheSameBitsOnAnyThreadCount) {
+  for (auto [units, count] : {std::pair{300, 350}, std::pair{420, 500}, std::pair{520, 260}}) {
+    const auto x = random_states(units, count, 11);
+    const auto y = random_targets(count, 5, 12);
+    Eigen::MatrixXd one, two;
+    {
+      ThreadScope t(1);
+      one = esn::fit_ridge(x, y, 0.05);
+    }
+    {
+      ThreadScope t(2);
+      two = esn::fit_ridge(x, y, 0.05);
+    }
+    EXPECT_LT(rel(one, ridge_by_qr(x, y, 0.05)), 1e-9) << units << " x " << count;
+    ASSERT_EQ(one.rows(), two.rows());
+    EXPECT_EQ(0, std::memcmp(one.data(), two.data(), sizeof(double) * static_cast<size_t>(one.size())))
+        << units << " x " << count;
+  }
+  const auto x = random_states(150, 400, 13);  // kernel 400 x 400: four panels
+  const auto y = random_targets(400, 3, 14);
+  const auto w = esn::readout_checkpoints(x, y, 0.05, {130, 400});
+  EXPECT_LT(rel(w[0], esn::fit_ridge(x.leftCols(130), y.topRows(130), 0.05)), 1e-8);
+  EXPECT_LT(rel(w[1], esn::fit_ridge(x, y, 0.05)), 1e-8);
+}
+
+// lambda = 0 with fewer sentences than units: the Gram is singular, the blocked Cholesky
+// fails part-way and the LDLT on a freshly computed Gram still fits the training set.
+TEST(EsnReadout, SingularLargeGramFallsBackAndStillFits) {
+  const auto x = random_states(300, 200, 15);
+  const auto y = random_targets(200, 4, 16);
+  const Eigen::MatrixXd w = esn::fit_ridge(x, y, 0.0);
+  ASSERT_TRUE(w.allFinite());
+  EXPECT_LT(rel(esn::predict(w, x), y), 1e-6);
 }
 
 TEST(EsnReadout, RidgeZeroLambdaInterpolatesAnExactLinearMap) {

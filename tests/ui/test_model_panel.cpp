@@ -46,14 +46,25 @@ namespace {
 
 std::uint64_t bits(double v) { return std::bit_cast<std::uint64_t>(v); }
 
-std::vector<double> reservoirs(const ModelSettings& s, double esn::ReservoirOptions::*field) {
-  const io::SessionFile f = withSettings(io::SessionFile{}, s);
-  return {esnSessionOptions(s).reservoir.*field, exploreOptions(s).reservoir.*field, f.reservoir.*field};
-}
-std::vector<double> reservoirs(const ModelSettings& s, int esn::ReservoirOptions::*field) {
+// The value a reservoir field reaches in the ESN session, the explorer and the session file.
+template <class T>
+std::vector<double> reservoirs(const ModelSettings& s, T esn::ReservoirOptions::*field) {
   const io::SessionFile f = withSettings(io::SessionFile{}, s);
   return {static_cast<double>(esnSessionOptions(s).reservoir.*field),
           static_cast<double>(exploreOptions(s).reservoir.*field), static_cast<double>(f.reservoir.*field)};
+}
+// A live scaling also reaches the explorer's scalings.
+std::vector<double> scaled(const ModelSettings& s, double esn::ReservoirOptions::*field,
+                           double esn::Scalings::*scaling) {
+  auto v = reservoirs(s, field);
+  v.push_back(esn::Scalings::of(exploreOptions(s).reservoir).*scaling);
+  return v;
+}
+// The value a trainer field reaches in the LSTM session and the session file.
+template <class T>
+std::vector<double> trainers(const ModelSettings& s, T lstm::TrainerOptions::*field) {
+  return {static_cast<double>(lstmSessionOptions(s).trainer.*field),
+          static_cast<double>(withSettings(io::SessionFile{}, s).trainer.*field)};
 }
 
 const std::vector<FieldCase>& cases() {
@@ -82,23 +93,11 @@ const std::vector<FieldCase>& cases() {
                                     double(withSettings(io::SessionFile{}, s).map_sentences)};
        }},
       {"spectralRadius", 1.7,
-       [](const ModelSettings& s) {
-         auto v = reservoirs(s, &R::spectral_radius);
-         v.push_back(esn::Scalings::of(exploreOptions(s).reservoir).spectral_radius);
-         return v;
-       }},
+       [](const ModelSettings& s) { return scaled(s, &R::spectral_radius, &esn::Scalings::spectral_radius); }},
       {"leakRate", 0.3,
-       [](const ModelSettings& s) {
-         auto v = reservoirs(s, &R::leak_rate);
-         v.push_back(esn::Scalings::of(exploreOptions(s).reservoir).leak_rate);
-         return v;
-       }},
+       [](const ModelSettings& s) { return scaled(s, &R::leak_rate, &esn::Scalings::leak_rate); }},
       {"inputScaling", 0.7,
-       [](const ModelSettings& s) {
-         auto v = reservoirs(s, &R::input_scaling);
-         v.push_back(esn::Scalings::of(exploreOptions(s).reservoir).input_scaling);
-         return v;
-       }},
+       [](const ModelSettings& s) { return scaled(s, &R::input_scaling, &esn::Scalings::input_scaling); }},
       {"units", 333, [](const ModelSettings& s) { return reservoirs(s, &R::units); }},
       {"density", 0.5, [](const ModelSettings& s) { return reservoirs(s, &R::density); }},
       {"ridge", 1e-5, [](const ModelSettings& s) { return reservoirs(s, &R::ridge); }},
@@ -114,15 +113,9 @@ const std::vector<FieldCase>& cases() {
                                     double(f.trained_epochs)};
        }},
       {"batchSize", 5,
-       [](const ModelSettings& s) {
-         return std::vector<double>{double(lstmSessionOptions(s).trainer.batch_size),
-                                    double(withSettings(io::SessionFile{}, s).trainer.batch_size)};
-       }},
+       [](const ModelSettings& s) { return trainers(s, &lstm::TrainerOptions::batch_size); }},
       {"learningRate", 0.0025,
-       [](const ModelSettings& s) {
-         return std::vector<double>{lstmSessionOptions(s).trainer.learning_rate,
-                                    withSettings(io::SessionFile{}, s).trainer.learning_rate};
-       }},
+       [](const ModelSettings& s) { return trainers(s, &lstm::TrainerOptions::learning_rate); }},
   };
   return all;
 }

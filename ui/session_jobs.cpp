@@ -8,6 +8,7 @@
 namespace rssviz::ui {
 
 int jobThreads() { return std::max(1, rssviz::default_threads() - 1); }
+int liveThreads() { return rssviz::default_threads(); }
 
 namespace {
 int corpusObjects(const ModelSettings& s) { return s.corpus_file ? s.corpus_file->grammar.objects() : s.objects; }
@@ -39,9 +40,9 @@ experiment::ExploreOptions exploreOptions(const ModelSettings& s) {
   o.objects = corpusObjects(s);
   o.corpus_file = s.corpus_file;
   o.reservoir = s.reservoir;
-  o.reservoir.threads = jobThreads();
+  o.reservoir.threads = liveThreads();
   o.map_sentences = s.map_sentences;
-  o.umap.threads = jobThreads();
+  o.umap.threads = liveThreads();
   return o;
 }
 

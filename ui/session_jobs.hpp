@@ -20,6 +20,11 @@ namespace rssviz::ui {
 // Threads for a job: all cores but one, which stays with the GUI thread so the window
 // keeps painting (on a 2-core machine: one job thread).
 int jobThreads();
+// Threads for a live update (a slider value): every core. An update lasts a fraction of a
+// second and the GUI thread only waits for it, so sharing a core with it costs the event
+// loop a few milliseconds at most (measured by the stall tests), and the map follows the
+// hand twice as fast on two cores.
+int liveThreads();
 // The core options for the panel's settings (validated by the caller or the job): the
 // settings' own structs, with the job's thread counts.
 experiment::EsnSessionOptions esnSessionOptions(const ModelSettings& s);

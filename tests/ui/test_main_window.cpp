@@ -28,30 +28,6 @@ namespace rssviz_test_main_window {
 
 using namespace rssviz::ui;
 
-namespace {
-
-// Measures the longest gap between 5 ms timer ticks while `run` is pending.
-class StallMeter {
- public:
-  StallMeter() {
-    timer_.setInterval(5);
-    QObject::connect(&timer_, &QTimer::timeout, [this] {
-      const qint64 now = clock_.elapsed();
-      if (last_ >= 0) worst_ = std::max(worst_, now - last_);
-      last_ = now;
-    });
-    clock_.start();
-    timer_.start();
-  }
-  qint64 worst() const { return worst_; }
-
- private:
-  QTimer timer_;
-  QElapsedTimer clock_;
-  qint64 last_ = -1, worst_ = 0;
-};
-
-}  // namespace
 
 TEST(MainWindow, DocksAndToolbarsHaveObjectNames) {
   MainWindow w(nullptr, false);
@@ -250,14 +226,14 @@ TEST(MainWindow, EventLoopNeverStallsWhileTrainingOrExploring) {
   MainWindow w(nullptr, false);
   w.show();
   {
-    StallMeter m;
+    rssviz::test::StallMeter m;
     w.startSession(ModelSettings{});  // the paper's 1000-unit ESN: several seconds of work
     ASSERT_TRUE(rssviz::test::waitSession(w, 120000));
     std::printf("longest event-loop gap while training: %lld ms\n", static_cast<long long>(m.worst()));
     if (!rssviz::test::kSanitized) EXPECT_LT(m.worst(), 50) << "event loop stalled while training";
   }
   {
-    StallMeter m;
+    rssviz::test::StallMeter m;
     // A burst of slider moves, as a drag produces, each restarting the exploration.
     for (int i = 0; i < 25; ++i) {
       w.modelPanel()->spectralRadius()->slider()->setValue(300 + 12 * i);

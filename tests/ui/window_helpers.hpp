@@ -1,7 +1,10 @@
 // Helpers shared by the offscreen window tests.
 #pragma once
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
+#include <algorithm>
 
 #include "core/common/sanitizers.hpp"
 #include "ui/heatmap_view.hpp"
@@ -36,5 +39,27 @@ inline bool waitSession(ui::MainWindow& w, int ms = 60000) {
   return QTest::qWaitFor(
       [&] { return !w.mapView()->dirty() && !w.heatmapView()->dirty() && !w.trainingView()->dirty(); }, 10000);
 }
+
+// The longest gap between 5 ms timer ticks since construction: how long the event loop
+// stalled at worst.
+class StallMeter {
+ public:
+  StallMeter() {
+    timer_.setInterval(5);
+    QObject::connect(&timer_, &QTimer::timeout, [this] {
+      const qint64 now = clock_.elapsed();
+      if (last_ >= 0) worst_ = std::max(worst_, now - last_);
+      last_ = now;
+    });
+    clock_.start();
+    timer_.start();
+  }
+  qint64 worst() const { return worst_; }
+
+ private:
+  QTimer timer_;
+  QElapsedTimer clock_;
+  qint64 last_ = -1, worst_ = 0;
+};
 
 }  // namespace rssviz::test

@@ -376,6 +376,13 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
   const long long entries = out.offsets.back();
   out.prefix_id.assign(static_cast<size_t>(entries), -1);
   out.by_prefix = keep == Keep::kPrefixes;
+  // The entry that holds sentence s's state after step t (t < len, its length), or -1
+  // when none does (kEnd keeps the last step only).
+  const auto entry_of = [&](int s, int t, int len) -> long long {
+    const long long first = out.offsets[static_cast<size_t>(s)];
+    if (keep != Keep::kEnd) return first + t;
+    return t == len - 1 ? first : -1;
+  };
   if (count == 0) {
     out.x.resize(n, 0);
     return out;
@@ -403,19 +410,20 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
           lv.token.push_back(tok[static_cast<size_t>(t)]);
         }
         node[static_cast<size_t>(s)] = it->second;
-        const long long id = base[static_cast<size_t>(t)] + it->second;
-        if (keep != Keep::kEnd)
-          out.prefix_id[static_cast<size_t>(out.offsets[static_cast<size_t>(s)] + t)] = static_cast<int>(id);
-        else if (t == len - 1)
-          out.prefix_id[static_cast<size_t>(out.offsets[static_cast<size_t>(s)])] = static_cast<int>(id);
+        if (const long long e = entry_of(s, t, len); e >= 0)
+          out.prefix_id[static_cast<size_t>(e)] = static_cast<int>(base[static_cast<size_t>(t)] + it->second);
       }
       base[static_cast<size_t>(t) + 1] = base[static_cast<size_t>(t)] + static_cast<long long>(lv.parent.size());
     }
     out.unique_steps = base.back();
   }
-  // 2. Every column is written once below: no zeroing (its pages are touched once).
+  // 2. Every column is written once, below or here: no zeroing (its pages are touched
+  // once). kEnd: an empty sentence's END state is the state before any token, x(-1) = 0.
   out.x.resize(n, keep == Keep::kPrefixes ? out.unique_steps : entries);
   prefer_huge_pages(out.x);
+  if (keep == Keep::kEnd)
+    for (int s = 0; s < count; ++s)
+      if (sentences[static_cast<size_t>(s)]->empty()) out.x.col(out.offsets[static_cast<size_t>(s)]).setZero();
 
   const int threads = resolve_threads(r.options().threads);
   ThreadScope scope(threads);
@@ -514,8 +522,9 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
     if (keep != Keep::kPrefixes) {
       for (int s = 0; s < count; ++s) {
         const auto len = static_cast<int>(sentences[static_cast<size_t>(s)]->size());
-        if (len <= t || (keep == Keep::kEnd && t != len - 1)) continue;
-        const long long e = out.offsets[static_cast<size_t>(s)] + (keep == Keep::kEnd ? 0 : t);
+        if (len <= t) continue;
+        const long long e = entry_of(s, t, len);
+        if (e < 0) continue;
         const long long nd = out.prefix_id[static_cast<size_t>(e)] - base[static_cast<size_t>(t)];
         out.x.col(e) = cur.col(nd);
       }

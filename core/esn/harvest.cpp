@@ -484,17 +484,12 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
     const Eigen::Map<const Eigen::MatrixXf> prev(prev_data, n,
                                                  t == 0 ? 0 : static_cast<Eigen::Index>(levels[static_cast<size_t>(t) - 1].parent.size()));
     const int chunks = (width + kChunk - 1) / kChunk;
-    // Advances chunk i of this level: gather the parents, W1 P, equations (1)-(2).
+    // Advances chunk i of a level t >= 1: gather the parents, W1 P, equations (1)-(2).
     const auto advance = [&](int i, int slice, int me) {
       const int c0 = i * kChunk;
       const int nc = std::min(kChunk, width - c0);
       const auto parent = [&](int c) { return lv.parent[static_cast<size_t>(c0 + c)]; };
       const auto token = [&](int c) { return lv.token[static_cast<size_t>(c0 + c)]; };
-      if (t == 0) {
-        // x(-1) = 0: W x vanishes exactly, so the product is skipped.
-        for (int c = 0; c < nc; ++c) cur.col(c0 + c) = a * drive.col(token(c)).array().tanh();
-        return;
-      }
       const int r0 = slice == 0 ? 0 : half, r1 = slice == 0 ? half : n, len = r1 - r0;
       float* q = qbuf[static_cast<size_t>(me)].data();
       run_product(nc, [&](int c) { return prev.col(parent(c)).data(); }, pbuf[static_cast<size_t>(me)].data(), q, r0,
@@ -507,7 +502,8 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
       }
     };
     if (t == 0) {
-      for (int i = 0; i < chunks; ++i) advance(i, 0, 0);
+      // x(-1) = 0: W x vanishes exactly, so the product is skipped.
+      for (int c = 0; c < width; ++c) cur.col(c) = a * drive.col(lv.token[static_cast<size_t>(c)]).array().tanh();
     } else {
       // Waking the other threads costs more than a small level's product (and, on a busy
       // machine, a scheduler time slice): those run on the calling thread.

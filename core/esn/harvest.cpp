@@ -464,9 +464,14 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
   if (sparse_product) p_size = sparse_product->p_size(), q_size = sparse_product->q_size(), ld = sparse_product->ld();
 #endif
   if (dense) p_size = dense->p_size(), q_size = dense->q_size(), ld = dense->ld();
-  // Per-thread buffers, allocated outside the parallel region (no throw inside).
-  std::vector<std::vector<float>> pbuf(static_cast<size_t>(threads), std::vector<float>(p_size));
-  std::vector<std::vector<float>> qbuf(static_cast<size_t>(threads), std::vector<float>(q_size));
+  // Per-thread buffers, allocated outside the parallel region (no throw inside), one per
+  // thread the widest level's product can use (levels t >= 1; the first has none).
+  int most_blocks = 0;
+  for (size_t t = 1; t < levels.size(); ++t)
+    most_blocks = std::max(most_blocks, (static_cast<int>(levels[t].parent.size()) + kChunk - 1) / kChunk * slices);
+  const auto scratch = static_cast<size_t>(threads_for(most_blocks, threads));
+  std::vector<std::vector<float>> pbuf(scratch, std::vector<float>(p_size));
+  std::vector<std::vector<float>> qbuf(scratch, std::vector<float>(q_size));
 
   // kPrefixes: the levels live in x itself (level t = columns base[t] .. base[t+1]-1);
   // else in two level buffers, handed to the entries after each level.

@@ -161,7 +161,8 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
   next.resize(n, K);
   // Per-thread marks of the points already offered to row i (mark[j] == i); cleared
   // before every pass, since each pass uses the row index as its stamp.
-  std::vector<std::vector<int>> seen(static_cast<std::size_t>(threads), std::vector<int>(static_cast<std::size_t>(n), -1));
+  std::vector<std::vector<int>> seen(static_cast<std::size_t>(threads_for(blocks, threads)),
+                                    std::vector<int>(static_cast<std::size_t>(n), -1));
   const auto clear_marks = [&] {
     for (auto& mk : seen) std::fill(mk.begin(), mk.end(), -1);
   };

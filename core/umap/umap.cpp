@@ -142,7 +142,6 @@ void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, c
       descent_basis_ = std::move(r.basis);
       diag_.knn_method = KnnMethod::approximate;
       diag_.descent_rounds = r.rounds;
-      diag_.descent_basis_fitted = r.basis_fitted;
       have = true;
     }
   }

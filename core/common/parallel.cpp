@@ -144,7 +144,7 @@ void detail::run_blocks_openmp(int blocks, int threads, BlockFn fn, void* contex
 void detail::run_blocks_std_threads(int blocks, int threads, BlockFn fn, void* context, const StopFlag* stop) {
   check_counts(blocks, threads);
   if (blocks == 0) return;
-  const int size = std::min(requested_threads(threads), blocks);
+  const int size = omp_in_parallel() ? 1 : std::min(requested_threads(threads), blocks);
   if (size == 1) return run_inline(blocks, fn, context, stop);
   std::vector<Caught> slots(static_cast<std::size_t>(size));
   Team team{blocks, fn, context, stop, slots.data()};

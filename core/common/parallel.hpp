@@ -41,10 +41,11 @@ class ThreadScope {
 //  - Inline: with one thread (threads = 1, or blocks <= 1, or called from inside a
 //    parallel region: nesting is safe and runs inline) the blocks run in order on the
 //    caller with no OpenMP region at all. The caller is always thread 0.
-//  - Nested OpenMP in a body (Eigen's products): when threads > 1 the body sees a team of
-//    more than one thread even if it runs inline (blocks <= 1), so those products run
-//    single-threaded and a block's bits do not depend on how blocks were shared out;
-//    with threads = 1 a body's own threading is left alone.
+//  - Nested OpenMP in a body (Eigen's products): when threads > 1 such regions run on one
+//    thread whether the blocks were shared out on a team (nested regions there get one
+//    thread) or the one block ran inline (under ThreadScope(1)), so a block's bits do not
+//    depend on how blocks were shared out; with threads = 1 a body's own threading is
+//    left alone.
 //  - Stop: a thread stops taking blocks once `stop` is set or any block threw; a block
 //    that started always finishes (a body that runs long checks `stop` itself).
 //  - Exceptions: every exception is caught inside the region; once all threads are done
@@ -70,8 +71,9 @@ constexpr int threads_if(bool parallel, int threads = 0) { return parallel ? thr
 // team: the GIF writer's libimagequant (its palette sums are split by its team). A body
 // on such a thread sees a fresh OpenMP state, whatever the thread, so each gets the same
 // palette; in an OpenMP worker, nested regions would run on a team of one and a T-thread
-// file would differ from the one-thread file. Starting threads costs ~50 us per call:
-// for long bodies only. Nested OpenMP in a body is left alone in every case.
+// file would differ from the one-thread file. Called from inside a parallel region it
+// runs inline like parallel_for (no threads started). Starting threads costs ~50 us per
+// call: for long bodies only. Nested OpenMP in a body is left alone in every case.
 template <class F>
 void parallel_for_std_threads(int blocks, int threads, F&& body, const StopFlag* stop = nullptr);
 

@@ -379,6 +379,13 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
   const long long entries = out.offsets.back();
   out.prefix_id.assign(static_cast<size_t>(entries), -1);
   out.by_prefix = keep == Keep::kPrefixes;
+  // The entry that holds sentence s's state after step t (t < len, its length), or -1
+  // when none does (kEnd keeps the last step only).
+  const auto entry_of = [&](int s, int t, int len) -> long long {
+    const long long first = out.offsets[static_cast<size_t>(s)];
+    if (keep != Keep::kEnd) return first + t;
+    return t == len - 1 ? first : -1;
+  };
   if (count == 0) {
     out.x.resize(n, 0);
     return out;
@@ -406,19 +413,20 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
           lv.token.push_back(tok[static_cast<size_t>(t)]);
         }
         node[static_cast<size_t>(s)] = it->second;
-        const long long id = base[static_cast<size_t>(t)] + it->second;
-        if (keep != Keep::kEnd)
-          out.prefix_id[static_cast<size_t>(out.offsets[static_cast<size_t>(s)] + t)] = static_cast<int>(id);
-        else if (t == len - 1)
-          out.prefix_id[static_cast<size_t>(out.offsets[static_cast<size_t>(s)])] = static_cast<int>(id);
+        if (const long long e = entry_of(s, t, len); e >= 0)
+          out.prefix_id[static_cast<size_t>(e)] = static_cast<int>(base[static_cast<size_t>(t)] + it->second);
       }
       base[static_cast<size_t>(t) + 1] = base[static_cast<size_t>(t)] + static_cast<long long>(lv.parent.size());
     }
     out.unique_steps = base.back();
   }
-  // 2. Every column is written once below: no zeroing (its pages are touched once).
+  // 2. Every column is written once, below or here: no zeroing (its pages are touched
+  // once). kEnd: an empty sentence's END state is the state before any token, x(-1) = 0.
   out.x.resize(n, keep == Keep::kPrefixes ? out.unique_steps : entries);
   prefer_huge_pages(out.x);
+  if (keep == Keep::kEnd)
+    for (int s = 0; s < count; ++s)
+      if (sentences[static_cast<size_t>(s)]->empty()) out.x.col(out.offsets[static_cast<size_t>(s)]).setZero();
 
   const int threads = resolve_threads(r.options().threads);
   ThreadScope scope(threads);
@@ -459,9 +467,14 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
   if (sparse_product) p_size = sparse_product->p_size(), q_size = sparse_product->q_size(), ld = sparse_product->ld();
 #endif
   if (dense) p_size = dense->p_size(), q_size = dense->q_size(), ld = dense->ld();
-  // Per-thread buffers, allocated outside the parallel region (no throw inside).
-  std::vector<std::vector<float>> pbuf(static_cast<size_t>(threads), std::vector<float>(p_size));
-  std::vector<std::vector<float>> qbuf(static_cast<size_t>(threads), std::vector<float>(q_size));
+  // Per-thread buffers, allocated outside the parallel region (no throw inside), one per
+  // thread the widest level's product can use (levels t >= 1; the first has none).
+  int most_blocks = 0;
+  for (size_t t = 1; t < levels.size(); ++t)
+    most_blocks = std::max(most_blocks, (static_cast<int>(levels[t].parent.size()) + kChunk - 1) / kChunk * slices);
+  const auto scratch = static_cast<size_t>(threads_for(most_blocks, threads));
+  std::vector<std::vector<float>> pbuf(scratch, std::vector<float>(p_size));
+  std::vector<std::vector<float>> qbuf(scratch, std::vector<float>(q_size));
 
   // kPrefixes: the levels live in x itself (level t = columns base[t] .. base[t+1]-1);
   // else in two level buffers, handed to the entries after each level.
@@ -479,17 +492,12 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
     const Eigen::Map<const Eigen::MatrixXf> prev(prev_data, n,
                                                  t == 0 ? 0 : static_cast<Eigen::Index>(levels[static_cast<size_t>(t) - 1].parent.size()));
     const int chunks = (width + kChunk - 1) / kChunk;
-    // Advances chunk i of this level: gather the parents, W1 P, equations (1)-(2).
+    // Advances chunk i of a level t >= 1: gather the parents, W1 P, equations (1)-(2).
     const auto advance = [&](int i, int slice, int me) {
       const int c0 = i * kChunk;
       const int nc = std::min(kChunk, width - c0);
       const auto parent = [&](int c) { return lv.parent[static_cast<size_t>(c0 + c)]; };
       const auto token = [&](int c) { return lv.token[static_cast<size_t>(c0 + c)]; };
-      if (t == 0) {
-        // x(-1) = 0: W x vanishes exactly, so the product is skipped.
-        for (int c = 0; c < nc; ++c) cur.col(c0 + c) = a * drive.col(token(c)).array().tanh();
-        return;
-      }
       const int r0 = slice == 0 ? 0 : half, r1 = slice == 0 ? half : n, len = r1 - r0;
       float* q = qbuf[static_cast<size_t>(me)].data();
       run_product(nc, [&](int c) { return prev.col(parent(c)).data(); }, pbuf[static_cast<size_t>(me)].data(), q, r0,
@@ -502,7 +510,8 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
       }
     };
     if (t == 0) {
-      for (int i = 0; i < chunks; ++i) advance(i, 0, 0);
+      // x(-1) = 0: W x vanishes exactly, so the product is skipped.
+      for (int c = 0; c < width; ++c) cur.col(c) = a * drive.col(lv.token[static_cast<size_t>(c)]).array().tanh();
     } else {
       // Waking the other threads costs more than a small level's product (and, on a busy
       // machine, a scheduler time slice): those run on the calling thread.
@@ -517,8 +526,9 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
     if (keep != Keep::kPrefixes) {
       for (int s = 0; s < count; ++s) {
         const auto len = static_cast<int>(sentences[static_cast<size_t>(s)]->size());
-        if (len <= t || (keep == Keep::kEnd && t != len - 1)) continue;
-        const long long e = out.offsets[static_cast<size_t>(s)] + (keep == Keep::kEnd ? 0 : t);
+        if (len <= t) continue;
+        const long long e = entry_of(s, t, len);
+        if (e < 0) continue;
         const long long nd = out.prefix_id[static_cast<size_t>(e)] - base[static_cast<size_t>(t)];
         out.x.col(e) = cur.col(nd);
       }

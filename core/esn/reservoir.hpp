@@ -161,6 +161,8 @@ struct States {
   // level (all first tokens, then all two-token prefixes, ...); entries with the same id
   // hold bitwise identical states (identical prefixes), so maps can drop duplicates.
   // kPrefixes: column prefix_id[e] of x holds the state (x has unique_steps columns).
+  // -1 for the one entry that is no trie node: an empty sentence's END under kEnd (the
+  // empty prefix), whose state is the zero state.
   std::vector<int> prefix_id;
   long long total_steps = 0;   // tokens read by all sentences
   long long unique_steps = 0;  // distinct prefixes actually computed (<= total_steps)
@@ -183,7 +185,8 @@ struct States {
 // computed by the same instruction sequence whatever its chunk, so a sentence's states
 // are bitwise identical whatever the other sentences in the batch and the thread count
 // (tested).
-// The state is 0 before each sentence's first token. Tokens must lie in
+// The state is 0 before each sentence's first token (so an empty sentence's kEnd state
+// is 0; it has no entries under kEveryStep and kPrefixes). Tokens must lie in
 // [0, vocabulary_size) (else std::invalid_argument naming the sentence and step). Uses
 // options().threads threads. Checks `stop` between trie levels (throws Cancelled).
 States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& sentences, Keep keep,

@@ -51,10 +51,10 @@ std::shared_ptr<MapSession> Explorer::update(const esn::Scalings& scalings, cons
   auto s = std::make_shared<MapSession>();
   // With a previous layout: a short warm-started refinement from it; else a full run.
   std::unique_ptr<umap::Umap> u;
-  const bool same_points = last_umap_ && last_points_ && last_points_->sentence == points->sentence &&
-                           last_points_->step == points->step && last_points_->X.cols() == points->X.cols();
+  const bool same_points = last_ && last_->points->sentence == points->sentence && last_->points->step == points->step &&
+                           last_->points->X.cols() == points->X.cols();
   if (init.size() > 0 && same_points) {
-    u = std::make_unique<umap::Umap>(*last_umap_, points->X, &init, stop);
+    u = std::make_unique<umap::Umap>(*last_->umap, points->X, &init, stop);
   } else {
     const bool warm = init.size() > 0;
     u = std::make_unique<umap::Umap>(points->X, warm ? umap::warm_start(options_.umap) : options_.umap,
@@ -66,8 +66,7 @@ std::shared_ptr<MapSession> Explorer::update(const esn::Scalings& scalings, cons
   timings_.layout = u->diagnostics().layout_seconds;
   timings_.epochs = u->epoch();
   timings_.knn_change = u->diagnostics().knn_change;
-  last_umap_ = std::move(u);
-  last_points_ = points;
+  last_ = LastProjection{std::move(u), points};
   timings_.umap = seconds_since(t);
   s->model = ModelKind::esn;
   s->trained = false;

@@ -14,6 +14,7 @@
 // bench explore` times it.
 #pragma once
 #include <memory>
+#include <optional>
 
 #include "core/common/progress.hpp"
 #include "core/esn/reservoir.hpp"
@@ -65,7 +66,7 @@ class Explorer {
                                      const StopFlag* stop = nullptr);
   const ExploreTimings& last_timings() const { return timings_; }
   // The last update's projection (its neighbour lists, diagnostics); null before the first.
-  const umap::Umap* last_projection() const { return last_umap_.get(); }
+  const umap::Umap* last_projection() const { return last_ ? last_->umap.get() : nullptr; }
   const std::shared_ptr<const corpus::Corpus>& corpus() const { return corpus_; }
 
  private:
@@ -75,8 +76,11 @@ class Explorer {
   ExploreTimings timings_;
   // The last update's projection and points: the next update of the same points refines
   // its neighbour lists (umap.warm_knn) instead of searching again.
-  std::unique_ptr<umap::Umap> last_umap_;
-  std::shared_ptr<const MapPoints> last_points_;
+  struct LastProjection {
+    std::unique_ptr<umap::Umap> umap;         // never null
+    std::shared_ptr<const MapPoints> points;  // never null
+  };
+  std::optional<LastProjection> last_;  // empty before the first update
 };
 
 }  // namespace rssviz::experiment

@@ -47,8 +47,8 @@ struct KnnGraph {
   // plus kRefineExtra more, re-measured and sorted (squared distances of the prepared
   // points), and a lower bound on the squared distance of any point outside the pool.
   // update_exact_knn uses them to avoid searching unchanged rows again. Neighbour
-  // descent (knn_descent.hpp) keeps its candidate lists here too, pool_sq holding their
-  // projected scores and outside_sq empty; the next descent starts from them.
+  // descent (knn_descent.hpp) keeps its candidate lists in pool_index too, pool_sq and
+  // outside_sq empty; the next descent starts from them.
   int pool = 0;
   std::vector<int> pool_index;   // n*pool
   std::vector<float> pool_sq;    // n*pool

@@ -98,7 +98,7 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
   for (Eigen::Index i = 0; i < n; ++i) g.index[static_cast<std::size_t>(i) * k] = static_cast<int>(i);
   const int others = k - 1;
   if (others == 0) return res;
-  const int K = static_cast<int>(std::min<Eigen::Index>(others + opt.extra, n - 1));
+  const int K = static_cast<int>(std::min<Eigen::Index>(others + opt.extra, n - 1));  // >= others, as k <= n
 
   // 1. Prepared rows, their mean and centred squared norms (column passes).
   Eigen::MatrixXf normalised;
@@ -161,7 +161,8 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
   next.resize(n, K);
   // Per-thread marks of the points already offered to row i (mark[j] == i); cleared
   // before every pass, since each pass uses the row index as its stamp.
-  std::vector<std::vector<int>> seen(static_cast<std::size_t>(threads), std::vector<int>(static_cast<std::size_t>(n), -1));
+  std::vector<std::vector<int>> seen(static_cast<std::size_t>(threads_for(blocks, threads)),
+                                    std::vector<int>(static_cast<std::size_t>(n), -1));
   const auto clear_marks = [&] {
     for (auto& mk : seen) std::fill(mk.begin(), mk.end(), -1);
   };
@@ -175,8 +176,7 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
         mark[static_cast<std::size_t>(j)] = static_cast<int>(i);
         insert_sorted(score(i, j), j, &cur.index[o], &cur.score[o], &cur.fresh[o], K);
       };
-      if (start.pool > 0)
-        for (int t2 = 0; t2 < start.pool; ++t2) offer(start.pool_index[static_cast<std::size_t>(i) * start.pool + t2]);
+      for (int t2 = 0; t2 < start.pool; ++t2) offer(start.pool_index[static_cast<std::size_t>(i) * start.pool + t2]);
       for (int t2 = 0; t2 < start.k; ++t2) offer(start.index[static_cast<std::size_t>(i) * start.k + t2]);
       for (int t2 = 0; t2 < K; ++t2) cur.fresh[o + t2] = 1;
     });
@@ -189,10 +189,11 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
   for (int round = 0; round < opt.max_rounds; ++round) {
     if (stop_requested(stop)) throw Cancelled();
     clear_marks();
-    // Reverse neighbours among the first k - 1, at most k - 1 per point, lowest i first.
+    // Reverse neighbours among the first k - 1 (K >= k - 1), at most k - 1 per point,
+    // lowest i first.
     std::fill(rev_count.begin(), rev_count.end(), 0);
     for (Eigen::Index i = 0; i < n; ++i)
-      for (int t = 0; t < others && t < K; ++t) {
+      for (int t = 0; t < others; ++t) {
         const int j = cur.index[static_cast<std::size_t>(i) * K + t];
         if (j >= 0 && rev_count[static_cast<std::size_t>(j)] < others) ++rev_count[static_cast<std::size_t>(j)];
       }
@@ -203,7 +204,7 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
     rev_fresh.assign(rev.size(), 0);
     std::fill(rev_count.begin(), rev_count.end(), 0);
     for (Eigen::Index i = 0; i < n; ++i)
-      for (int t = 0; t < others && t < K; ++t) {
+      for (int t = 0; t < others; ++t) {
         const auto o = static_cast<std::size_t>(i) * K + t;
         const int j = cur.index[o];
         if (j < 0) continue;
@@ -232,14 +233,14 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
           if (idx[q] >= 0) mark[static_cast<std::size_t>(idx[q])] = stamp;
         const auto join = [&](int u, bool u_fresh) {
           const auto ou = static_cast<std::size_t>(u) * K;
-          for (int q = 0; q < others && q < K; ++q) {
+          for (int q = 0; q < others; ++q) {
             const int v = cur.index[ou + q];
             if (v < 0 || (!u_fresh && !cur.fresh[ou + q]) || mark[static_cast<std::size_t>(v)] == stamp) continue;
             mark[static_cast<std::size_t>(v)] = stamp;
             if (insert_sorted(score(i, v), v, idx, sc, fr, K)) ++ch;
           }
         };
-        for (int q = 0; q < others && q < K; ++q) {
+        for (int q = 0; q < others; ++q) {
           const int u = cur.index[o + q];
           if (u >= 0) join(u, cur.fresh[o + q] != 0);
         }
@@ -252,8 +253,7 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
     long long total_changed = 0;
     for (long long c : changed) total_changed += c;
     ++res.rounds;
-    res.last_change = static_cast<double>(total_changed) / (static_cast<double>(n) * K);
-    if (res.last_change < opt.min_change) break;
+    if (static_cast<double>(total_changed) / (static_cast<double>(n) * K) < opt.min_change) break;
   }
 
   // 4. Final lists. Bounds (2) of projection.hpp from the scores: L = s - 2 r_i r_j <=
@@ -273,7 +273,6 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
   });
   g.pool = K;
   g.pool_index.assign(static_cast<std::size_t>(n) * K, -1);
-  g.pool_sq.assign(static_cast<std::size_t>(n) * K, INFINITY);
   parallel_for(blocks, threads, [&](int b, int) {
     std::vector<std::pair<float, int>> cand;
     std::vector<float> upper;
@@ -286,7 +285,6 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
         const int j = cur.index[o + q];
         if (j < 0) continue;
         g.pool_index[o + q] = j;
-        g.pool_sq[o + q] = cur.score[o + q];
         upper.push_back(cur.score[o + q] + 2.0f * ri * std::sqrt(rsq[static_cast<std::size_t>(j)]));
       }
       float tau = INFINITY;
@@ -301,7 +299,8 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
         const float lower = cur.score[o + q] - 2.0f * ri * std::sqrt(rsq[static_cast<std::size_t>(j)]);
         if (lower <= tau) cand.emplace_back(direct_sq(full.row(i).data(), full.row(j).data(), d), j);
       }
-      if (static_cast<int>(cand.size()) < others) {  // too few candidates (tiny or broken start): every point
+      // Too few candidates (tiny or broken start): every point, n - 1 >= k - 1 of them.
+      if (static_cast<int>(cand.size()) < others) {
         cand.clear();
         for (Eigen::Index j = 0; j < n; ++j)
           if (j != i) cand.emplace_back(direct_sq(full.row(i).data(), full.row(j).data(), d), static_cast<int>(j));
@@ -309,9 +308,8 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
       std::sort(cand.begin(), cand.end());
       for (int q = 0; q < others; ++q) {
         const auto at = static_cast<std::size_t>(i) * k + 1 + q;
-        const bool have = q < static_cast<int>(cand.size());
-        g.index[at] = have ? cand[static_cast<std::size_t>(q)].second : static_cast<int>(i);
-        g.distance[at] = have ? metric_of(cand[static_cast<std::size_t>(q)].first, metric) : 0.0f;
+        g.index[at] = cand[static_cast<std::size_t>(q)].second;
+        g.distance[at] = metric_of(cand[static_cast<std::size_t>(q)].first, metric);
       }
     });
   }, stop);

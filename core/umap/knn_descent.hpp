@@ -18,8 +18,11 @@
 //    in the previous round). Rounds read the previous round's lists and write new ones,
 //    so the result does not depend on the thread count. They stop when a round changes
 //    fewer than min_change n K entries, or after max_rounds.
-// 4. Each point's K candidates are measured directly in d dimensions (direct_sq) and
-//    sorted by (distance, index): the point itself first, then its k - 1 best.
+// 4. Of each point's K candidates only those the bounds (2) of projection.hpp cannot rule
+//    out are measured directly in d dimensions (direct_sq): a lower bound s - 2 r_i r_j at
+//    most the (k-1)-th smallest upper bound s + 2 r_i r_j, widened by a relative 1e-4
+//    (every point if fewer than k - 1 remain). They are sorted by (distance, index): the point itself first, then its
+//    k - 1 best. The K candidates become the graph's pool (pool_index) for the next call.
 // The lists are approximate: knn_recall against exact_knn measures them (reservoir
 // states after a slider step: see docs/BENCHMARKS.md, "Live exploration").
 #pragma once
@@ -44,7 +47,6 @@ struct DescentResult {
   bool basis_fitted = false;    // a new basis was fitted (none given, or it kept too little)
   double kept_variance = 0.0;   // fraction of the centred rows' variance the basis keeps
   int rounds = 0;               // rounds run
-  double last_change = 0.0;     // fraction of list entries the last round changed
 };
 
 // Lists of the rows of X (n x d) refined from `start`, a graph of the same n points (any

@@ -38,6 +38,14 @@ void rescale_0_10(RowMatrixXf& y) {
   }
 }
 
+// out = X times 2^exponent, into out's storage when it already has X's shape.
+void scale_into(const Eigen::MatrixXf& X, int exponent, Eigen::MatrixXf& out) {
+  if (exponent == 0)
+    out = X;
+  else
+    out = X * std::ldexp(1.0f, exponent);  // exact: a power of two (products stay normal when the inputs' range is under 2^125)
+}
+
 }  // namespace
 
 int default_epochs(Eigen::Index n) { return n <= 10000 ? 500 : 200; }
@@ -75,9 +83,9 @@ int input_scale_exponent(const Eigen::MatrixXf& X) {
 }
 
 Eigen::MatrixXf scaled(const Eigen::MatrixXf& X, int exponent) {
-  if (exponent == 0) return X;
-  // Exact: a power of two (products stay normal when the inputs' range is under 2^125).
-  return X * std::ldexp(1.0f, exponent);
+  Eigen::MatrixXf out;
+  scale_into(X, exponent, out);
+  return out;
 }
 
 Umap::Umap(const Eigen::MatrixXf& X, const UmapOptions& options, const Eigen::MatrixXf* init_coords,
@@ -126,10 +134,7 @@ void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, c
   diag_.input_scale_exponent = scale_exponent_;
   data_.resize(X.rows(), X.cols());  // sized first, so that it can take huge pages before it is written
   prefer_huge_pages(data_);
-  if (scale_exponent_ == 0)
-    data_ = X;  // into the storage just sized (scaled() would allocate a new one)
-  else
-    data_ = X * std::ldexp(1.0f, scale_exponent_);
+  scale_into(X, scale_exponent_, data_);
   const bool same_points = previous && previous->data_.rows() == n && previous->data_.cols() == X.cols() &&
                            previous->knn_.k == k && previous->opt_.metric == opt_.metric;
   bool have = false;
@@ -142,20 +147,19 @@ void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, c
       descent_basis_ = std::move(r.basis);
       diag_.knn_method = KnnMethod::approximate;
       diag_.descent_rounds = r.rounds;
-      diag_.descent_basis_fitted = r.basis_fitted;
       have = true;
     }
   }
-  // The previous map's exact lists are updated (same shape), unless HNSW is forced.
-  if (have) {
-  } else if (previous && previous->diag_.knn_method == KnnMethod::exact && opt_.knn != KnnMethod::approximate &&
-      previous->data_.rows() == n && previous->data_.cols() == X.cols() && previous->knn_.k == k &&
-      previous->opt_.metric == opt_.metric && previous->scale_exponent_ == scale_exponent_) {
-    diag_.knn_method = KnnMethod::exact;
-    knn_ = update_exact_knn(previous->knn_, previous->data_, data_, opt_.metric, stop_);
-  } else {
-    knn_ = nearest_neighbors(data_, k, opt_.metric, opt_.knn, derive_seed(opt_.seed, "umap knn"), stop_,
-                             &diag_.knn_method);
+  // Else the previous map's exact lists are updated (same shape), unless HNSW is forced.
+  if (!have) {
+    if (same_points && previous->diag_.knn_method == KnnMethod::exact && opt_.knn != KnnMethod::approximate &&
+        previous->scale_exponent_ == scale_exponent_) {
+      diag_.knn_method = KnnMethod::exact;
+      knn_ = update_exact_knn(previous->knn_, previous->data_, data_, opt_.metric, stop_);
+    } else {
+      knn_ = nearest_neighbors(data_, k, opt_.metric, opt_.knn, derive_seed(opt_.seed, "umap knn"), stop_,
+                               &diag_.knn_method);
+    }
   }
   if (same_points) diag_.knn_change = 1.0 - knn_recall(knn_, previous->knn_);
   diag_.knn_seconds = seconds_since(t0);

@@ -96,7 +96,6 @@ struct UmapDiagnostics {
   double knn_seconds = 0.0, graph_seconds = 0.0, init_seconds = 0.0, layout_seconds = 0.0;
   int input_scale_exponent = 0;             // the input was multiplied by 2^this (see input_scale_exponent)
   int descent_rounds = 0;                   // neighbour descent: rounds run (0: no descent)
-  bool descent_basis_fitted = false;        // neighbour descent: a projection basis was fitted (else reused)
   double knn_change = 0.0;                  // Umap(previous, X): fraction of neighbour entries not in previous's lists
 };
 

@@ -295,6 +295,53 @@ TEST(EsnReservoir, BadTokensAndCancellation) {
   EXPECT_EQ(none.x.cols(), 0);
 }
 
+// Regression: under Keep::kEnd an empty sentence got a column that nothing wrote (the
+// allocation is deliberately not zeroed), so its END state was whatever the memory held.
+// The state is 0 before the first token, so an empty sentence's END state is 0.
+TEST(EsnReservoir, AnEmptySentencesEndStateIsTheZeroState) {
+  const Reservoir r(small(100, 2), 4);
+  const std::vector<std::vector<int>> batch = {{}, {1, 2}, {}};
+  const std::vector<std::vector<int>> both_empty = {{}, {}};
+  const auto lone_end = esn::harvest(r, std::vector<std::vector<int>>{{1, 2}}, Keep::kEnd);
+  const auto is_zero = [](const auto& col) { return (col.array() == 0.0f).all(); };
+  // A harvest of the same shape first, freed just before: its nonzero states are what
+  // an unwritten column would read.
+  (void)esn::harvest(r, std::vector<std::vector<int>>{{3}, {1, 2}, {0}}, Keep::kEnd);
+  const auto end = esn::harvest(r, batch, Keep::kEnd);
+  ASSERT_EQ(end.sentences(), 3);
+  EXPECT_EQ(end.offsets, (std::vector<long long>{0, 1, 2, 3}));
+  ASSERT_EQ(end.x.cols(), 3);
+  EXPECT_TRUE(is_zero(end.state(0)));
+  EXPECT_EQ(end.state(1), lone_end.state(0));
+  EXPECT_TRUE(is_zero(end.state(2)));
+  EXPECT_EQ(end.prefix_id, (std::vector<int>{-1, lone_end.prefix_id[0], -1}));  // -1: the empty prefix
+  EXPECT_EQ(end.total_steps, 2);
+  EXPECT_EQ(end.unique_steps, 2);
+  (void)esn::harvest(r, std::vector<std::vector<int>>{{3}, {0}}, Keep::kEnd);
+  const auto none = esn::harvest(r, both_empty, Keep::kEnd);
+  ASSERT_EQ(none.x.cols(), 2);
+  EXPECT_TRUE(is_zero(none.x));
+  EXPECT_EQ(none.offsets, (std::vector<long long>{0, 1, 2}));
+  EXPECT_EQ(none.prefix_id, (std::vector<int>{-1, -1}));
+  EXPECT_EQ(none.total_steps, 0);
+  EXPECT_EQ(none.unique_steps, 0);
+  // Every step and prefixes: an empty sentence owns no entries (offsets[s] = offsets[s+1]).
+  for (Keep keep : {Keep::kEveryStep, Keep::kPrefixes}) {
+    const auto lone = esn::harvest(r, std::vector<std::vector<int>>{{1, 2}}, keep);
+    const auto st = esn::harvest(r, batch, keep);
+    ASSERT_EQ(st.sentences(), 3);
+    EXPECT_EQ(st.offsets, (std::vector<long long>{0, 0, 2, 2}));
+    EXPECT_EQ(st.prefix_id, lone.prefix_id);
+    EXPECT_EQ(st.x, lone.x);
+    for (int t = 0; t < 2; ++t) EXPECT_EQ(st.state(1, t), lone.state(0, t));
+    const auto empty = esn::harvest(r, both_empty, keep);
+    EXPECT_EQ(empty.offsets, (std::vector<long long>{0, 0, 0}));
+    EXPECT_EQ(empty.x.cols(), 0);
+    EXPECT_TRUE(empty.prefix_id.empty());
+    EXPECT_EQ(empty.unique_steps, 0);
+  }
+}
+
 TEST(EsnReservoir, BiasOffAndBiasScaling) {
   auto o = small(30, 6);
   const Reservoir on(o, 4);

@@ -277,6 +277,29 @@ TEST(ParallelFor, OneBlockWithManyThreadsRunsNestedOpenMPOnOneThread) {
   EXPECT_EQ(inside, 2);  // threads = 1: a body's own threading is left alone
 }
 
+// Regression: parallel_for_std_threads started threads even inside an OpenMP region,
+// where its contract (parallel_for's inline cases) says it runs inline on the caller.
+TEST(ParallelForStdThreads, InsideAParallelRegionRunsInlineInOrderOnTheCaller) {
+  std::mutex m;
+  std::vector<std::vector<int>> order(2), threads(2);
+  std::atomic<int> wrong_caller{0};
+  parallel_for(2, 2, [&](int outer, int) {
+    ASSERT_EQ(rssviz::threads_for(8, 4), 1);  // inside a team of two
+    const auto caller = std::this_thread::get_id();
+    parallel_for_std_threads(8, 4, [&](int b, int t) {
+      if (std::this_thread::get_id() != caller) ++wrong_caller;
+      std::lock_guard<std::mutex> lock(m);
+      order[static_cast<std::size_t>(outer)].push_back(b);
+      threads[static_cast<std::size_t>(outer)].push_back(t);
+    });
+  });
+  for (int outer = 0; outer < 2; ++outer) {
+    EXPECT_EQ(order[static_cast<std::size_t>(outer)], (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7})) << outer;
+    EXPECT_EQ(threads[static_cast<std::size_t>(outer)], std::vector<int>(8, 0)) << outer;
+  }
+  EXPECT_EQ(wrong_caller.load(), 0);
+}
+
 // Regression: the neighbour search checked `stop` only between regions of 4 T blocks
 // and its raw OpenMP regions let no exception out; a stop raised mid-search now ends it
 // between blocks with Cancelled on the caller, for any thread count.

@@ -58,19 +58,30 @@ class ChunkProduct {
   // pp: buffer of p_size() floats; q: buffer of q_size() floats, column c at q + c ld().
   template <class Column>
   void run(int nc, Column&& column, float* pp, float* q, int r0, int r1) const {
-    // Pack the chunk's parent states as column panels of 8, k-major.
-    for (int j = 0; j < kChunk / kNr; ++j)
+    // Pack the chunk's parent states as column panels of 8, k-major: full panels by 8 x 8
+    // register transposes (the scalar loop was 9 % of the harvest), the last partial panel
+    // element by element with zeros past nc; panels past it are skipped by the product
+    // and never packed.
+    const int micro = (nc + kNr - 1) / kNr;
+    for (int j = 0; j < micro; ++j) {
+      float* panel = pp + static_cast<size_t>(j) * n_ * kNr;
+      if (j * kNr + kNr <= nc) {
+        const float* src[kNr];
+        for (int l = 0; l < kNr; ++l) src[l] = column(j * kNr + l);
+        pack_panel(src, panel);
+        continue;
+      }
       for (int l = 0; l < kNr; ++l) {
-        float* dst = pp + static_cast<size_t>(j) * n_ * kNr + l;
         const int c = j * kNr + l;
+        float* dst = panel + l;
         if (c < nc) {
-          const float* src = column(c);
-          for (int k = 0; k < n_; ++k) dst[static_cast<size_t>(k) * kNr] = src[k];
+          const float* col = column(c);
+          for (int k = 0; k < n_; ++k) dst[static_cast<size_t>(k) * kNr] = col[k];
         } else {
           for (int k = 0; k < n_; ++k) dst[static_cast<size_t>(k) * kNr] = 0.0f;
         }
       }
-    const int micro = (nc + kNr - 1) / kNr;  // all-zero column panels are skipped
+    }
     for (int k0 = 0; k0 < n_; k0 += kKc) {
       const int kc = std::min(kKc, n_ - k0);
       for (int p = r0 / kMr; p < (r1 + kMr - 1) / kMr; ++p) {
@@ -83,6 +94,36 @@ class ChunkProduct {
   }
 
  private:
+  // dst[k * 8 + l] = src[l][k] for every k < n: eight columns into one k-major panel.
+  void pack_panel(const float* const* src, float* dst) const {
+    int k = 0;
+    for (; k + 8 <= n_; k += 8) {
+      __m256 r[8];
+#pragma GCC unroll 8
+      for (int l = 0; l < 8; ++l) r[l] = _mm256_loadu_ps(src[l] + k);
+      // 8 x 8 transpose: r[l][i] -> out[i][l].
+      const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+      const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+      const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+      const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+      const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+      const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+      const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+      const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+      float* out = dst + static_cast<size_t>(k) * 8;
+      _mm256_storeu_ps(out + 0, _mm256_permute2f128_ps(u0, u4, 0x20));
+      _mm256_storeu_ps(out + 8, _mm256_permute2f128_ps(u1, u5, 0x20));
+      _mm256_storeu_ps(out + 16, _mm256_permute2f128_ps(u2, u6, 0x20));
+      _mm256_storeu_ps(out + 24, _mm256_permute2f128_ps(u3, u7, 0x20));
+      _mm256_storeu_ps(out + 32, _mm256_permute2f128_ps(u0, u4, 0x31));
+      _mm256_storeu_ps(out + 40, _mm256_permute2f128_ps(u1, u5, 0x31));
+      _mm256_storeu_ps(out + 48, _mm256_permute2f128_ps(u2, u6, 0x31));
+      _mm256_storeu_ps(out + 56, _mm256_permute2f128_ps(u3, u7, 0x31));
+    }
+    for (; k < n_; ++k)
+      for (int l = 0; l < 8; ++l) dst[static_cast<size_t>(k) * 8 + l] = src[l][k];
+  }
+
   // c[48 x 8] (+)= a[48 x kc] b[kc x 8]: one FMA chain per entry, k in order.
   void tile(const float* a, const float* b, int kc, float* c, bool first) const {
     __m512 acc[3][kNr];

@@ -103,6 +103,13 @@ MapView::MapView(Workspace* ws, QWidget* parent) : QCustomPlot(parent), ws_(ws) 
     ax->setLabelColor(QColor(80, 80, 80));
     ax->grid()->setPen(QPen(QColor(235, 235, 235)));
   }
+  // As many ticks as the axes have room for (QCustomPlot's default 5 made the x labels
+  // run into each other when the map's dock is narrow): about one per 80 px across,
+  // 50 px up, from the axis rect of the last layout.
+  connect(this, &QCustomPlot::beforeReplot, this, [this] {
+    xAxis->ticker()->setTickCount(std::clamp(axisRect()->width() / 80, 2, 8));
+    yAxis->ticker()->setTickCount(std::clamp(axisRect()->height() / 50, 2, 8));
+  });
   scatter_ = new ColoredScatter(xAxis, yAxis);
   scatter_->removeFromLegend();
   trajectory_ = new QCPCurve(xAxis, yAxis);

@@ -185,6 +185,10 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
   connect(panel_, &ModelPanel::trainRequested, this, &MainWindow::train);
   connect(panel_, &ModelPanel::stopRequested, this, &MainWindow::stop);
   connect(panel_, &ModelPanel::exploreRequested, this, &MainWindow::explore);
+  // A drag that ended on a preview (a subset of the sentences) gets its full map.
+  connect(panel_, &ModelPanel::exploreReleased, this, [this] {
+    if (preview_shown_) explore();
+  });
   connect(&ws_, &Workspace::colourChanged, this, &MainWindow::syncColourControls);
   connect(&ws_, &Workspace::selectionChanged, this, [this](int i) {
     const auto& s = ws_.session();
@@ -446,6 +450,7 @@ void MainWindow::syncColourControls() {
 
 void MainWindow::showSession(std::shared_ptr<const MapSession> s) {
   if (!s) return;
+  preview_shown_ = false;  // explore() sets it again for a drag frame
   session_label_->setText(QString::fromStdString(s->description));
   const bool first = !ws_.session();
   ws_.setSession(std::move(s));
@@ -600,12 +605,19 @@ void MainWindow::explore() {
   const ModelSettings s = panel_->settings();
   io::SessionFile recipe = doc_->recipe(s);
   recipe.trained = false;
-  recipes_->explore(s, ws_.session(), [this, recipe](std::shared_ptr<const MapSession> r, const QString& status) {
-    actions_->setShownRecipe(recipe);
-    showSession(r);
-    doc_->setModified(true);
-    message_->setText(status);
-  });
+  // While a slider is held the frames may be coarser (Explorer: Frame::kPreview); the
+  // release, a typed value, an undo or the menu action give the full map.
+  const auto frame = panel_->dragging() ? experiment::Frame::kPreview : experiment::Frame::kFull;
+  recipes_->explore(s, ws_.session(), frame,
+                    [this, recipe](std::shared_ptr<const MapSession> r, const QString& status, bool preview) {
+                      actions_->setShownRecipe(recipe);
+                      showSession(r);
+                      doc_->setModified(true);
+                      message_->setText(status);
+                      preview_shown_ = preview;
+                      // Released while this drag frame ran (nothing newer queued): the full map now.
+                      if (preview && !panel_->dragging() && !jobs_.busy()) explore();
+                    });
 }
 
 void MainWindow::stop() {

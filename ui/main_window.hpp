@@ -137,6 +137,7 @@ class MainWindow : public QMainWindow {
   io::SessionFile live_recipe_;  // the recipe of the training whose live frames arrive
   bool pristine_ = false;    // the session being built is a fresh one (no unsaved changes when shown)
   bool applying_ = false;    // an undo or redo is setting the controls
+  bool preview_shown_ = false;  // the map shows a drag frame of a subset of the sentences (explore())
   AnimationJob* animation_ = nullptr;
   figures::FigureExporter* exporter_ = nullptr;
   MapView* map_ = nullptr;

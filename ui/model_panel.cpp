@@ -218,7 +218,10 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
       connect(b.spin, &QSpinBox::valueChanged, this, &ModelPanel::commitEdit);
       continue;
     }
-    if (b.field->explores) connect(b.slider, &ParamSlider::valueChanged, this, &ModelPanel::exploreRequested);
+    if (b.field->explores) {
+      connect(b.slider, &ParamSlider::valueChanged, this, &ModelPanel::exploreRequested);
+      connect(b.slider->slider(), &QSlider::sliderReleased, this, &ModelPanel::exploreReleased);
+    }
     connect(b.slider, &ParamSlider::valueChanged, this, &ModelPanel::commitEdit);
     connect(b.slider->slider(), &QSlider::sliderReleased, this, &ModelPanel::commitEdit);
   }

@@ -87,7 +87,8 @@ class ModelPanel : public QWidget {
   QComboBox* modelBox() const { return model_; }
 
  signals:
-  void exploreRequested();  // spectral radius, leak rate or input scaling moved
+  void exploreRequested();  // spectral radius, leak rate or input scaling moved (dragging() says if by a drag)
+  void exploreReleased();   // a drag of one of them ended (the drag frames may have been previews)
   void trainRequested();
   void stopRequested();
   void modelChanged();

@@ -112,14 +112,22 @@ bool SessionJobs::build(const io::SessionFile& recipe, const QString& job, const
 
 QString exploreStatus(double latency_seconds, const experiment::ExploreTimings& t) {
   const auto ms = [](double seconds) { return QString::number(seconds * 1e3, 'f', 0); };
+  if (t.preview())
+    return SessionJobs::tr("Untrained reservoir, dragging: map of %1 of %2 sentences updated in %3 ms (states %4, "
+                           "neighbours %5, layout %6); release the slider for the full map")
+        .arg(t.sentences)
+        .arg(t.map_sentences)
+        .arg(ms(latency_seconds), ms(t.rescale + t.harvest), ms(t.knn), ms(t.layout));
   return SessionJobs::tr("Untrained reservoir: map updated in %1 ms (states %2, neighbours %3, layout %4); "
                          "press Train to fit a readout")
       .arg(ms(latency_seconds), ms(t.rescale + t.harvest), ms(t.knn), ms(t.layout));
 }
 
-bool SessionJobs::explore(const ModelSettings& s, Session previous, std::function<void(Session, QString)> done) {
+bool SessionJobs::explore(const ModelSettings& s, Session previous, experiment::Frame frame,
+                          std::function<void(Session, QString, bool)> done) {
   if (s.model != experiment::ModelKind::esn) return false;
-  const auto o = exploreOptions(s);
+  auto o = exploreOptions(s);
+  o.preview_seconds = preview_seconds_;
   const auto scalings = esn::Scalings::of(s.reservoir);
   const auto requested = std::chrono::steady_clock::now();  // the value changed: the latency runs from here
   auto slot = explorer_;
@@ -129,15 +137,15 @@ bool SessionJobs::explore(const ModelSettings& s, Session previous, std::functio
   };
   jobs_->start<Explored>(
       tr("Exploring the untrained reservoir"),
-      [o, slot, previous, scalings](const JobContext& ctx) -> Explored {
+      [o, slot, previous, scalings, frame](const JobContext& ctx) -> Explored {
         if (!*slot || !(*slot)->compatible(o)) *slot = std::make_shared<experiment::Explorer>(o);
         ctx.check();
-        auto session = (*slot)->update(scalings, previous.get(), ctx.stop());
+        auto session = (*slot)->update(scalings, previous.get(), ctx.stop(), frame);
         return {std::move(session), (*slot)->last_timings()};
       },
       [requested, done = std::move(done)](Explored r) {
         const double latency = std::chrono::duration<double>(std::chrono::steady_clock::now() - requested).count();
-        done(std::move(r.session), exploreStatus(latency, r.timings));
+        done(std::move(r.session), exploreStatus(latency, r.timings), r.timings.preview());
       });
   return true;
 }

@@ -52,10 +52,15 @@ class SessionJobs : public QObject {
   bool build(const io::SessionFile& recipe, const QString& job, const QString& name, bool live_frames,
              std::function<void(Session)> done);
   // Maps the untrained reservoir of `s` with its current scalings, warm-started from
-  // `previous` (may be null); `done` gets the session and the status line of the update's
+  // `previous` (may be null); `done` gets the session, the status line of the update's
   // latency (exploreStatus), measured from this call (the value change) to the finished
-  // layout back on the GUI thread.
-  bool explore(const ModelSettings& s, Session previous, std::function<void(Session, QString)> done);
+  // layout back on the GUI thread, and whether the frame was a preview (a drag frame of a
+  // subset of the sentences, experiment::Frame::kPreview).
+  bool explore(const ModelSettings& s, Session previous, experiment::Frame frame,
+               std::function<void(Session, QString, bool)> done);
+  // The drag frames' budget (experiment::ExploreOptions::preview_seconds; 0: every frame full).
+  void setPreviewSeconds(double seconds) { preview_seconds_ = seconds; }
+  double previewSeconds() const { return preview_seconds_; }
 
  signals:
   void failed(const QString& job, const QString& message);
@@ -63,6 +68,7 @@ class SessionJobs : public QObject {
  private:
   JobRunner* jobs_;
   Mailbox<experiment::MapSession>* live_;
+  double preview_seconds_ = experiment::ExploreOptions{}.preview_seconds;
   // The explorer (corpus + drawn weights) lives in a slot only the job thread touches
   // (the pool has one thread, so jobs never overlap); a cancelled job still leaves it
   // for the next slider value.

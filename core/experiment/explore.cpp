@@ -1,6 +1,9 @@
 #include "core/experiment/explore.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <stdexcept>
 #include <numeric>
 
 #include "core/common/timing.hpp"
@@ -22,41 +25,73 @@ corpus::Corpus corpus_for(const ExploreOptions& o) {
 Explorer::Explorer(const ExploreOptions& options)
     : options_(options),
       corpus_(std::make_shared<const corpus::Corpus>(corpus_for(options))),
-      base_(options.reservoir, corpus_->grammar.vocabulary_size()) {
+      base_(options.reservoir, corpus_->grammar.vocabulary_size()),
+      chosen_(spread_sentences(corpus_->test, options.map_sentences)) {
   umap::validate(options_.umap);
+  if (!std::isfinite(options_.preview_seconds) || options_.preview_seconds < 0.0 || options_.preview_seconds > 60.0)
+    throw std::invalid_argument("explore: preview_seconds is " + format_number(options_.preview_seconds) +
+                                "; it must be a number of seconds in [0, 60] (0: every frame full)");
+}
+
+std::vector<int> Explorer::preview_sentences() const {
+  if (!subset_.empty()) return subset_;
+  const double budget = options_.preview_seconds;
+  const auto count = static_cast<int>(chosen_.size());
+  if (budget <= 0.0 || !full_ || full_seconds_ <= budget || count < 2) return {};
+  // As many sentences as the budget buys at the last full frame's cost per sentence (a
+  // frame's work, harvest, neighbours and epochs, grows about linearly with its states),
+  // at least a few dozen, evenly spread over the map's list (which keeps its mix of one-
+  // and two-object sentences).
+  const int keep = std::clamp(static_cast<int>(count * budget / full_seconds_), std::min(count, 24), count - 1);
+  std::vector<int> subset(static_cast<size_t>(keep));
+  for (int i = 0; i < keep; ++i)
+    subset[static_cast<size_t>(i)] = chosen_[static_cast<size_t>(static_cast<long long>(i) * count / keep)];
+  return subset;
 }
 
 bool Explorer::compatible(const ExploreOptions& o) const {
   const auto& a = options_.reservoir;
   const auto& b = o.reservoir;
-  return o.objects == options_.objects && o.corpus_file == options_.corpus_file && o.map_sentences == options_.map_sentences && a.seed == b.seed &&
+  return o.objects == options_.objects && o.corpus_file == options_.corpus_file && o.map_sentences == options_.map_sentences &&
+         o.preview_seconds == options_.preview_seconds && a.seed == b.seed &&
          a.units == b.units && a.density == b.density && a.input_connectivity == b.input_connectivity &&
          a.bias == b.bias && a.bias_scaling == b.bias_scaling && a.weight_init == b.weight_init;
 }
 
 std::shared_ptr<MapSession> Explorer::update(const esn::Scalings& scalings, const MapSession* previous,
-                                             const StopFlag* stop) {
+                                             const StopFlag* stop, Frame frame) {
   const auto [spectral_radius, leak_rate, input_scaling] = scalings;
   auto t = std::chrono::steady_clock::now();
   const auto rp = std::make_shared<const esn::Reservoir>(base_.with_scaling(scalings));
   const esn::Reservoir& r = *rp;
   timings_.rescale = seconds_since(t);
   t = std::chrono::steady_clock::now();
-  auto points = std::make_shared<MapPoints>(esn_map_points(*corpus_, r, options_.map_sentences, {}, stop));
+  // A drag frame keeps the drag's subset (chosen at its first frame); a full frame ends the drag.
+  std::vector<int> subset = frame == Frame::kPreview ? preview_sentences() : std::vector<int>{};
+  const bool preview = !subset.empty();
+  auto points = std::make_shared<MapPoints>(esn_map_points(*corpus_, r, preview ? subset : chosen_, {}, stop));
   timings_.harvest = seconds_since(t);
   t = std::chrono::steady_clock::now();
+  // The projection this frame's neighbour lists descend from: the drag's last frame for a
+  // drag frame, the last full frame for a full one.
+  const std::optional<LastProjection>& base = preview ? preview_ : full_;
   Eigen::MatrixXf init;
-  if (previous && previous->points && previous->model == ModelKind::esn)
-    init = carry_layout(*points, *previous->points, previous->layout);
+  if (previous && previous->points && previous->model == ModelKind::esn) {
+    if (!preview && full_ && previous->points.get() != full_->points.get())
+      init = carry_layout(*points, *previous->points, previous->layout, *full_->points, full_->umap->embedding());
+    else
+      init = carry_layout(*points, *previous->points, previous->layout);
+  }
   auto s = std::make_shared<MapSession>();
   // With a previous layout: a short warm-started refinement from it; else a full run.
   std::unique_ptr<umap::Umap> u;
-  const bool same_points = last_ && last_->points->sentence == points->sentence && last_->points->step == points->step &&
-                           last_->points->X.cols() == points->X.cols();
-  if (init.size() > 0 && same_points) {
-    u = std::make_unique<umap::Umap>(*last_->umap, points->X, &init, stop);
+  const bool same_points = base && base->points->sentence == points->sentence && base->points->step == points->step &&
+                           base->points->dataset_index == points->dataset_index &&
+                           base->points->X.cols() == points->X.cols();
+  const bool warm = init.size() > 0;
+  if (warm && same_points) {
+    u = std::make_unique<umap::Umap>(*base->umap, points->X, &init, stop);
   } else {
-    const bool warm = init.size() > 0;
     u = std::make_unique<umap::Umap>(points->X, warm ? umap::warm_start(options_.umap) : options_.umap,
                                      warm ? &init : nullptr, stop);
   }
@@ -66,8 +101,21 @@ std::shared_ptr<MapSession> Explorer::update(const esn::Scalings& scalings, cons
   timings_.layout = u->diagnostics().layout_seconds;
   timings_.epochs = u->epoch();
   timings_.knn_change = u->diagnostics().knn_change;
-  last_ = LastProjection{std::move(u), points};
+  timings_.sentences = static_cast<int>(points->dataset_index.size());
+  timings_.map_sentences = static_cast<int>(chosen_.size());
   timings_.umap = seconds_since(t);
+  if (preview) {
+    subset_ = std::move(subset);
+    preview_ = LastProjection{std::move(u), points};
+  } else {
+    // A fresh projection (no layout to start from) also pays for the spectral
+    // initialisation and all its epochs, which no drag frame does: the yardstick then
+    // counts its states and neighbours only.
+    full_seconds_ = warm ? timings_.total() : timings_.rescale + timings_.harvest + timings_.knn;
+    full_ = LastProjection{std::move(u), points};
+    subset_.clear();
+  }
+  last_is_preview_ = preview;
   s->model = ModelKind::esn;
   s->trained = false;
   s->corpus = corpus_;

@@ -12,6 +12,17 @@
 //      (Umap(previous, X): neighbour descent by default) when it has one.
 // The GUI runs update() in its job thread for every slider value (newest wins); `rssviz-cli
 // bench explore` times it.
+//
+// Coarser frames while a slider is dragged (Frame::kPreview): when the last full frame
+// took longer than ExploreOptions::preview_seconds (the whole test set on a large
+// reservoir), a drag frame maps an evenly spread subset of the map's sentences, as many
+// as that budget allows at the last full frame's cost per sentence, and keeps that subset
+// for the rest of the drag (so its neighbour lists are refined from frame to frame). The
+// states of a sentence do not depend on the batch it is harvested with (bitwise), so a
+// preview point is exactly that point of the full map. The release (Frame::kFull) maps
+// every sentence again, warm-started from the drag's last layout (and from the last full
+// layout for the sentences the drag left out), its neighbour lists descended from the last
+// full frame's.
 #pragma once
 #include <memory>
 #include <optional>
@@ -23,6 +34,12 @@
 
 namespace rssviz::experiment {
 
+// What an update may trade for speed (see the header comment).
+enum class Frame {
+  kFull,     // every map sentence, the full-quality layout: a released slider, a typed value
+  kPreview,  // a frame of a slider drag: a subset of the sentences when a full frame is slow
+};
+
 struct ExploreOptions {
   int objects = 4;                  // corpus size n; reservoir.seed is the master seed (split and weights)
   std::shared_ptr<const corpus::CorpusFile> corpus_file;  // a corpus file in place of the paper's n objects (null: `objects`)
@@ -32,6 +49,8 @@ struct ExploreOptions {
                                     // updates: neighbour descent from the last update's lists (umap.warm_knn) and
                                     // umap.warm_start_min_epochs (10) to warm_start_epochs (50) epochs, by how much
                                     // the neighbours changed: fewer = faster, rougher
+  double preview_seconds = 0.3;     // drag frames (Frame::kPreview) map a subset of the sentences when a full frame
+                                    // takes longer than this; 0 = never (every frame full). Finite, in [0, 60]
   static umap::UmapOptions live_umap() {
     umap::UmapOptions o = paper_map_umap();
     o.warm_knn = umap::WarmKnn::descent;
@@ -48,6 +67,9 @@ struct ExploreTimings {
   double layout = 0.0;   //   the SGD epochs
   int epochs = 0;        // SGD epochs run
   double knn_change = 0.0;  // fraction of neighbour entries that changed since the last update
+  int sentences = 0;        // sentences on this frame's map
+  int map_sentences = 0;    // sentences on the full map (more than `sentences` in a preview)
+  bool preview() const { return sentences < map_sentences; }
   double total() const { return rescale + harvest + umap; }
 };
 
@@ -62,11 +84,18 @@ class Explorer {
   // An untrained session for these scalings, warm-started from `previous` when it is a
   // map of the same sentences (may be null). Validates the values (std::invalid_argument
   // naming the field and range); throws Cancelled when stopped.
+  // `frame` = kPreview for a frame of a slider drag (maybe a subset of the sentences).
   std::shared_ptr<MapSession> update(const esn::Scalings& scalings, const MapSession* previous,
-                                     const StopFlag* stop = nullptr);
+                                     const StopFlag* stop = nullptr, Frame frame = Frame::kFull);
   const ExploreTimings& last_timings() const { return timings_; }
   // The last update's projection (its neighbour lists, diagnostics); null before the first.
-  const umap::Umap* last_projection() const { return last_ ? last_->umap.get() : nullptr; }
+  const umap::Umap* last_projection() const {
+    const auto& last = last_is_preview_ ? preview_ : full_;
+    return last ? last->umap.get() : nullptr;
+  }
+  // The sentences (dataset indices) a drag frame maps now: empty when drag frames are full
+  // ones (no full frame yet, or the last one was within preview_seconds).
+  std::vector<int> preview_sentences() const;
   const std::shared_ptr<const corpus::Corpus>& corpus() const { return corpus_; }
 
  private:
@@ -74,13 +103,18 @@ class Explorer {
   std::shared_ptr<const corpus::Corpus> corpus_;
   esn::Reservoir base_;
   ExploreTimings timings_;
-  // The last update's projection and points: the next update of the same points refines
-  // its neighbour lists (umap.warm_knn) instead of searching again.
+  std::vector<int> chosen_;  // the full map's sentences (dataset indices)
+  // An update's projection and points: the next update of the same points refines its
+  // neighbour lists (umap.warm_knn) instead of searching again.
   struct LastProjection {
     std::unique_ptr<umap::Umap> umap;         // never null
     std::shared_ptr<const MapPoints> points;  // never null
   };
-  std::optional<LastProjection> last_;  // empty before the first update
+  std::optional<LastProjection> full_;     // the last full frame (the release's neighbour lists and fallback layout)
+  std::optional<LastProjection> preview_;  // the last drag frame (the next drag frame's neighbour lists)
+  double full_seconds_ = 0.0;              // what the last full frame cost (the preview budget's yardstick)
+  bool last_is_preview_ = false;           // which of the two the last update was
+  std::vector<int> subset_;                // the current drag's sentences (empty: no drag frame since the last full one)
 };
 
 }  // namespace rssviz::experiment

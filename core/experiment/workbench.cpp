@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <chrono>
 #include <stdexcept>
 #include <string>
@@ -113,30 +114,60 @@ MapPoints esn_map_points(const corpus::Corpus& corpus, const esn::Reservoir& res
   return p;
 }
 
-Eigen::MatrixXf carry_layout(const MapPoints& points, const MapPoints& previous, const Eigen::MatrixXf& previous_layout) {
-  if (previous_layout.rows() != previous.size() || previous.size() == 0) return {};
-  // Previous map's sentence index of each dataset sentence.
-  std::vector<int> prev_of;
-  for (size_t s = 0; s < previous.dataset_index.size(); ++s) {
-    const int d = previous.dataset_index[s];
-    if (d >= static_cast<int>(prev_of.size())) prev_of.resize(static_cast<size_t>(d) + 1, -1);
-    prev_of[static_cast<size_t>(d)] = static_cast<int>(s);
+namespace {
+// Row of `points`' point i in `source`'s layout (matched by dataset sentence and step), or
+// -1; `source_of` maps dataset sentences to `source`'s sentence index.
+struct LayoutSource {
+  const MapPoints& points;
+  std::vector<int> sentence_of;  // dataset index -> source sentence, -1 if absent
+  explicit LayoutSource(const MapPoints& p) : points(p) {
+    for (size_t s = 0; s < p.dataset_index.size(); ++s) {
+      const int d = p.dataset_index[s];
+      if (d >= static_cast<int>(sentence_of.size())) sentence_of.resize(static_cast<size_t>(d) + 1, -1);
+      sentence_of[static_cast<size_t>(d)] = static_cast<int>(s);
+    }
   }
+  int row_of(const MapPoints& target, int i) const {
+    const int d = target.dataset_index[static_cast<size_t>(target.sentence[static_cast<size_t>(i)])];
+    const int ps = d < static_cast<int>(sentence_of.size()) ? sentence_of[static_cast<size_t>(d)] : -1;
+    const int r = target.step[static_cast<size_t>(i)];
+    if (ps < 0 || r >= static_cast<int>(points.point_of[static_cast<size_t>(ps)].size())) return -1;
+    return points.point_of[static_cast<size_t>(ps)][static_cast<size_t>(r)];
+  }
+};
+
+Eigen::MatrixXf carry_from(const MapPoints& points, const MapPoints& previous, const Eigen::MatrixXf& previous_layout,
+                      const MapPoints* fallback, const Eigen::MatrixXf* fallback_layout) {
+  if (previous_layout.rows() != previous.size() || previous.size() == 0) return {};
+  const bool use_fallback = fallback && fallback_layout && fallback_layout->rows() == fallback->size() &&
+                            fallback->size() > 0 && fallback_layout->cols() == previous_layout.cols();
+  const LayoutSource first(previous);
+  std::optional<LayoutSource> second;
+  if (use_fallback) second.emplace(*fallback);
   const Eigen::RowVectorXf mean = previous_layout.colwise().mean();
   Eigen::MatrixXf init(points.size(), previous_layout.cols());
   int matched = 0;
   for (int i = 0; i < points.size(); ++i) {
-    const int d = points.dataset_index[static_cast<size_t>(points.sentence[static_cast<size_t>(i)])];
-    const int ps = d < static_cast<int>(prev_of.size()) ? prev_of[static_cast<size_t>(d)] : -1;
-    const int r = points.step[static_cast<size_t>(i)];
-    if (ps >= 0 && r < static_cast<int>(previous.point_of[static_cast<size_t>(ps)].size())) {
-      init.row(i) = previous_layout.row(previous.point_of[static_cast<size_t>(ps)][static_cast<size_t>(r)]);
+    if (const int r = first.row_of(points, i); r >= 0) {
+      init.row(i) = previous_layout.row(r);
       ++matched;
+    } else if (const int f = second ? second->row_of(points, i) : -1; f >= 0) {
+      init.row(i) = fallback_layout->row(f);
     } else {
       init.row(i) = mean;
     }
   }
   return matched > 0 ? init : Eigen::MatrixXf();
+}
+}  // namespace
+
+Eigen::MatrixXf carry_layout(const MapPoints& points, const MapPoints& previous, const Eigen::MatrixXf& previous_layout) {
+  return carry_from(points, previous, previous_layout, nullptr, nullptr);
+}
+
+Eigen::MatrixXf carry_layout(const MapPoints& points, const MapPoints& previous, const Eigen::MatrixXf& previous_layout,
+                             const MapPoints& fallback, const Eigen::MatrixXf& fallback_layout) {
+  return carry_from(points, previous, previous_layout, &fallback, &fallback_layout);
 }
 
 namespace {

@@ -82,6 +82,11 @@ MapPoints esn_map_points(const corpus::Corpus& corpus, const esn::Reservoir& res
 // picture does not turn; the live map is not. Without a carried layout (the first frame,
 // no sentence in common) the frame is a full run from the options' own init.
 Eigen::MatrixXf carry_layout(const MapPoints& points, const MapPoints& previous, const Eigen::MatrixXf& previous_layout);
+// The same with a second source: a point `previous` lacks takes its position in `fallback`
+// (the live map's release after a drag that showed a subset of the sentences: the drag's
+// last layout first, the last full map for the rest), else the previous layout's mean.
+Eigen::MatrixXf carry_layout(const MapPoints& points, const MapPoints& previous, const Eigen::MatrixXf& previous_layout,
+                             const MapPoints& fallback, const Eigen::MatrixXf& fallback_layout);
 
 struct LstmSessionOptions {
   corpus::CorpusOptions corpus;     // objects and seed of the split

@@ -6,6 +6,8 @@
 #include "core/umap/knn_descent.hpp"
 #include "core/umap/stability.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 // This file's own names (the unity build compiles several test files in one unit).
@@ -209,6 +211,118 @@ TEST(Explore, WarmDescentMapIsAsTrustworthyAsAFreshOne) {
   std::printf("recall %.4f, trustworthiness warm %.4f, fresh %.4f\n", recall, warm, fresh);
   EXPECT_GT(recall, 0.99);
   EXPECT_GT(warm, fresh - 0.01);
+}
+
+// Drag frames (issue #15: coarser frames while the slider moves, the full map on
+// release). A budget below any frame's cost makes every drag frame a preview.
+TEST(Explore, DragFramesMapAnEvenSubsetWithTheFullMapsStatesAndTheReleaseMapsAll) {
+  auto o = small();
+  o.preview_seconds = 1e-9;
+  Explorer ex(o);
+  EXPECT_TRUE(ex.preview_sentences().empty());  // no full frame measured yet
+  // The first update is a full frame whatever it is asked for: nothing to size a subset by.
+  auto m = ex.update({1.1, 0.05, 1.0}, nullptr, nullptr, Frame::kPreview);
+  EXPECT_FALSE(ex.last_timings().preview());
+  EXPECT_EQ(ex.last_timings().sentences, 40);
+  const std::vector<int> all = m->points->dataset_index;
+  const std::vector<int> subset = ex.preview_sentences();
+  ASSERT_EQ(subset.size(), 24u);  // the floor: a few dozen sentences (here 24 of 40)
+  for (size_t i = 0; i < subset.size(); ++i) EXPECT_EQ(subset[i], all[i * 40 / 24]) << i;  // evenly spread
+
+  // Drag frames: the subset, the same states as the full map's (bitwise), warm-started.
+  const esn::Scalings v1{1.0, 0.05, 1.0}, v2{0.95, 0.05, 1.0};
+  Explorer full_ex(small());
+  const auto full1 = full_ex.update(v1, nullptr);
+  auto d1 = ex.update(v1, m.get(), nullptr, Frame::kPreview);
+  EXPECT_TRUE(ex.last_timings().preview());
+  EXPECT_EQ(ex.last_timings().sentences, 24);
+  EXPECT_EQ(ex.last_timings().map_sentences, 40);
+  EXPECT_EQ(d1->points->dataset_index, subset);
+  for (int i = 0; i < d1->points->size(); ++i) {
+    const int s = d1->points->sentence[static_cast<size_t>(i)];
+    const auto at = std::find(all.begin(), all.end(), d1->points->dataset_index[static_cast<size_t>(s)]) - all.begin();
+    const int j = full1->points->point_of[static_cast<size_t>(at)][static_cast<size_t>(d1->points->step[static_cast<size_t>(i)])];
+    ASSERT_TRUE(d1->points->X.row(i) == full1->points->X.row(j)) << "point " << i;
+  }
+  ASSERT_TRUE(d1->layout.allFinite());
+  // The next drag frame keeps the subset and refines the last drag frame's neighbour lists.
+  auto d2 = ex.update(v2, d1.get(), nullptr, Frame::kPreview);
+  EXPECT_EQ(d2->points->dataset_index, subset);
+  EXPECT_GT(ex.last_projection()->diagnostics().descent_rounds, 0);
+  EXPECT_EQ(ex.preview_sentences(), subset);
+
+  // The release: every sentence, exactly the full map's states at that value, its
+  // neighbour lists descended from the last full frame's; the sentences the drag left out
+  // start from the last full layout.
+  auto r = ex.update(v2, d2.get());
+  EXPECT_FALSE(ex.last_timings().preview());
+  EXPECT_EQ(r->points->dataset_index, all);
+  EXPECT_GT(ex.last_projection()->diagnostics().descent_rounds, 0);
+  const auto full2 = full_ex.update(v2, full1.get());
+  EXPECT_TRUE(r->points->X == full2->points->X);
+  ASSERT_TRUE(r->layout.allFinite());
+  const double warm = umap::trustworthiness(r->points->X, r->layout, 15);
+  const double fresh = umap::trustworthiness(r->points->X, umap::fit(r->points->X, paper_map_umap()), 15);
+  std::printf("release trustworthiness %.4f, fresh %.4f\n", warm, fresh);
+  EXPECT_GT(warm, fresh - 0.02);  // 40 sentences (~300 states): a looser bound than the 0.01 at full size
+  // The drag ended: the next drag sizes its subset again (the same, at the same cost).
+  EXPECT_EQ(ex.preview_sentences().size(), subset.size());
+}
+
+TEST(Explore, DragFramesAreFullOnesWithinTheBudgetOrWithoutOne) {
+  for (const double budget : {0.0, 60.0}) {
+    auto o = small();
+    o.preview_seconds = budget;
+    Explorer ex(o);
+    auto m = ex.update({1.1, 0.05, 1.0}, nullptr);
+    EXPECT_TRUE(ex.preview_sentences().empty()) << budget;
+    m = ex.update({1.0, 0.05, 1.0}, m.get(), nullptr, Frame::kPreview);
+    EXPECT_FALSE(ex.last_timings().preview()) << budget;
+    EXPECT_EQ(m->points->dataset_index.size(), 40u) << budget;
+  }
+  for (const double bad : {-1.0, 61.0, std::nan(""), static_cast<double>(INFINITY)}) {
+    auto o = small();
+    o.preview_seconds = bad;
+    try {
+      Explorer ex(o);
+      ADD_FAILURE() << "accepted preview_seconds " << bad;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("preview_seconds"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(Explore, CarryLayoutTakesTheFallbackForPointsThePreviousLacks) {
+  Explorer ex(small());
+  const auto full = ex.update({1.1, 0.05, 1.0}, nullptr);
+  auto o = small();
+  o.map_sentences = 7;
+  Explorer other(o);
+  const auto part = other.update({1.1, 0.05, 1.0}, nullptr);
+  // The full map's points, from the 7-sentence map where it has them, else from a
+  // shifted copy of the full layout.
+  const Eigen::MatrixXf shifted = full->layout.array() + 100.0f;
+  const Eigen::MatrixXf c = carry_layout(*full->points, *part->points, part->layout, *full->points, shifted);
+  ASSERT_EQ(c.rows(), full->points->size());
+  int from_part = 0;
+  for (int i = 0; i < full->points->size(); ++i) {
+    const int d = full->points->dataset_index[static_cast<size_t>(full->points->sentence[static_cast<size_t>(i)])];
+    const auto& pd = part->points->dataset_index;
+    const auto at = std::find(pd.begin(), pd.end(), d);
+    if (at != pd.end()) {
+      const int j = part->points->point_of[static_cast<size_t>(at - pd.begin())][static_cast<size_t>(full->points->step[static_cast<size_t>(i)])];
+      EXPECT_TRUE(c.row(i) == part->layout.row(j)) << i;
+      ++from_part;
+    } else {
+      EXPECT_TRUE(c.row(i) == shifted.row(i)) << i;
+    }
+  }
+  EXPECT_GT(from_part, 0);
+  EXPECT_LT(from_part, full->points->size());
+  // A fallback that does not fit (wrong row count) is ignored: the previous layout's mean.
+  const Eigen::MatrixXf bad = shifted.topRows(3);
+  const Eigen::MatrixXf m = carry_layout(*full->points, *part->points, part->layout, *full->points, bad);
+  EXPECT_TRUE(m == carry_layout(*full->points, *part->points, part->layout));
 }
 
 }  // namespace rssviz_test_explore

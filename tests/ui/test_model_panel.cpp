@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <QLabel>
+#include <QSlider>
 #include <QRegularExpression>
 #include <QSpinBox>
 #include <bit>
@@ -291,6 +292,44 @@ TEST(ModelPanel, StatusBarShowsTheLatencyOfTheLastLiveUpdate) {
   EXPECT_GE(m.captured(1).toInt() + 2, m.captured(2).toInt() + m.captured(3).toInt() + m.captured(4).toInt())
       << text.toStdString();
   EXPECT_GT(m.captured(1).toInt(), 0);
+}
+
+// Coarser frames while a slider is held (issue #15): with a budget below any frame's
+// cost, every drag frame maps a subset of the sentences and says so; the release brings
+// the full map back without another value change.
+TEST(ModelPanel, DragFramesArePreviewsAndTheReleaseShowsTheFullMap) {
+  MainWindow w(nullptr, false);
+  w.show();
+  w.recipes()->setPreviewSeconds(1e-9);
+  w.startSession(rssviz::test::smallEsn());
+  ASSERT_TRUE(rssviz::test::waitSession(w));
+  const auto full_count = w.workspace()->session()->points->dataset_index.size();
+  // The first live frame is a full one (nothing yet to size a subset by), then a drag.
+  w.modelPanel()->spectralRadius()->setValue(1.5);
+  ASSERT_TRUE(rssviz::test::waitSession(w));
+  QSlider* slider = w.modelPanel()->spectralRadius()->slider();
+  slider->setSliderDown(true);
+  ASSERT_TRUE(w.modelPanel()->dragging());
+  slider->setValue(slider->value() - 40);
+  ASSERT_TRUE(rssviz::test::waitSession(w));
+  const auto* label = w.findChild<QLabel*>("statusMessage");
+  const QRegularExpression re("dragging: map of (\\d+) of (\\d+) sentences updated in (\\d+) ms");
+  const auto m = re.match(label->text());
+  ASSERT_TRUE(m.hasMatch()) << label->text().toStdString();
+  EXPECT_LT(m.captured(1).toInt(), m.captured(2).toInt());
+  EXPECT_EQ(static_cast<size_t>(m.captured(2).toInt()), full_count);
+  EXPECT_EQ(w.workspace()->session()->points->dataset_index.size(), static_cast<size_t>(m.captured(1).toInt()));
+  EXPECT_FALSE(w.workspace()->session()->trained);
+  // Release: the full map at the same value, the usual status line.
+  slider->setSliderDown(false);
+  ASSERT_TRUE(rssviz::test::waitSession(w));
+  EXPECT_EQ(w.workspace()->session()->points->dataset_index.size(), full_count);
+  EXPECT_EQ(label->text().indexOf("dragging"), -1) << label->text().toStdString();
+  EXPECT_NE(label->text().indexOf("map updated in"), -1) << label->text().toStdString();
+  // A typed value (no drag) is always a full frame.
+  w.modelPanel()->spectralRadius()->setValue(1.2);
+  ASSERT_TRUE(rssviz::test::waitSession(w));
+  EXPECT_EQ(w.workspace()->session()->points->dataset_index.size(), full_count);
 }
 
 }  // namespace rssviz_test_model_panel

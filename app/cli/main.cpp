@@ -7,6 +7,7 @@
 #include "app/cli/command.hpp"
 #include "app/common/run.hpp"
 #include "core/common/isa.hpp"
+#include "core/common/memory.hpp"
 #include "core/common/progress.hpp"
 
 namespace rssviz::cli {
@@ -21,6 +22,7 @@ Registrar::Registrar(std::string name, CommandFactory factory) { registry().empl
 }  // namespace rssviz::cli
 
 int main(int argc, char** argv) {
+  rssviz::keep_freed_memory();  // before any thread: large buffers are reused, not mapped afresh
   using namespace rssviz::cli;
   CLI::App app{"rssviz-cli: Echo State Networks and LSTMs on the Cross-Situational Learning task, "
                "their metrics and UMAP maps of their state space, without a window",

@@ -11,6 +11,7 @@
 #include "app/common/run.hpp"
 #include "app/gui/headless.hpp"
 #include "core/common/isa.hpp"
+#include "core/common/memory.hpp"
 #include "core/common/progress.hpp"
 #include "ui/main_window.hpp"
 #include "ui/session_actions.hpp"
@@ -67,6 +68,7 @@ int run_headless(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  rssviz::keep_freed_memory();  // before any thread: large buffers are reused, not mapped afresh
   if (headless_request(argc, argv)) return run_headless(argc, argv);
   if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
       qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {

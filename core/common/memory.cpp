@@ -1,11 +1,27 @@
 #include "core/common/memory.hpp"
 
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 namespace rssviz {
+
+void keep_freed_memory() {
+#if defined(__GLIBC__)
+  // RSSVIZ_DEFAULT_MALLOC=1 leaves glibc's defaults, for benchmarks that compare the two.
+  if (const char* off = std::getenv("RSSVIZ_DEFAULT_MALLOC"); off && *off && std::strcmp(off, "0") != 0) return;
+  constexpr int kGiB = 1 << 30;
+  (void)mallopt(M_ARENA_MAX, 1);
+  (void)mallopt(M_MMAP_THRESHOLD, kGiB);
+  (void)mallopt(M_TRIM_THRESHOLD, kGiB);
+#endif
+}
 
 void prefer_huge_pages(void* p, std::size_t bytes) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
+#include <unordered_map>
 #include <numeric>
 
 #include "core/common/timing.hpp"
@@ -33,20 +35,53 @@ Explorer::Explorer(const ExploreOptions& options)
                                 "; it must be a number of seconds in [0, 60] (0: every frame full)");
 }
 
+namespace {
+// Distinct prefixes (the map's states) of these test sentences: what a frame's harvest,
+// neighbours and epochs grow with (a subset shares fewer prefixes per sentence than the
+// whole list).
+long long distinct_prefixes(const corpus::Dataset& data, const std::vector<int>& sentences) {
+  std::unordered_map<std::uint64_t, int> node;  // (parent node + 1, token) -> node
+  long long count = 0;
+  for (const int i : sentences) {
+    int parent = -1;
+    for (const int token : data.sentences[static_cast<size_t>(i)].tokens) {
+      const auto key = (static_cast<std::uint64_t>(parent + 1) << 32) | static_cast<std::uint32_t>(token);
+      const auto [it, fresh] = node.try_emplace(key, static_cast<int>(node.size()));
+      count += fresh ? 1 : 0;
+      parent = it->second;
+    }
+  }
+  return count;
+}
+
+// `keep` of the list's sentences, evenly spread over it (which keeps its mix of one- and
+// two-object sentences).
+std::vector<int> spread_over(const std::vector<int>& list, int keep) {
+  const auto count = static_cast<long long>(list.size());
+  std::vector<int> subset(static_cast<size_t>(keep));
+  for (int i = 0; i < keep; ++i) subset[static_cast<size_t>(i)] = list[static_cast<size_t>(i * count / keep)];
+  return subset;
+}
+}  // namespace
+
 std::vector<int> Explorer::preview_sentences() const {
   if (!subset_.empty()) return subset_;
   const double budget = options_.preview_seconds;
   const auto count = static_cast<int>(chosen_.size());
   if (budget <= 0.0 || !full_ || full_seconds_ <= budget || count < 2) return {};
-  // As many sentences as the budget buys at the last full frame's cost per sentence (a
-  // frame's work, harvest, neighbours and epochs, grows about linearly with its states),
-  // at least a few dozen, evenly spread over the map's list (which keeps its mix of one-
-  // and two-object sentences).
-  const int keep = std::clamp(static_cast<int>(count * budget / full_seconds_), std::min(count, 24), count - 1);
-  std::vector<int> subset(static_cast<size_t>(keep));
-  for (int i = 0; i < keep; ++i)
-    subset[static_cast<size_t>(i)] = chosen_[static_cast<size_t>(static_cast<long long>(i) * count / keep)];
-  return subset;
+  // The most sentences whose states the budget buys at the last full frame's cost per
+  // state (at least a couple of dozen sentences): the largest such subset by bisection.
+  const double per_state = full_seconds_ / static_cast<double>(std::max(1, full_->points->size()));
+  const auto fits = [&](int keep) {
+    return static_cast<double>(distinct_prefixes(corpus_->test, spread_over(chosen_, keep))) * per_state <= budget;
+  };
+  int lo = std::min(count, 24), hi = count - 1;  // the answer is in [lo, hi]
+  while (lo < hi) {
+    const int mid = lo + (hi - lo + 1) / 2;
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return spread_over(chosen_, lo);
 }
 
 bool Explorer::compatible(const ExploreOptions& o) const {

@@ -608,7 +608,10 @@ void MainWindow::explore() {
   // While a slider is held the frames may be coarser (Explorer: Frame::kPreview); the
   // release, a typed value, an undo or the menu action give the full map.
   const auto frame = panel_->dragging() ? experiment::Frame::kPreview : experiment::Frame::kFull;
-  recipes_->explore(s, ws_.session(), frame,
+  // A drag frame keeps the selected sentence (its trajectory and heatmap stay in view).
+  std::vector<int> keep;
+  if (ws_.selected() >= 0) keep.push_back(ws_.selected());
+  recipes_->explore(s, ws_.session(), frame, std::move(keep),
                     [this, recipe](std::shared_ptr<const MapSession> r, const QString& status, bool preview) {
                       actions_->setShownRecipe(recipe);
                       showSession(r);

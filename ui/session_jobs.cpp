@@ -113,8 +113,8 @@ bool SessionJobs::build(const io::SessionFile& recipe, const QString& job, const
 QString exploreStatus(double latency_seconds, const experiment::ExploreTimings& t) {
   const auto ms = [](double seconds) { return QString::number(seconds * 1e3, 'f', 0); };
   if (t.preview())
-    return SessionJobs::tr("Untrained reservoir, dragging: map of %1 of %2 sentences updated in %3 ms (states %4, "
-                           "neighbours %5, layout %6); release the slider for the full map")
+    return SessionJobs::tr("Dragging: map of %1 of %2 sentences updated in %3 ms (states %4, neighbours %5, "
+                           "layout %6); release for all")
         .arg(t.sentences)
         .arg(t.map_sentences)
         .arg(ms(latency_seconds), ms(t.rescale + t.harvest), ms(t.knn), ms(t.layout));
@@ -123,7 +123,7 @@ QString exploreStatus(double latency_seconds, const experiment::ExploreTimings& 
       .arg(ms(latency_seconds), ms(t.rescale + t.harvest), ms(t.knn), ms(t.layout));
 }
 
-bool SessionJobs::explore(const ModelSettings& s, Session previous, experiment::Frame frame,
+bool SessionJobs::explore(const ModelSettings& s, Session previous, experiment::Frame frame, std::vector<int> keep,
                           std::function<void(Session, QString, bool)> done) {
   if (s.model != experiment::ModelKind::esn) return false;
   auto o = exploreOptions(s);
@@ -137,10 +137,10 @@ bool SessionJobs::explore(const ModelSettings& s, Session previous, experiment::
   };
   jobs_->start<Explored>(
       tr("Exploring the untrained reservoir"),
-      [o, slot, previous, scalings, frame](const JobContext& ctx) -> Explored {
+      [o, slot, previous, scalings, frame, keep = std::move(keep)](const JobContext& ctx) -> Explored {
         if (!*slot || !(*slot)->compatible(o)) *slot = std::make_shared<experiment::Explorer>(o);
         ctx.check();
-        auto session = (*slot)->update(scalings, previous.get(), ctx.stop(), frame);
+        auto session = (*slot)->update(scalings, previous.get(), ctx.stop(), frame, keep);
         return {std::move(session), (*slot)->last_timings()};
       },
       [requested, done = std::move(done)](Explored r) {

@@ -55,16 +55,21 @@ long long distinct_prefixes(const corpus::Dataset& data, const std::vector<int>&
 }
 
 // `keep` of the list's sentences, evenly spread over it (which keeps its mix of one- and
-// two-object sentences).
-std::vector<int> spread_over(const std::vector<int>& list, int keep) {
+// two-object sentences), and those of `also` that are on the list, in the list's order.
+std::vector<int> spread_over(const std::vector<int>& list, int keep, const std::vector<int>& also) {
   const auto count = static_cast<long long>(list.size());
-  std::vector<int> subset(static_cast<size_t>(keep));
-  for (int i = 0; i < keep; ++i) subset[static_cast<size_t>(i)] = list[static_cast<size_t>(i * count / keep)];
+  std::vector<char> taken(list.size(), 0);
+  for (long long i = 0; i < keep; ++i) taken[static_cast<size_t>(i * count / keep)] = 1;
+  for (const int a : also)
+    if (const auto at = std::find(list.begin(), list.end(), a); at != list.end()) taken[static_cast<size_t>(at - list.begin())] = 1;
+  std::vector<int> subset;
+  for (size_t i = 0; i < list.size(); ++i)
+    if (taken[i]) subset.push_back(list[i]);
   return subset;
 }
 }  // namespace
 
-std::vector<int> Explorer::preview_sentences() const {
+std::vector<int> Explorer::preview_sentences(const std::vector<int>& keep) const {
   if (!subset_.empty()) return subset_;
   const double budget = options_.preview_seconds;
   const auto count = static_cast<int>(chosen_.size());
@@ -72,8 +77,8 @@ std::vector<int> Explorer::preview_sentences() const {
   // The most sentences whose states the budget buys at the last full frame's cost per
   // state (at least a couple of dozen sentences): the largest such subset by bisection.
   const double per_state = full_seconds_ / static_cast<double>(std::max(1, full_->points->size()));
-  const auto fits = [&](int keep) {
-    return static_cast<double>(distinct_prefixes(corpus_->test, spread_over(chosen_, keep))) * per_state <= budget;
+  const auto fits = [&](int n) {
+    return static_cast<double>(distinct_prefixes(corpus_->test, spread_over(chosen_, n, keep))) * per_state <= budget;
   };
   int lo = std::min(count, 24), hi = count - 1;  // the answer is in [lo, hi]
   while (lo < hi) {
@@ -81,7 +86,8 @@ std::vector<int> Explorer::preview_sentences() const {
     if (fits(mid)) lo = mid;
     else hi = mid - 1;
   }
-  return spread_over(chosen_, lo);
+  const std::vector<int> subset = spread_over(chosen_, lo, keep);
+  return subset.size() < chosen_.size() ? subset : std::vector<int>{};
 }
 
 bool Explorer::compatible(const ExploreOptions& o) const {
@@ -94,7 +100,7 @@ bool Explorer::compatible(const ExploreOptions& o) const {
 }
 
 std::shared_ptr<MapSession> Explorer::update(const esn::Scalings& scalings, const MapSession* previous,
-                                             const StopFlag* stop, Frame frame) {
+                                             const StopFlag* stop, Frame frame, const std::vector<int>& keep) {
   const auto [spectral_radius, leak_rate, input_scaling] = scalings;
   auto t = std::chrono::steady_clock::now();
   const auto rp = std::make_shared<const esn::Reservoir>(base_.with_scaling(scalings));
@@ -102,7 +108,7 @@ std::shared_ptr<MapSession> Explorer::update(const esn::Scalings& scalings, cons
   timings_.rescale = seconds_since(t);
   t = std::chrono::steady_clock::now();
   // A drag frame keeps the drag's subset (chosen at its first frame); a full frame ends the drag.
-  std::vector<int> subset = frame == Frame::kPreview ? preview_sentences() : std::vector<int>{};
+  std::vector<int> subset = frame == Frame::kPreview ? preview_sentences(keep) : std::vector<int>{};
   const bool preview = !subset.empty();
   auto points = std::make_shared<MapPoints>(esn_map_points(*corpus_, r, preview ? subset : chosen_, {}, stop));
   timings_.harvest = seconds_since(t);

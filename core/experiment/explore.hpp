@@ -84,18 +84,22 @@ class Explorer {
   // An untrained session for these scalings, warm-started from `previous` when it is a
   // map of the same sentences (may be null). Validates the values (std::invalid_argument
   // naming the field and range); throws Cancelled when stopped.
-  // `frame` = kPreview for a frame of a slider drag (maybe a subset of the sentences).
+  // `frame` = kPreview for a frame of a slider drag (maybe a subset of the sentences);
+  // `keep` lists test sentences a drag's subset must hold when they are on the full map
+  // (the window's selected sentence, whose trajectory and heatmap the user is watching).
   std::shared_ptr<MapSession> update(const esn::Scalings& scalings, const MapSession* previous,
-                                     const StopFlag* stop = nullptr, Frame frame = Frame::kFull);
+                                     const StopFlag* stop = nullptr, Frame frame = Frame::kFull,
+                                     const std::vector<int>& keep = {});
   const ExploreTimings& last_timings() const { return timings_; }
   // The last update's projection (its neighbour lists, diagnostics); null before the first.
   const umap::Umap* last_projection() const {
     const auto& last = last_is_preview_ ? preview_ : full_;
     return last ? last->umap.get() : nullptr;
   }
-  // The sentences (dataset indices) a drag frame maps now: empty when drag frames are full
-  // ones (no full frame yet, or the last one was within preview_seconds).
-  std::vector<int> preview_sentences() const;
+  // The sentences (dataset indices) a drag frame maps now, with those of `keep` on the full
+  // map: empty when drag frames are full ones (no full frame yet, or the last one was
+  // within preview_seconds). A drag keeps the subset of its first frame.
+  std::vector<int> preview_sentences(const std::vector<int>& keep = {}) const;
   const std::shared_ptr<const corpus::Corpus>& corpus() const { return corpus_; }
 
  private:

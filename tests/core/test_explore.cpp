@@ -228,6 +228,17 @@ TEST(Explore, DragFramesMapAnEvenSubsetWithTheFullMapsStatesAndTheReleaseMapsAll
   const std::vector<int> subset = ex.preview_sentences();
   ASSERT_EQ(subset.size(), 24u);  // the floor: a few dozen sentences (here 24 of 40)
   for (size_t i = 0; i < subset.size(); ++i) EXPECT_EQ(subset[i], all[i * 40 / 24]) << i;  // evenly spread
+  // A sentence to keep (the window's selected one) joins the subset in the map's order; one
+  // that is not on the full map does not.
+  ASSERT_EQ(std::count(subset.begin(), subset.end(), all[2]), 0);
+  int absent = 0;
+  while (std::find(all.begin(), all.end(), absent) != all.end()) ++absent;
+  const std::vector<int> kept = ex.preview_sentences({all[2], absent});
+  ASSERT_EQ(kept.size(), 25u);
+  EXPECT_EQ(kept[2], all[2]);
+  EXPECT_TRUE(std::is_sorted(kept.begin(), kept.end(), [&](int a, int b) {
+    return std::find(all.begin(), all.end(), a) < std::find(all.begin(), all.end(), b);
+  }));
 
   // Drag frames: the subset, the same states as the full map's (bitwise), warm-started.
   const esn::Scalings v1{1.0, 0.05, 1.0}, v2{0.95, 0.05, 1.0};

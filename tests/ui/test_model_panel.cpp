@@ -307,24 +307,30 @@ TEST(ModelPanel, DragFramesArePreviewsAndTheReleaseShowsTheFullMap) {
   // The first live frame is a full one (nothing yet to size a subset by), then a drag.
   w.modelPanel()->spectralRadius()->setValue(1.5);
   ASSERT_TRUE(rssviz::test::waitSession(w));
+  // The selected sentence stays on the drag frames (the last of the map's list, which an
+  // even spread leaves out).
+  const int selected = w.workspace()->session()->points->dataset_index.back();
+  w.workspace()->select(selected);
   QSlider* slider = w.modelPanel()->spectralRadius()->slider();
   slider->setSliderDown(true);
   ASSERT_TRUE(w.modelPanel()->dragging());
   slider->setValue(slider->value() - 40);
   ASSERT_TRUE(rssviz::test::waitSession(w));
   const auto* label = w.findChild<QLabel*>("statusMessage");
-  const QRegularExpression re("dragging: map of (\\d+) of (\\d+) sentences updated in (\\d+) ms");
+  const QRegularExpression re("Dragging: map of (\\d+) of (\\d+) sentences updated in (\\d+) ms");
   const auto m = re.match(label->text());
   ASSERT_TRUE(m.hasMatch()) << label->text().toStdString();
   EXPECT_LT(m.captured(1).toInt(), m.captured(2).toInt());
   EXPECT_EQ(static_cast<size_t>(m.captured(2).toInt()), full_count);
   EXPECT_EQ(w.workspace()->session()->points->dataset_index.size(), static_cast<size_t>(m.captured(1).toInt()));
   EXPECT_FALSE(w.workspace()->session()->trained);
+  EXPECT_NE(w.workspace()->mapIndex(selected), -1);
+  EXPECT_EQ(w.workspace()->selected(), selected);
   // Release: the full map at the same value, the usual status line.
   slider->setSliderDown(false);
   ASSERT_TRUE(rssviz::test::waitSession(w));
   EXPECT_EQ(w.workspace()->session()->points->dataset_index.size(), full_count);
-  EXPECT_EQ(label->text().indexOf("dragging"), -1) << label->text().toStdString();
+  EXPECT_EQ(label->text().indexOf("Dragging"), -1) << label->text().toStdString();
   EXPECT_NE(label->text().indexOf("map updated in"), -1) << label->text().toStdString();
   // A typed value (no drag) is always a full frame.
   w.modelPanel()->spectralRadius()->setValue(1.2);

@@ -52,9 +52,30 @@ void time_session(const Args& a) {
     const auto s = ex::build_esn_session(o);
     wall.push_back(seconds_since(t0));
     cpu.push_back(cpu_seconds() - c0);
-    if (i == 0)
+    if (i == 0) {
       std::cout << std::fixed << std::setprecision(2) << "session: valid error " << 100 * s->scores.valid_error
                 << " %, exact error " << 100 * s->scores.exact_error << " %, " << s->points->size() << " map points\n";
+      // The window's first slider value after training: from the trained map's neighbour
+      // lists (kept in the session), and without them (a session read from a file).
+      ex::ExploreOptions eo;
+      eo.objects = a.objects;
+      eo.reservoir = o.reservoir;
+      eo.map_sentences = a.sentences;
+      eo.umap.threads = a.threads;
+      esn::Scalings moved = esn::Scalings::of(o.reservoir);
+      moved.spectral_radius -= 0.03;
+      auto bare = std::make_shared<ex::MapSession>(*s);
+      bare->knn = nullptr;
+      double seeded = 0.0, cold = 0.0;
+      for (const bool with_lists : {true, false}) {
+        ex::Explorer explorer(eo);
+        const auto t1 = std::chrono::steady_clock::now();
+        (void)explorer.update(moved, with_lists ? s.get() : bare.get());
+        (with_lists ? seeded : cold) = seconds_since(t1);
+      }
+      std::cout << std::setprecision(1) << "  first slider value after training: " << seeded * 1e3
+                << " ms from the trained map's neighbour lists, " << cold * 1e3 << " ms searching anew\n";
+    }
   }
   std::cout << std::fixed << std::setprecision(1) << "  default session (train + map + stages), median of "
             << a.session_runs << ": " << median(wall) * 1e3 << " ms wall, " << median(cpu) * 1e3

@@ -130,8 +130,16 @@ std::shared_ptr<MapSession> Explorer::update(const esn::Scalings& scalings, cons
                            base->points->dataset_index == points->dataset_index &&
                            base->points->X.cols() == points->X.cols();
   const bool warm = init.size() > 0;
+  // The first frame after training: the trained map's lists, when it maps these points.
+  const bool trained_lists = !base && previous && previous->knn && previous->points &&
+                             previous->points->sentence == points->sentence &&
+                             previous->points->step == points->step &&
+                             previous->points->dataset_index == points->dataset_index &&
+                             previous->points->X.cols() == points->X.cols();
   if (warm && same_points) {
     u = std::make_unique<umap::Umap>(*base->umap, points->X, &init, stop);
+  } else if (warm && trained_lists) {
+    u = std::make_unique<umap::Umap>(points->X, umap::warm_start(options_.umap), &init, *previous->knn, stop);
   } else {
     u = std::make_unique<umap::Umap>(points->X, warm ? umap::warm_start(options_.umap) : options_.umap,
                                      warm ? &init : nullptr, stop);

@@ -53,6 +53,9 @@ struct MapSession {
   std::shared_ptr<const corpus::Corpus> corpus;
   std::shared_ptr<const MapPoints> points;      // states of the chosen test sentences
   Eigen::MatrixXf layout;                       // points x 2: the UMAP of `points`
+  // The map's neighbour lists (null: not kept, e.g. a session read from a file): the live
+  // sliders' first update after training descends from them instead of searching anew.
+  std::shared_ptr<const umap::KnnGraph> knn;
   std::vector<metrics::SentenceResult> results; // per test sentence, empty when untrained
   metrics::Scores scores;                       // test scores when trained
   Eigen::MatrixXd readout;                      // Wout: outputs x state width, empty when untrained

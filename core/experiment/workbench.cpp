@@ -203,7 +203,12 @@ std::shared_ptr<MapSession> esn_session(const EsnSessionOptions& o, std::shared_
   auto points = std::make_shared<MapPoints>(esn_map_points(
       *corpus, reservoir, map_sentences(corpus->test, o.map_sentences, o.include_sentences), wout, stop));
   report(progress, 4, kSteps);
-  s->layout = umap::fit(points->X, o.umap, nullptr, stop);
+  {
+    umap::Umap u(points->X, o.umap, nullptr, stop);
+    if (!u.run()) throw Cancelled();
+    s->layout = u.embedding();
+    s->knn = std::make_shared<const umap::KnnGraph>(u.knn());
+  }
   report(progress, 5, kSteps);
 
   // Learning stages: the readout after k sentences, recolouring the same points.

@@ -94,6 +94,12 @@ Umap::Umap(const Eigen::MatrixXf& X, const UmapOptions& options, const Eigen::Ma
   setup(X, init_coords, nullptr);
 }
 
+Umap::Umap(const Eigen::MatrixXf& X, const UmapOptions& options, const Eigen::MatrixXf* init_coords,
+           const KnnGraph& lists, const StopFlag* stop)
+    : opt_(options), stop_(stop) {
+  setup(X, init_coords, nullptr, &lists);
+}
+
 UmapOptions warm_start(UmapOptions o) {
   o.init = Init::given;
   o.warm_start = true;
@@ -110,7 +116,8 @@ Umap::Umap(const Umap& previous, const Eigen::MatrixXf& X, const Eigen::MatrixXf
   }
 }
 
-void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, const Umap* previous) {
+void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, const Umap* previous,
+                 const KnnGraph* lists) {
   validate(opt_);
   const Eigen::Index n = X.rows();
   if (n < 1 || X.cols() < 1)
@@ -137,18 +144,24 @@ void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, c
   scale_into(X, scale_exponent_, data_);
   const bool same_points = previous && previous->data_.rows() == n && previous->data_.cols() == X.cols() &&
                            previous->knn_.k == k && previous->opt_.metric == opt_.metric;
+  // Neighbour descent from earlier lists of these points: the previous run's (with its
+  // projection basis), else lists handed in without their Umap (a fresh basis).
+  const bool lists_fit = lists && lists->n == n && lists->k == k && n > 1;
   bool have = false;
-  if (same_points && opt_.warm_knn == WarmKnn::descent && previous->knn_.n == n) {
+  const auto descend_from = [&](const KnnGraph& start, const Eigen::MatrixXf& basis) {
     DescentOptions d;
     d.threads = opt_.threads;
-    DescentResult r = descend_knn(data_, previous->knn_, k, opt_.metric, previous->descent_basis_, d, stop_);
-    if (r.graph.n == n) {
-      knn_ = std::move(r.graph);
-      descent_basis_ = std::move(r.basis);
-      diag_.knn_method = KnnMethod::approximate;
-      diag_.descent_rounds = r.rounds;
-      have = true;
-    }
+    DescentResult r = descend_knn(data_, start, k, opt_.metric, basis, d, stop_);
+    if (r.graph.n != n) return;
+    knn_ = std::move(r.graph);
+    descent_basis_ = std::move(r.basis);
+    diag_.knn_method = KnnMethod::approximate;
+    diag_.descent_rounds = r.rounds;
+    have = true;
+  };
+  if (opt_.warm_knn == WarmKnn::descent) {
+    if (same_points && previous->knn_.n == n) descend_from(previous->knn_, previous->descent_basis_);
+    else if (lists_fit) descend_from(*lists, Eigen::MatrixXf());
   }
   // Else the previous map's exact lists are updated (same shape), unless HNSW is forced.
   if (!have) {
@@ -162,6 +175,7 @@ void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, c
     }
   }
   if (same_points) diag_.knn_change = 1.0 - knn_recall(knn_, previous->knn_);
+  else if (lists_fit) diag_.knn_change = 1.0 - knn_recall(knn_, *lists);
   diag_.knn_seconds = seconds_since(t0);
   if (stop_requested(stop_)) throw Cancelled();
 
@@ -215,7 +229,7 @@ void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, c
 
   const bool warm = opt_.init == Init::given && opt_.warm_start;
   total_epochs_ = warm ? opt_.warm_start_epochs : full_epochs;
-  if (warm && same_points && opt_.warm_start_min_epochs > 0) {
+  if (warm && (same_points || lists_fit) && opt_.warm_start_min_epochs > 0) {
     // A warm update whose neighbours barely changed needs few epochs (docs/BENCHMARKS.md,
     // "Live exploration": 10 epochs keep the trustworthiness within 0.003 of a fresh map).
     constexpr double kFullChange = 0.1;

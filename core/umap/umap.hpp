@@ -132,6 +132,15 @@ class Umap {
   Umap(const Umap& previous, const Eigen::MatrixXf& X, const Eigen::MatrixXf* start = nullptr,
        const StopFlag* stop = nullptr);
 
+  // A warm start from neighbour lists alone: `lists` are those of an earlier map of the
+  // same points (a trained session's map of the states the untrained sliders now move),
+  // refined by neighbour descent (descend_knn, a fresh projection basis) when
+  // options.warm_knn is descent and they fit (lists.n == X.rows(), their k that of the
+  // options); otherwise the options' own search. options and init_coords as for the first
+  // constructor (use warm_start(options) for a warm start).
+  Umap(const Eigen::MatrixXf& X, const UmapOptions& options, const Eigen::MatrixXf* init_coords,
+       const KnnGraph& lists, const StopFlag* stop = nullptr);
+
   // Runs up to `max_epochs` more epochs (negative: all that remain); returns true when
   // the layout is finished. Returns false early, with a consistent embedding, when the
   // stop flag is raised; a later run() continues from there.
@@ -152,7 +161,8 @@ class Umap {
   const SparseGraph& graph() const { return graph_; }  // symmetric fuzzy graph after pruning
 
  private:
-  void setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, const Umap* previous);
+  void setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, const Umap* previous,
+             const KnnGraph* lists = nullptr);
 
   UmapOptions opt_;
   UmapDiagnostics diag_;

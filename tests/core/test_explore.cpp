@@ -336,4 +336,45 @@ TEST(Explore, CarryLayoutTakesTheFallbackForPointsThePreviousLacks) {
   EXPECT_TRUE(m == carry_layout(*full->points, *part->points, part->layout));
 }
 
+// The window's first live update after training: the trained map's neighbour lists seed
+// the descent (no exact search of every point), and the map is as good as a fresh one.
+TEST(Explore, FirstUpdateAfterTrainingDescendsFromTheTrainedMapsLists) {
+  ExploreOptions o;
+  o.map_sentences = 120;
+  o.reservoir.units = 300;
+  EsnSessionOptions so;
+  so.reservoir = o.reservoir;
+  so.map_sentences = o.map_sentences;
+  const auto trained = build_esn_session(so);
+  ASSERT_TRUE(trained->knn);
+  EXPECT_EQ(trained->knn->n, trained->points->size());
+  EXPECT_EQ(trained->knn->k, 15);
+  const esn::Scalings moved{1.05, 0.05, 1.0};
+  Explorer ex(o);
+  const auto m = ex.update(moved, trained.get());
+  const auto& d = ex.last_projection()->diagnostics();
+  EXPECT_GT(d.descent_rounds, 0);
+  EXPECT_EQ(d.knn_method, umap::KnnMethod::approximate);
+  EXPECT_LT(ex.last_timings().epochs, o.umap.warm_start_epochs);  // few neighbours changed: fewer epochs
+  const Eigen::MatrixXf& X = m->points->X;
+  const double recall = umap::knn_recall(ex.last_projection()->knn(), umap::exact_knn(X, 15));
+  const double warm = umap::trustworthiness(X, m->layout, 15);
+  const double fresh = umap::trustworthiness(X, umap::fit(X, paper_map_umap()), 15);
+  std::printf("after training: recall %.4f, trustworthiness %.4f, fresh %.4f\n", recall, warm, fresh);
+  EXPECT_GT(recall, 0.99);
+  EXPECT_GT(warm, fresh - 0.01);
+  // Without the lists (a session read from a file keeps none) the first update searches.
+  auto bare = std::make_shared<MapSession>(*trained);
+  bare->knn = nullptr;
+  Explorer cold(o);
+  (void)cold.update(moved, bare.get());
+  EXPECT_EQ(cold.last_projection()->diagnostics().descent_rounds, 0);
+  // Lists of other points (another map size) are not used.
+  ExploreOptions other = o;
+  other.map_sentences = 60;
+  Explorer smaller(other);
+  (void)smaller.update(moved, trained.get());
+  EXPECT_EQ(smaller.last_projection()->diagnostics().descent_rounds, 0);
+}
+
 }  // namespace rssviz_test_explore

@@ -118,7 +118,7 @@ void run(const Args& a) {
   std::shared_ptr<const ex::MapSession> prev = explorer.update(paper, nullptr);
   const double first = seconds_since(t0);
   // A drag, every value a full frame.
-  std::vector<double> total, cpu, harvest, umap, knn, layout, recall, epochs, change;
+  std::vector<double> total, cpu, harvest, umap, knn, graph, layout, recall, epochs, change;
   int descents = 0;  // updates whose neighbour lists descended from the last update's
   for (int i = 0; i < a.values; ++i) {
     const esn::Scalings v = drag_value(paper, i, a.values);
@@ -130,6 +130,7 @@ void run(const Args& a) {
     harvest.push_back(explorer.last_timings().harvest);
     umap.push_back(explorer.last_timings().umap);
     knn.push_back(explorer.last_timings().knn);
+    graph.push_back(explorer.last_timings().graph);
     layout.push_back(explorer.last_timings().layout);
     epochs.push_back(explorer.last_timings().epochs);
     change.push_back(explorer.last_timings().knn_change);
@@ -177,7 +178,7 @@ void run(const Args& a) {
                         {"values", a.values},            {"warm_start_epochs", a.warm_epochs},
                         {"setup_seconds", setup},        {"first_map_seconds", first},
                         {"median_update_seconds", median(total)}, {"median_update_cpu_seconds", median(cpu)}, {"median_harvest_seconds", median(harvest)},
-                        {"median_umap_seconds", median(umap)}, {"median_knn_seconds", median(knn)},
+                        {"median_umap_seconds", median(umap)}, {"median_knn_seconds", median(knn)}, {"median_graph_seconds", median(graph)},
                         {"median_layout_seconds", median(layout)}, {"median_epochs", median(epochs)},
                         {"median_knn_change", median(change)},    {"peak_rss_mib", peak_rss_mib()},
                         {"descent_updates", recall.size()}, {"median_recall", recall_median}, {"min_recall", recall_min},
@@ -197,7 +198,7 @@ void run(const Args& a) {
             << "  processor time per change, median: " << median(cpu) * 1e3 << " ms (all threads)\n"
             << "    rescale + harvest + points:      " << median(harvest) * 1e3 << " ms\n"
             << "    UMAP warm start:                 " << median(umap) * 1e3 << " ms (neighbours "
-            << median(knn) * 1e3 << ", epochs " << median(layout) * 1e3 << "; " << median(epochs) << " epochs of "
+            << median(knn) * 1e3 << ", graph " << median(graph) * 1e3 << ", epochs " << median(layout) * 1e3 << "; " << median(epochs) << " epochs of "
             << a.warm_epochs << " median, " << std::setprecision(2) << 100 * median(change)
             << " % of the neighbour entries changed)\n" << std::setprecision(1)
             << "  neighbour lists: " << (descents == 0 ? "exact search" : "descent from the last update") << " ("

@@ -147,6 +147,7 @@ std::shared_ptr<MapSession> Explorer::update(const esn::Scalings& scalings, cons
   if (!u->run()) throw Cancelled();
   s->layout = u->embedding();
   timings_.knn = u->diagnostics().knn_seconds;
+  timings_.graph = u->diagnostics().graph_seconds + u->diagnostics().init_seconds;
   timings_.layout = u->diagnostics().layout_seconds;
   timings_.epochs = u->epoch();
   timings_.knn_change = u->diagnostics().knn_change;

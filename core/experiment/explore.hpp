@@ -64,6 +64,7 @@ struct ExploreTimings {
   double harvest = 0.0;  // seconds for the states and gathering the points (duplicates dropped)
   double umap = 0.0;     // seconds for the projection, of which:
   double knn = 0.0;      //   the nearest-neighbour search (or descent)
+  double graph = 0.0;    //   the fuzzy graph, its epoch schedule and the initial layout
   double layout = 0.0;   //   the SGD epochs
   int epochs = 0;        // SGD epochs run
   double knn_change = 0.0;  // fraction of neighbour entries that changed since the last update

@@ -262,13 +262,18 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
   // only those are measured directly in d dimensions (rows copied point-major first).
   RowMatrixF full(n, d);
   prefer_huge_pages(full);
+  // 32 x 32 tiles, a row band at a time: each row is written front to back (a column
+  // band at a time over all the block's rows wrote 4 KB apart, 10-20 ms for 28 MB).
   parallel_for(blocks, threads, [&](int b, int) {
     const Eigen::Index r0 = b * kRowsPerBlock, r1 = std::min<Eigen::Index>(n, r0 + kRowsPerBlock);
     constexpr Eigen::Index kTile = 32;
-    for (Eigen::Index c0 = 0; c0 < d; c0 += kTile) {
-      const Eigen::Index c1 = std::min<Eigen::Index>(d, c0 + kTile);
-      for (Eigen::Index i = r0; i < r1; ++i)
-        for (Eigen::Index c = c0; c < c1; ++c) full(i, c) = P(i, c);
+    for (Eigen::Index i0 = r0; i0 < r1; i0 += kTile) {
+      const Eigen::Index i1 = std::min<Eigen::Index>(r1, i0 + kTile);
+      for (Eigen::Index c0 = 0; c0 < d; c0 += kTile) {
+        const Eigen::Index c1 = std::min<Eigen::Index>(d, c0 + kTile);
+        for (Eigen::Index i = i0; i < i1; ++i)
+          for (Eigen::Index c = c0; c < c1; ++c) full(i, c) = P(i, c);
+      }
     }
   });
   g.pool = K;

@@ -168,6 +168,7 @@ std::shared_ptr<MapSession> Explorer::update(const esn::Scalings& scalings, cons
   last_is_preview_ = preview;
   s->model = ModelKind::esn;
   s->trained = false;
+  s->preview = preview;
   s->corpus = corpus_;
   s->reservoir = rp;
   s->unit_order.resize(static_cast<size_t>(points->units()));

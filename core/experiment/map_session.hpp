@@ -56,6 +56,7 @@ struct MapSession {
   // The map's neighbour lists (null: not kept, e.g. a session read from a file): the live
   // sliders' first update after training descends from them instead of searching anew.
   std::shared_ptr<const umap::KnnGraph> knn;
+  bool preview = false;  // a drag frame of the live sliders: a subset of the map's sentences (explore.hpp)
   std::vector<metrics::SentenceResult> results; // per test sentence, empty when untrained
   metrics::Scores scores;                       // test scores when trained
   Eigen::MatrixXd readout;                      // Wout: outputs x state width, empty when untrained

@@ -220,6 +220,10 @@ std::vector<io::EmbeddedFile> session_weights(const io::SessionFile& f, const Ma
 }
 
 io::SessionFile describe_session(io::SessionFile f, const MapSession& session, bool embed_weights) {
+  // A drag frame's layout covers only some of the map's sentences: the file would be refused on open.
+  if (session.preview)
+    throw std::invalid_argument("the map shows a drag frame (" + std::to_string(session.points->dataset_index.size()) +
+                                " of the map's sentences, while a slider is held): release the slider, then save");
   f.model = session.model;
   f.trained = session.model == ModelKind::lstm || session.trained;
   if (session.model == ModelKind::lstm)

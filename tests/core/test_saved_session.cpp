@@ -145,6 +145,31 @@ TEST(SavedSession, ExploredEsnKeepsTheLayoutItsDragLeft) {
   EXPECT_NE(cold->layout, b->layout);
 }
 
+// A drag frame maps a subset of the sentences: saving it would write a layout the
+// reopened (full) map cannot take, so it is refused with a message; the release saves.
+TEST(SavedSession, ADragFrameIsRefusedAndItsReleaseSaves) {
+  auto f = small_esn();
+  f.trained = false;
+  auto o = explore_options(f, 2);
+  o.preview_seconds = 1e-9;
+  Explorer ex(o);
+  const auto full = ex.update({1.1, 0.05, 1.0}, nullptr);
+  EXPECT_FALSE(full->preview);
+  const auto drag = ex.update({1.0, 0.05, 1.0}, full.get(), nullptr, Frame::kPreview);
+  ASSERT_TRUE(drag->preview);
+  f.reservoir.spectral_radius = 1.0;
+  try {
+    (void)describe_session(f, *drag, false);
+    ADD_FAILURE() << "a drag frame was described for saving";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("release the slider"), std::string::npos) << e.what();
+  }
+  const auto released = ex.update({1.0, 0.05, 1.0}, drag.get());
+  EXPECT_FALSE(released->preview);
+  const auto b = build_saved_session(through_disk(describe_session(f, *released, false), "released.rssviz"), "b", 1);
+  expect_same(*released, *b);
+}
+
 TEST(SavedSession, TrainedLstmReopensBitForBitWithAndWithoutWeights) {
   const auto f = small_lstm();
   int frames = 0;

@@ -55,8 +55,8 @@ class SessionJobs : public QObject {
   // `previous` (may be null); `done` gets the session, the status line of the update's
   // latency (exploreStatus), measured from this call (the value change) to the finished
   // layout back on the GUI thread, and whether the frame was a preview (a drag frame of a
-  // subset of the sentences, experiment::Frame::kPreview, which always holds the test
-  // sentences of `keep`).
+  // subset of the sentences, experiment::Frame::kPreview, which holds the test sentences
+  // of `keep` that are on the map).
   bool explore(const ModelSettings& s, Session previous, experiment::Frame frame, std::vector<int> keep,
                std::function<void(Session, QString, bool)> done);
   // The drag frames' budget (experiment::ExploreOptions::preview_seconds; 0: every frame full).

@@ -18,8 +18,9 @@ void keep_freed_memory() {
   if (const char* off = std::getenv("RSSVIZ_DEFAULT_MALLOC"); off && *off && std::strcmp(off, "0") != 0) return;
   constexpr int kGiB = 1 << 30;
   (void)mallopt(M_ARENA_MAX, 1);
-  (void)mallopt(M_MMAP_THRESHOLD, kGiB);
-  (void)mallopt(M_TRIM_THRESHOLD, kGiB);
+  // An older glibc refuses thresholds over 32 MiB; the trim threshold alone would then pin
+  // the mmap threshold at its 128 KiB start (worse than the defaults): both or neither.
+  if (mallopt(M_MMAP_THRESHOLD, kGiB) == 1) (void)mallopt(M_TRIM_THRESHOLD, kGiB);
 #endif
 }
 

@@ -107,7 +107,10 @@ std::shared_ptr<MapSession> Explorer::update(const esn::Scalings& scalings, cons
   const esn::Reservoir& r = *rp;
   timings_.rescale = seconds_since(t);
   t = std::chrono::steady_clock::now();
-  // A drag frame keeps the drag's subset (chosen at its first frame); a full frame ends the drag.
+  // A drag frame keeps the drag's subset (chosen at its first frame, the one whose
+  // previous frame is not a drag frame); a full frame ends the drag. A drag cut short (a
+  // cancelled release, another session shown) leaves no stale subset for the next.
+  if (frame == Frame::kPreview && (!previous || !previous->preview)) subset_.clear();
   std::vector<int> subset = frame == Frame::kPreview ? preview_sentences(keep) : std::vector<int>{};
   const bool preview = !subset.empty();
   auto points = std::make_shared<MapPoints>(esn_map_points(*corpus_, r, preview ? subset : chosen_, {}, stop));
@@ -118,7 +121,7 @@ std::shared_ptr<MapSession> Explorer::update(const esn::Scalings& scalings, cons
   const std::optional<LastProjection>& base = preview ? preview_ : full_;
   Eigen::MatrixXf init;
   if (previous && previous->points && previous->model == ModelKind::esn) {
-    if (!preview && full_ && previous->points.get() != full_->points.get())
+    if (!preview && full_ && previous->preview)
       init = carry_layout(*points, *previous->points, previous->layout, *full_->points, full_->umap->embedding());
     else
       init = carry_layout(*points, *previous->points, previous->layout);

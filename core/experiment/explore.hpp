@@ -16,8 +16,10 @@
 // Coarser frames while a slider is dragged (Frame::kPreview): when the last full frame
 // took longer than ExploreOptions::preview_seconds (the whole test set on a large
 // reservoir), a drag frame maps an evenly spread subset of the map's sentences, as many
-// as that budget allows at the last full frame's cost per sentence, and keeps that subset
-// for the rest of the drag (so its neighbour lists are refined from frame to frame). The
+// as that budget allows at the last full frame's cost per state (distinct prefix), at
+// least 24, plus the sentences asked to be kept, and keeps that subset for the rest of
+// the drag (so its neighbour lists are refined from frame to frame; the last drag's
+// projection is kept too, for a next drag of the same subset). The
 // states of a sentence do not depend on the batch it is harvested with (bitwise), so a
 // preview point is exactly that point of the full map. The release (Frame::kFull) maps
 // every sentence again, warm-started from the drag's last layout (and from the last full
@@ -97,9 +99,10 @@ class Explorer {
     const auto& last = last_is_preview_ ? preview_ : full_;
     return last ? last->umap.get() : nullptr;
   }
-  // The sentences (dataset indices) a drag frame maps now, with those of `keep` on the full
-  // map: empty when drag frames are full ones (no full frame yet, or the last one was
-  // within preview_seconds). A drag keeps the subset of its first frame.
+  // The sentences (dataset indices) a new drag's frames would map, with those of `keep`
+  // that are on the full map (during a drag: the drag's subset, whatever `keep`): empty
+  // when drag frames are full ones (no full frame yet, the last one within
+  // preview_seconds, or a subset that would hold every sentence).
   std::vector<int> preview_sentences(const std::vector<int>& keep = {}) const;
   const std::shared_ptr<const corpus::Corpus>& corpus() const { return corpus_; }
 

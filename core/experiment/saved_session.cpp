@@ -223,7 +223,8 @@ io::SessionFile describe_session(io::SessionFile f, const MapSession& session, b
   // A drag frame's layout covers only some of the map's sentences: the file would be refused on open.
   if (session.preview)
     throw std::invalid_argument("the map shows a drag frame (" + std::to_string(session.points->dataset_index.size()) +
-                                " of the map's sentences, while a slider is held): release the slider, then save");
+                                " of the map's sentences, while a slider is held): release the slider (or choose "
+                                "Model > Explore untrained reservoir) for the full map, then save");
   f.model = session.model;
   f.trained = session.model == ModelKind::lstm || session.trained;
   if (session.model == ModelKind::lstm)

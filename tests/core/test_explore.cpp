@@ -276,8 +276,21 @@ TEST(Explore, DragFramesMapAnEvenSubsetWithTheFullMapsStatesAndTheReleaseMapsAll
   const double fresh = umap::trustworthiness(r->points->X, umap::fit(r->points->X, paper_map_umap()), 15);
   std::printf("release trustworthiness %.4f, fresh %.4f\n", warm, fresh);
   EXPECT_GT(warm, fresh - 0.02);  // 40 sentences (~300 states): a looser bound than the 0.01 at full size
-  // The drag ended: the next drag sizes its subset again (the same, at the same cost).
+  // The drag ended: the next drag sizes its subset again (the same, at the same cost),
+  // now with the sentence asked to be kept.
   EXPECT_EQ(ex.preview_sentences().size(), subset.size());
+  const auto next = ex.update(v1, r.get(), nullptr, Frame::kPreview, {all[2]});
+  EXPECT_TRUE(next->preview);
+  EXPECT_EQ(next->points->dataset_index.size(), subset.size() + 1);
+  EXPECT_NE(std::find(next->points->dataset_index.begin(), next->points->dataset_index.end(), all[2]),
+            next->points->dataset_index.end());
+  // A drag cut short (its release never shown: the next request starts from a full
+  // session) does not leave its subset to the next drag.
+  const auto again = ex.update(v2, r.get(), nullptr, Frame::kPreview, {all[4]});
+  EXPECT_NE(std::find(again->points->dataset_index.begin(), again->points->dataset_index.end(), all[4]),
+            again->points->dataset_index.end());
+  EXPECT_EQ(std::find(again->points->dataset_index.begin(), again->points->dataset_index.end(), all[2]),
+            again->points->dataset_index.end());
 }
 
 TEST(Explore, DragFramesAreFullOnesWithinTheBudgetOrWithoutOne) {

@@ -35,6 +35,20 @@ struct Args {
   bool quality = true;
 };
 
+// The explorer's options for these arguments (the map, the reservoir, the warm epochs).
+ex::ExploreOptions explore_options(const Args& a) {
+  ex::ExploreOptions o;
+  o.objects = a.objects;
+  o.reservoir.units = a.units;
+  o.reservoir.seed = a.seed;
+  o.reservoir.threads = a.threads;
+  o.map_sentences = a.sentences;
+  o.umap.warm_start_epochs = a.warm_epochs;
+  o.umap.warm_start_min_epochs = std::min(o.umap.warm_start_min_epochs, a.warm_epochs);
+  o.umap.threads = a.threads;
+  return o;
+}
+
 // The GUI's default session (trained paper ESN + its map + learning stages), which the
 // window must show within 3 s of launch.
 void time_session(const Args& a) {
@@ -57,11 +71,7 @@ void time_session(const Args& a) {
                 << " %, exact error " << 100 * s->scores.exact_error << " %, " << s->points->size() << " map points\n";
       // The window's first slider value after training: from the trained map's neighbour
       // lists (kept in the session), and without them (a session read from a file).
-      ex::ExploreOptions eo;
-      eo.objects = a.objects;
-      eo.reservoir = o.reservoir;
-      eo.map_sentences = a.sentences;
-      eo.umap.threads = a.threads;
+      const ex::ExploreOptions eo = explore_options(a);
       esn::Scalings moved = esn::Scalings::of(o.reservoir);
       moved.spectral_radius -= 0.03;
       auto bare = std::make_shared<ex::MapSession>(*s);
@@ -100,15 +110,7 @@ esn::Scalings drag_value(const esn::Scalings& paper, int i, int values) {
 }
 
 void run(const Args& a) {
-  ex::ExploreOptions o;
-  o.objects = a.objects;
-  o.reservoir.units = a.units;
-  o.reservoir.seed = a.seed;
-  o.reservoir.threads = a.threads;
-  o.map_sentences = a.sentences;
-  o.umap.warm_start_epochs = a.warm_epochs;
-  o.umap.warm_start_min_epochs = std::min(o.umap.warm_start_min_epochs, a.warm_epochs);
-  o.umap.threads = a.threads;
+  const ex::ExploreOptions o = explore_options(a);
   auto t0 = std::chrono::steady_clock::now();
   ex::Explorer explorer(o);
   const double setup = seconds_since(t0);
@@ -181,7 +183,7 @@ void run(const Args& a) {
                         {"median_umap_seconds", median(umap)}, {"median_knn_seconds", median(knn)}, {"median_graph_seconds", median(graph)},
                         {"median_layout_seconds", median(layout)}, {"median_epochs", median(epochs)},
                         {"median_knn_change", median(change)},    {"peak_rss_mib", peak_rss_mib()},
-                        {"descent_updates", recall.size()}, {"median_recall", recall_median}, {"min_recall", recall_min},
+                        {"descent_updates", descents}, {"median_recall", recall_median}, {"min_recall", recall_min},
                         {"trustworthiness_warm", trust_warm}, {"trustworthiness_fresh", trust_fresh},
                         {"drag_frames", drags}, {"drag_sentences", drag_sentences}, {"drag_points", drag_points},
                         {"median_drag_frame_seconds", drags ? median(drag_total) : 0.0}, {"release_seconds", release},

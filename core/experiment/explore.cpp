@@ -129,16 +129,14 @@ std::shared_ptr<MapSession> Explorer::update(const esn::Scalings& scalings, cons
   auto s = std::make_shared<MapSession>();
   // With a previous layout: a short warm-started refinement from it; else a full run.
   std::unique_ptr<umap::Umap> u;
-  const bool same_points = base && base->points->sentence == points->sentence && base->points->step == points->step &&
-                           base->points->dataset_index == points->dataset_index &&
-                           base->points->X.cols() == points->X.cols();
+  const auto maps_these_points = [&](const MapPoints& p) {
+    return p.sentence == points->sentence && p.step == points->step && p.dataset_index == points->dataset_index &&
+           p.X.cols() == points->X.cols();
+  };
+  const bool same_points = base && maps_these_points(*base->points);
   const bool warm = init.size() > 0;
   // The first frame after training: the trained map's lists, when it maps these points.
-  const bool trained_lists = !base && previous && previous->knn && previous->points &&
-                             previous->points->sentence == points->sentence &&
-                             previous->points->step == points->step &&
-                             previous->points->dataset_index == points->dataset_index &&
-                             previous->points->X.cols() == points->X.cols();
+  const bool trained_lists = !base && previous && previous->knn && previous->points && maps_these_points(*previous->points);
   if (warm && same_points) {
     u = std::make_unique<umap::Umap>(*base->umap, points->X, &init, stop);
   } else if (warm && trained_lists) {

@@ -24,6 +24,13 @@ ExploreOptions small() {
   o.reservoir.seed = 3;
   return o;
 }
+// 120 sentences on 300 units: big enough for the quality bounds of the live path.
+ExploreOptions medium() {
+  ExploreOptions o;
+  o.map_sentences = 120;
+  o.reservoir.units = 300;
+  return o;
+}
 double rms_radius(const Eigen::MatrixXf& Y) {
   const Eigen::RowVectorXf m = Y.colwise().mean();
   return std::sqrt((Y.rowwise() - m).rowwise().squaredNorm().mean());
@@ -191,9 +198,7 @@ TEST(Explore, TrainingAtTheSaturatingCornerGivesFiniteResults) {
 // warm map is as trustworthy as a fresh full UMAP of the same states (within 0.01), and
 // the lists are nearly the exact ones.
 TEST(Explore, WarmDescentMapIsAsTrustworthyAsAFreshOne) {
-  ExploreOptions o;
-  o.map_sentences = 120;
-  o.reservoir.units = 300;
+  const ExploreOptions o = medium();
   Explorer ex(o);
   auto m = ex.update({1.1, 0.05, 1.0}, nullptr);
   EXPECT_EQ(ex.last_projection()->diagnostics().descent_rounds, 0);  // the first map searches
@@ -352,9 +357,7 @@ TEST(Explore, CarryLayoutTakesTheFallbackForPointsThePreviousLacks) {
 // The window's first live update after training: the trained map's neighbour lists seed
 // the descent (no exact search of every point), and the map is as good as a fresh one.
 TEST(Explore, FirstUpdateAfterTrainingDescendsFromTheTrainedMapsLists) {
-  ExploreOptions o;
-  o.map_sentences = 120;
-  o.reservoir.units = 300;
+  const ExploreOptions o = medium();
   EsnSessionOptions so;
   so.reservoir = o.reservoir;
   so.map_sentences = o.map_sentences;

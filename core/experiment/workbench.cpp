@@ -2,6 +2,7 @@
 #include "core/experiment/workbench.hpp"
 
 #include "core/common/parallel.hpp"
+#include "core/common/transpose.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -82,24 +83,33 @@ MapPoints esn_map_points(const corpus::Corpus& corpus, const esn::Reservoir& res
   }
   const auto n = static_cast<Eigen::Index>(columns.size());
   const int units = reservoir.units();
-  // X = [1, states'] straight from the harvest's columns, in 32 x 32 tiles (a plain
-  // transposed assignment strides through memory; the live sliders redo this for every
-  // value).
+  // X = [1, states'] straight from the harvest's columns, by 8 x 8 register transposes
+  // over bands of 16 points (each of X's cache lines written whole); the live sliders
+  // redo this for every value, and a plain transposed assignment strides through memory.
   p.X.resize(n, units + 1);
   prefer_huge_pages(p.X);
   p.X.col(0).setOnes();
-  constexpr Eigen::Index kTile = 32, kRowsPerBlock = 512;
+  constexpr Eigen::Index kBand = 16, kRowsPerBlock = 512;
   const int blocks = static_cast<int>((n + kRowsPerBlock - 1) / kRowsPerBlock);
+  const auto source = [&](Eigen::Index i) { return st.x.col(columns[static_cast<size_t>(i)]).data(); };
   parallel_for(blocks, reservoir.options().threads, [&](int b, int) {
     const Eigen::Index r1 = std::min(n, (b + 1) * kRowsPerBlock);
-    for (Eigen::Index i0 = b * kRowsPerBlock; i0 < r1; i0 += kTile) {
-      const Eigen::Index i1 = std::min(r1, i0 + kTile);
-      for (Eigen::Index u0 = 0; u0 < units; u0 += kTile) {
-        const Eigen::Index u1 = std::min<Eigen::Index>(units, u0 + kTile);
-        for (Eigen::Index i = i0; i < i1; ++i) {
-          const float* src = st.x.col(columns[static_cast<size_t>(i)]).data();
-          for (Eigen::Index u = u0; u < u1; ++u) p.X(i, 1 + u) = src[u];
+    for (Eigen::Index i0 = b * kRowsPerBlock; i0 < r1; i0 += kBand) {
+      const Eigen::Index i1 = std::min(r1, i0 + kBand);
+      Eigen::Index u0 = 0;
+      for (Eigen::Index g = i0; g + 8 <= i1; g += 8) {
+        const float* src[8];
+        for (int l = 0; l < 8; ++l) src[l] = source(g + l);
+        for (u0 = 0; u0 + 8 <= units; u0 += 8) {
+          const float* at[8];
+          for (int l = 0; l < 8; ++l) at[l] = src[l] + u0;
+          transpose8x8(at, &p.X(g, 1 + u0), static_cast<size_t>(n));
         }
+      }
+      const Eigen::Index done = i0 + (i1 - i0) / 8 * 8;  // points transposed above
+      for (Eigen::Index i = i0; i < i1; ++i) {
+        const float* src = source(i);
+        for (Eigen::Index u = i < done ? u0 : 0; u < units; ++u) p.X(i, 1 + u) = src[u];
       }
     }
   });

@@ -54,13 +54,14 @@ SmoothKnn smooth_knn_dist(const KnnGraph& knn, float local_connectivity, bool sk
     } else if (!nz.empty()) {
       rho = *std::max_element(nz.begin(), nz.end());
     }
+    // The distances past rho (the row's own and the nearest count 1 each), then the
+    // bisection on sigma; Eigen's vectorised exp and sum (a row's 64 rounds of libm
+    // exponentials took 3 us, most of the fuzzy graph's time).
+    const Eigen::ArrayXd dd =
+        (Eigen::Map<const Eigen::ArrayXf>(d + first, k - first).cast<double>() - rho).max(0.0);
     double lo = 0.0, hi = INFINITY, mid = 1.0;
     for (int it = 0; it < kIterations; ++it) {
-      double psum = 0.0;
-      for (int j = first; j < k; ++j) {
-        const double dd = d[j] - rho;
-        psum += dd > 0.0 ? std::exp(-dd / mid) : 1.0;
-      }
+      const double psum = (-dd / mid).exp().sum();
       if (std::fabs(psum - target) < kTolerance) break;
       if (psum > target) {
         hi = mid;
@@ -83,33 +84,107 @@ SmoothKnn smooth_knn_dist(const KnnGraph& knn, float local_connectivity, bool sk
   return out;
 }
 
-SparseGraph membership_strengths(const KnnGraph& knn, const SmoothKnn& s) {
-  std::vector<Eigen::Triplet<float, int>> t;
-  t.reserve(knn.index.size());
-  for (int i = 0; i < knn.n; ++i)
+namespace {
+// A compressed row-major n x n matrix under construction: row i's entries are
+// inner[outer[i] .. outer[i + 1]), sorted by column.
+struct Rows {
+  std::vector<int> outer, inner;
+  std::vector<float> value;
+  SparseGraph matrix(int n) const {
+    return SparseGraph(Eigen::Map<const SparseGraph>(n, n, static_cast<Eigen::Index>(inner.size()), outer.data(),
+                                                     inner.data(), value.data()));
+  }
+};
+
+// Equation (2) as compressed rows: entries with a positive strength, sorted by column,
+// a column listed twice in a row summed in list order (as Eigen's setFromTriplets).
+Rows directed_rows(const KnnGraph& knn, const SmoothKnn& s) {
+  Rows r;
+  r.outer.assign(static_cast<std::size_t>(knn.n) + 1, 0);
+  r.inner.reserve(knn.index.size());
+  r.value.reserve(knn.index.size());
+  std::vector<std::pair<int, float>> row;
+  for (int i = 0; i < knn.n; ++i) {
+    row.clear();
     for (int j = 0; j < knn.k; ++j) {
       const int nb = knn.at(i, j);
       if (nb == i) continue;
+      if (nb < 0 || nb >= knn.n)
+        throw std::invalid_argument("fuzzy graph: neighbour " + std::to_string(nb) + " of point " + std::to_string(i) +
+                                    " is not one of the " + std::to_string(knn.n) + " points");
       const float dd = knn.dist(i, j) - s.rho[static_cast<std::size_t>(i)];
       const float sg = s.sigma[static_cast<std::size_t>(i)];
       const float w = (dd <= 0.0f || sg == 0.0f) ? 1.0f : std::exp(-dd / sg);
-      if (w > 0.0f) t.emplace_back(i, nb, w);
+      if (w > 0.0f) row.emplace_back(nb, w);
     }
-  SparseGraph P(knn.n, knn.n);
-  P.setFromTriplets(t.begin(), t.end());
-  return P;
+    // Insertion sort (stable, no buffer): a row holds k - 1 entries in distance order.
+    for (std::size_t t = 1; t < row.size(); ++t)
+      for (std::size_t u = t; u > 0 && row[u].first < row[u - 1].first; --u) std::swap(row[u], row[u - 1]);
+    for (std::size_t t = 0; t < row.size(); ++t) {
+      if (t > 0 && row[t].first == row[t - 1].first) {
+        r.value.back() += row[t].second;
+      } else {
+        r.inner.push_back(row[t].first);
+        r.value.push_back(row[t].second);
+      }
+    }
+    r.outer[static_cast<std::size_t>(i) + 1] = static_cast<int>(r.inner.size());
+  }
+  return r;
 }
+}  // namespace
+
+SparseGraph membership_strengths(const KnnGraph& knn, const SmoothKnn& s) { return directed_rows(knn, s).matrix(knn.n); }
 
 SparseGraph fuzzy_simplicial_set(const KnnGraph& knn, float local_connectivity, float set_op_mix_ratio) {
   check_range("set_op_mix_ratio", set_op_mix_ratio, 0.0f, 1.0f);
-  const SmoothKnn s = smooth_knn_dist(knn, local_connectivity, true);
-  const SparseGraph P = membership_strengths(knn, s);
-  const SparseGraph Pt = SparseGraph(P.transpose());
-  const SparseGraph prod = P.cwiseProduct(Pt);
-  SparseGraph W = set_op_mix_ratio * (SparseGraph(P + Pt) - prod) + (1.0f - set_op_mix_ratio) * prod;
-  W.prune(0.0f, 0.0f);
-  W.makeCompressed();
-  return W;
+  const int n = knn.n;
+  const Rows P = directed_rows(knn, smooth_knn_dist(knn, local_connectivity, true));
+  // P^T by a counting sort on the column: row c lists the points that have c as a
+  // neighbour, in increasing order (rows of P visited in order).
+  Rows T;
+  T.outer.assign(static_cast<std::size_t>(n) + 1, 0);
+  for (const int c : P.inner) ++T.outer[static_cast<std::size_t>(c) + 1];
+  for (int i = 0; i < n; ++i) T.outer[static_cast<std::size_t>(i) + 1] += T.outer[static_cast<std::size_t>(i)];
+  T.inner.resize(P.inner.size());
+  T.value.resize(P.value.size());
+  {
+    std::vector<int> fill(T.outer.begin(), T.outer.end() - 1);
+    for (int i = 0; i < n; ++i)
+      for (int e = P.outer[static_cast<std::size_t>(i)]; e < P.outer[static_cast<std::size_t>(i) + 1]; ++e) {
+        const auto at = static_cast<std::size_t>(fill[static_cast<std::size_t>(P.inner[static_cast<std::size_t>(e)])]++);
+        T.inner[at] = i;
+        T.value[at] = P.value[static_cast<std::size_t>(e)];
+      }
+  }
+  // Equation (3), row by row over the union of the two rows' columns: a = P(i, c), b =
+  // P(c, i) (0 when absent), w = m ((a + b) - a b) + (1 - m) a b; zeros are dropped (a
+  // product of 0 and a missing entry). The same values as Eigen's sparse expression
+  // (which this replaced: 5 ms of triplet sorting and temporaries at 6 973 points).
+  Rows W;
+  W.outer.assign(static_cast<std::size_t>(n) + 1, 0);
+  W.inner.reserve(P.inner.size() * 2);
+  W.value.reserve(P.inner.size() * 2);
+  const float m = set_op_mix_ratio, rest = 1.0f - set_op_mix_ratio;
+  for (int i = 0; i < n; ++i) {
+    int p = P.outer[static_cast<std::size_t>(i)], t = T.outer[static_cast<std::size_t>(i)];
+    const int p1 = P.outer[static_cast<std::size_t>(i) + 1], t1 = T.outer[static_cast<std::size_t>(i) + 1];
+    while (p < p1 || t < t1) {
+      const int cp = p < p1 ? P.inner[static_cast<std::size_t>(p)] : n;
+      const int ct = t < t1 ? T.inner[static_cast<std::size_t>(t)] : n;
+      const int c = std::min(cp, ct);
+      const float a = cp == c ? P.value[static_cast<std::size_t>(p++)] : 0.0f;
+      const float b = ct == c ? T.value[static_cast<std::size_t>(t++)] : 0.0f;
+      const float ab = a * b;
+      const float w = m * ((a + b) - ab) + rest * ab;
+      if (w != 0.0f) {
+        W.inner.push_back(c);
+        W.value.push_back(w);
+      }
+    }
+    W.outer[static_cast<std::size_t>(i) + 1] = static_cast<int>(W.inner.size());
+  }
+  return W.matrix(n);
 }
 
 CurveParams find_ab_params(double spread, double min_dist) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 #include "core/common/rng.hpp"
 #include "core/umap/fuzzy_graph.hpp"
@@ -90,6 +91,59 @@ TEST(UmapFuzzyGraph, FuzzyUnionFormulaAndSymmetry) {
   // Fuzzy intersection: mix ratio 0 keeps only P o P^T.
   const Eigen::MatrixXf I = Eigen::MatrixXf(um::fuzzy_simplicial_set(knn, 1.0f, 0.0f));
   EXPECT_LT((I - P.cwiseProduct(P.transpose())).cwiseAbs().maxCoeff(), 1e-6f);
+}
+
+// The compressed-row construction against the Eigen sparse expression it replaced
+// (triplets, transpose, product and union): the same entries, at the same places, to
+// float rounding, for the union, the intersection and a mix; a column listed twice in a
+// row is summed, as setFromTriplets does, and a neighbour outside the points throws.
+TEST(UmapFuzzyGraph, CompressedRowsMatchTheSparseExpression) {
+  rssviz::Rng rng(11, "test");
+  Eigen::MatrixXf X(400, 5);
+  for (int i = 0; i < 400; ++i)
+    for (int j = 0; j < 5; ++j) X(i, j) = static_cast<float>(rng.normal());
+  auto knn = um::exact_knn(X, 12);
+  knn.index[static_cast<std::size_t>(7) * knn.k + 5] = knn.at(7, 4);  // a duplicate in row 7
+  const auto s = um::smooth_knn_dist(knn, 1.0f);
+  std::vector<Eigen::Triplet<float, int>> t;
+  for (int i = 0; i < knn.n; ++i)
+    for (int j = 0; j < knn.k; ++j) {
+      const int nb = knn.at(i, j);
+      if (nb == i) continue;
+      const float dd = knn.dist(i, j) - s.rho[static_cast<std::size_t>(i)];
+      const float sg = s.sigma[static_cast<std::size_t>(i)];
+      t.emplace_back(i, nb, (dd <= 0.0f || sg == 0.0f) ? 1.0f : std::exp(-dd / sg));
+    }
+  um::SparseGraph P(knn.n, knn.n);
+  P.setFromTriplets(t.begin(), t.end());
+  const um::SparseGraph directed = um::membership_strengths(knn, s);
+  ASSERT_EQ(directed.nonZeros(), P.nonZeros());
+  EXPECT_EQ(Eigen::MatrixXf(directed), Eigen::MatrixXf(P));
+  EXPECT_EQ(directed.coeff(7, knn.at(7, 4)), P.coeff(7, knn.at(7, 4)));
+  const um::SparseGraph Pt = um::SparseGraph(P.transpose());
+  const um::SparseGraph prod = P.cwiseProduct(Pt);
+  for (const float mix : {1.0f, 0.0f, 0.3f}) {
+    um::SparseGraph expect = mix * (um::SparseGraph(P + Pt) - prod) + (1.0f - mix) * prod;
+    expect.prune(0.0f, 0.0f);
+    expect.makeCompressed();
+    const um::SparseGraph W = um::fuzzy_simplicial_set(knn, 1.0f, mix);
+    ASSERT_EQ(W.nonZeros(), expect.nonZeros()) << "mix " << mix;
+    for (int i = 0; i < knn.n; ++i) {
+      um::SparseGraph::InnerIterator a(W, i), b(expect, i);
+      for (; a && b; ++a, ++b) {
+        ASSERT_EQ(a.col(), b.col()) << "row " << i << ", mix " << mix;
+        EXPECT_NEAR(a.value(), b.value(), 2e-7f * b.value()) << "row " << i << ", mix " << mix;
+      }
+      EXPECT_FALSE(a || b) << "row " << i;
+    }
+  }
+  knn.index[static_cast<std::size_t>(3) * knn.k + 2] = 400;
+  try {
+    (void)um::fuzzy_simplicial_set(knn);
+    ADD_FAILURE() << "accepted a neighbour outside the points";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("neighbour 400 of point 3"), std::string::npos) << e.what();
+  }
 }
 
 TEST(UmapFuzzyGraph, CurveFitMatchesUmapLearn) {

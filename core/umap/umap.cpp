@@ -241,6 +241,12 @@ void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, c
   sampling_seed_ = derive_seed(opt_.seed, "umap sampling");
 }
 
+void Umap::run_at_least(int epochs) {
+  if (epochs < 0) throw std::invalid_argument("umap: run_at_least needs epochs >= 0, got " + std::to_string(epochs));
+  if (epoch_ > 0) throw std::logic_error("umap: run_at_least after epochs have run");
+  total_epochs_ = std::max(total_epochs_, epochs);
+}
+
 bool Umap::run(int max_epochs) {
   ThreadScope threads(opt_.threads);
   const auto t0 = std::chrono::steady_clock::now();

@@ -145,6 +145,10 @@ class Umap {
   // the layout is finished. Returns false early, with a consistent embedding, when the
   // stop flag is raised; a later run() continues from there.
   bool run(int max_epochs = -1);
+  // Before the first run(): at least `epochs` epochs in all (a warm start whose start
+  // layout is partly stale, as the live map's release after a drag). Throws
+  // std::logic_error once epochs have run, std::invalid_argument for epochs < 0.
+  void run_at_least(int epochs);
   bool finished() const { return epoch_ >= total_epochs_; }
   int epoch() const { return epoch_; }                // epochs done so far
   int total_epochs() const { return total_epochs_; }  // epochs of the whole run

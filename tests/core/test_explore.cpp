@@ -266,6 +266,10 @@ TEST(Explore, DragFramesMapAnEvenSubsetWithTheFullMapsStatesAndTheReleaseMapsAll
   EXPECT_EQ(d2->points->dataset_index, subset);
   EXPECT_GT(ex.last_projection()->diagnostics().descent_rounds, 0);
   EXPECT_EQ(ex.preview_sentences(), subset);
+  // Drag frames and the release run every warm epoch (their start layouts are partly
+  // stale); a full frame after a full one scales them down with the neighbours' change.
+  const int warm_epochs = small().umap.warm_start_epochs;
+  EXPECT_EQ(ex.last_timings().epochs, warm_epochs);
 
   // The release: every sentence, exactly the full map's states at that value, its
   // neighbour lists descended from the last full frame's; the sentences the drag left out
@@ -274,7 +278,9 @@ TEST(Explore, DragFramesMapAnEvenSubsetWithTheFullMapsStatesAndTheReleaseMapsAll
   EXPECT_FALSE(ex.last_timings().preview());
   EXPECT_EQ(r->points->dataset_index, all);
   EXPECT_GT(ex.last_projection()->diagnostics().descent_rounds, 0);
+  EXPECT_EQ(ex.last_timings().epochs, warm_epochs);
   const auto full2 = full_ex.update(v2, full1.get());
+  EXPECT_LT(full_ex.last_timings().epochs, warm_epochs);
   EXPECT_TRUE(r->points->X == full2->points->X);
   ASSERT_TRUE(r->layout.allFinite());
   const double warm = umap::trustworthiness(r->points->X, r->layout, 15);

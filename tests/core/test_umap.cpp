@@ -128,6 +128,24 @@ TEST(Umap, StepwiseRunEqualsOneRunAndStops) {
   EXPECT_THROW(um::Umap(X, quick(60), nullptr, &stop), rssviz::Cancelled);
 }
 
+// run_at_least raises a run's epochs before it starts, never lowers them, and is
+// refused once epochs have run.
+TEST(Umap, RunAtLeastRaisesTheEpochsBeforeTheRun) {
+  const Eigen::MatrixXf X = blobs(2, 60, 5, 4);
+  um::Umap u(X, quick(60));
+  u.run_at_least(20);
+  EXPECT_EQ(u.total_epochs(), 60);
+  u.run_at_least(90);
+  EXPECT_EQ(u.total_epochs(), 90);
+  EXPECT_THROW(u.run_at_least(-1), std::invalid_argument);
+  EXPECT_TRUE(u.run());
+  EXPECT_EQ(u.epoch(), 90);
+  um::Umap shorter(X, quick(60));
+  shorter.run();
+  EXPECT_NE(u.embedding(), shorter.embedding());  // the 30 more epochs did run
+  EXPECT_THROW(u.run_at_least(100), std::logic_error);
+}
+
 TEST(Umap, WarmStartFromAFinishedEmbeddingMovesLittle) {
   const Eigen::MatrixXf X = swiss_roll(800, 5);
   const Eigen::MatrixXf Y = um::fit(X, quick(300));

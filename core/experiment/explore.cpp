@@ -151,7 +151,7 @@ std::shared_ptr<MapSession> Explorer::update(const esn::Scalings& scalings, cons
   // several values back, left them (at 3000 units x 1000 sentences the release's
   // trustworthiness came within 0.0098 of a fresh map's with 10 epochs, 0.0017-0.0032
   // with 50; the last drag frame's 0.0104 -> -0.0019). A few ms at these sizes.
-  if (warm && (preview || previous->preview)) u->run_at_least(options_.umap.warm_start_epochs);
+  if (warm && (preview || (previous && previous->preview))) u->run_at_least(options_.umap.warm_start_epochs);
   if (!u->run()) throw Cancelled();
   s->layout = u->embedding();
   timings_.knn = u->diagnostics().knn_seconds;

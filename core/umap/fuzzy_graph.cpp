@@ -57,8 +57,8 @@ SmoothKnn smooth_knn_dist(const KnnGraph& knn, float local_connectivity, bool sk
     // The distances past rho (the row's own and the nearest count 1 each), then the
     // bisection on sigma; Eigen's vectorised exp and sum (a row's 64 rounds of libm
     // exponentials took 3 us, most of the fuzzy graph's time).
-    const Eigen::ArrayXd dd =
-        (Eigen::Map<const Eigen::ArrayXf>(d + first, k - first).cast<double>() - rho).max(0.0);
+    const Eigen::ArrayXd x = Eigen::Map<const Eigen::ArrayXf>(d + first, std::max(0, k - first)).cast<double>() - rho;
+    const Eigen::ArrayXd dd = (x > 0.0).select(x, 0.0);  // a NaN counts 1, as umap-learn's loop
     double lo = 0.0, hi = INFINITY, mid = 1.0;
     for (int it = 0; it < kIterations; ++it) {
       const double psum = (-dd / mid).exp().sum();
@@ -117,9 +117,15 @@ Rows directed_rows(const KnnGraph& knn, const SmoothKnn& s) {
       const float w = (dd <= 0.0f || sg == 0.0f) ? 1.0f : std::exp(-dd / sg);
       if (w > 0.0f) row.emplace_back(nb, w);
     }
-    // Insertion sort (stable, no buffer): a row holds k - 1 entries in distance order.
-    for (std::size_t t = 1; t < row.size(); ++t)
-      for (std::size_t u = t; u > 0 && row[u].first < row[u - 1].first; --u) std::swap(row[u], row[u - 1]);
+    // By column, stably (duplicates are summed in list order): insertion sort for the
+    // usual short rows (no buffer), std::stable_sort for long ones (k can reach n).
+    const auto by_column = [](const auto& a, const auto& b) { return a.first < b.first; };
+    if (row.size() <= 32) {
+      for (std::size_t t = 1; t < row.size(); ++t)
+        for (std::size_t u = t; u > 0 && by_column(row[u], row[u - 1]); --u) std::swap(row[u], row[u - 1]);
+    } else {
+      std::stable_sort(row.begin(), row.end(), by_column);
+    }
     for (std::size_t t = 0; t < row.size(); ++t) {
       if (t > 0 && row[t].first == row[t - 1].first) {
         r.value.back() += row[t].second;

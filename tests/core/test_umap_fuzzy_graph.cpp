@@ -137,6 +137,15 @@ TEST(UmapFuzzyGraph, CompressedRowsMatchTheSparseExpression) {
       EXPECT_FALSE(a || b) << "row " << i;
     }
   }
+  // Long rows (k = 60 > the insertion sort's 32) give the same entries too.
+  const auto wide = um::exact_knn(X, 60);
+  const Eigen::MatrixXf Pw = Eigen::MatrixXf(um::membership_strengths(wide, um::smooth_knn_dist(wide, 1.0f)));
+  EXPECT_EQ((Pw.array() > 0.0f).count(), 400 * 59);
+  // A row of the point alone (k = 1) and a NaN distance (counted as 1, as before) are harmless.
+  EXPECT_EQ(um::smooth_knn_dist(one_row({0}), 1.0f).rho[0], 0.0f);
+  const auto with_nan = um::smooth_knn_dist(one_row({0, 1, NAN, 3}), 1.0f);
+  EXPECT_TRUE(std::isfinite(with_nan.sigma[0]));
+  EXPECT_LT(with_nan.sigma[0], 1e6f);
   knn.index[static_cast<std::size_t>(3) * knn.k + 2] = 400;
   try {
     (void)um::fuzzy_simplicial_set(knn);

@@ -166,7 +166,7 @@ class ChunkProduct {
   template <class Column>
   void run(int nc, Column&& column, float* pp, float* q, int r0, int r1) const {
     // The chunk's parent states as column panels of 4, k-major: full panels by 4 x 8
-    // register transposes (the scalar loop was ~10 % of the harvest here too), the last
+    // register transposes (the scalar loop wrote 4 floats apart, one at a time), the last
     // partial one element by element with zeros past nc; all-zero panels are neither
     // packed nor multiplied.
     const int micro = (nc + kNr - 1) / kNr;

@@ -114,6 +114,7 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
   cancel_->setToolTip(tr("Cancel the running job (Esc)"));
   cancel_->setVisible(false);
   session_label_ = new QLabel;
+  session_label_->setObjectName("sessionLabel");
   session_label_->setStyleSheet("color: #555");
   statusBar()->addWidget(message_, 1);
   statusBar()->addPermanentWidget(session_label_);
@@ -129,7 +130,18 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
   });
   connect(&jobs_, &JobRunner::started, this, [this](const QString& n) { message_->setText(n + "…"); });
   connect(&jobs_, &JobRunner::cancelledJob, this, [this](const QString& n) {
-    if (!jobs_.busy()) message_->setText(tr("%1: cancelled").arg(n));
+    if (jobs_.busy()) return;
+    // A stopped release leaves the drag's coarser frame on screen: say so (its label and
+    // an exported figure's title say it too, from the session's description).
+    const auto& s = ws_.session();
+    if (preview_shown_ && s && s->preview && s->points)
+      message_->setText(tr("%1: cancelled; the map shows the drag's last frame, %2 of %3 sentences: "
+                           "Model ▸ Explore untrained reservoir maps them all")
+                            .arg(n)
+                            .arg(s->points->dataset_index.size())
+                            .arg(panel_->settings().map_sentences));
+    else
+      message_->setText(tr("%1: cancelled").arg(n));
   });
   connect(&jobs_, &JobRunner::failed, this, &MainWindow::jobFailed);
   connect(exporter_, &figures::FigureExporter::message, message_, &QLabel::setText);

@@ -74,9 +74,9 @@ std::vector<int> Explorer::preview_sentences(const std::vector<int>& keep) const
   const double budget = options_.preview_seconds;
   const auto count = static_cast<int>(chosen_.size());
   if (budget <= 0.0 || !full_ || full_seconds_ <= budget || count < 2) return {};
-  // The most sentences whose states the budget buys at the last full frame's cost per
-  // state (at least a couple of dozen sentences): the largest such subset by bisection.
-  const double per_state = full_seconds_ / static_cast<double>(std::max(1, full_->points->size()));
+  // The most sentences whose states the budget buys at a drag frame's cost per state (at
+  // least a couple of dozen sentences): the largest such subset by bisection.
+  const double per_state = preview_cost_per_state();
   const auto fits = [&](int n) {
     return static_cast<double>(distinct_prefixes(corpus_->test, spread_over(chosen_, n, keep))) * per_state <= budget;
   };
@@ -88,6 +88,12 @@ std::vector<int> Explorer::preview_sentences(const std::vector<int>& keep) const
   }
   const std::vector<int> subset = spread_over(chosen_, lo, keep);
   return subset.size() < chosen_.size() ? subset : std::vector<int>{};
+}
+
+double Explorer::preview_cost_per_state() const {
+  if (preview_per_state_ > 0.0) return preview_per_state_;
+  if (!full_) return 0.0;
+  return kFirstDragCostRatio * full_seconds_ / static_cast<double>(std::max(1, full_->points->size()));
 }
 
 bool Explorer::compatible(const ExploreOptions& o) const {
@@ -163,6 +169,7 @@ std::shared_ptr<MapSession> Explorer::update(const esn::Scalings& scalings, cons
   timings_.map_sentences = static_cast<int>(chosen_.size());
   timings_.umap = seconds_since(t);
   if (preview) {
+    if (warm) preview_per_state_ = timings_.total() / static_cast<double>(std::max(1, points->size()));
     subset_ = std::move(subset);
     preview_ = LastProjection{std::move(u), points};
   } else {
@@ -186,6 +193,9 @@ std::shared_ptr<MapSession> Explorer::update(const esn::Scalings& scalings, cons
                    format_number(spectral_radius) + ", leak rate " + format_number(leak_rate) + ", input scaling " +
                    format_number(input_scaling) + " · " + corpus::corpus_label(options_.objects, options_.corpus_file) + ", seed " +
                    std::to_string(options_.reservoir.seed);
+  if (preview)  // a figure or label of this frame says it is not the whole map
+    s->description += " · drag frame: " + std::to_string(timings_.sentences) + " of " +
+                      std::to_string(timings_.map_sentences) + " map sentences";
   s->seconds = timings_.total();
   return s;
 }

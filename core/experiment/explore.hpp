@@ -16,8 +16,9 @@
 // Coarser frames while a slider is dragged (Frame::kPreview): when the last full frame
 // took longer than ExploreOptions::preview_seconds (the whole test set on a large
 // reservoir), a drag frame maps an evenly spread subset of the map's sentences, as many
-// as that budget allows at the last full frame's cost per state (distinct prefix), at
-// least 24, plus the sentences asked to be kept, and keeps that subset for the rest of
+// as that budget allows at a drag frame's cost per state (distinct prefix: the last drag
+// frame's, measured; before the first, the last full frame's times kFirstDragCostRatio),
+// at least 24, plus the sentences asked to be kept, and keeps that subset for the rest of
 // the drag (so its neighbour lists are refined from frame to frame; the last drag's
 // projection is kept too, for a next drag of the same subset). The
 // states of a sentence do not depend on the batch it is harvested with (bitwise), so a
@@ -60,6 +61,12 @@ struct ExploreOptions {
     return o;
   }
 };
+
+// A drag frame costs more per state than a full frame (its harvest's deep trie levels are
+// sparser, the reservoir is packed for fewer states): 1.2-1.4x, measured at 3000 units x
+// 1000 sentences (docs/BENCHMARKS.md, "Drag frames"). The first drag is sized with this
+// ratio; later ones with what the last drag frame cost.
+inline constexpr double kFirstDragCostRatio = 1.3;
 
 struct ExploreTimings {
   double rescale = 0.0;  // seconds for the reservoir rescale
@@ -104,6 +111,9 @@ class Explorer {
   // when drag frames are full ones (no full frame yet, the last one within
   // preview_seconds, or a subset that would hold every sentence).
   std::vector<int> preview_sentences(const std::vector<int>& keep = {}) const;
+  // Seconds per state (distinct prefix) a new drag's subset is sized by: the last drag
+  // frame's cost, else the last full frame's times kFirstDragCostRatio; 0 before any frame.
+  double preview_cost_per_state() const;
   const std::shared_ptr<const corpus::Corpus>& corpus() const { return corpus_; }
 
  private:
@@ -120,7 +130,8 @@ class Explorer {
   };
   std::optional<LastProjection> full_;     // the last full frame (the release's neighbour lists and fallback layout)
   std::optional<LastProjection> preview_;  // the last drag frame (the next drag frame's neighbour lists)
-  double full_seconds_ = 0.0;              // what the last full frame cost (the preview budget's yardstick)
+  double full_seconds_ = 0.0;              // what the last full frame cost (decides whether drag frames are subsets)
+  double preview_per_state_ = 0.0;         // what the last drag frame cost per state (0: no drag frame yet)
   bool last_is_preview_ = false;           // which of the two the last update was
   std::vector<int> subset_;                // the current drag's sentences (empty: no drag frame since the last full one)
 };

@@ -225,10 +225,19 @@ TEST(Explore, DragFramesMapAnEvenSubsetWithTheFullMapsStatesAndTheReleaseMapsAll
   o.preview_seconds = 1e-9;
   Explorer ex(o);
   EXPECT_TRUE(ex.preview_sentences().empty());  // no full frame measured yet
+  EXPECT_EQ(ex.preview_cost_per_state(), 0.0);
   // The first update is a full frame whatever it is asked for: nothing to size a subset by.
   auto m = ex.update({1.1, 0.05, 1.0}, nullptr, nullptr, Frame::kPreview);
   EXPECT_FALSE(ex.last_timings().preview());
   EXPECT_EQ(ex.last_timings().sentences, 40);
+  EXPECT_EQ(m->description.find("drag frame"), std::string::npos) << m->description;
+  // Before any drag frame, a drag is sized at the full frame's cost per state (a fresh
+  // map: its states and neighbours only) times the drag frames' measured extra cost.
+  {
+    const ExploreTimings& t = ex.last_timings();
+    EXPECT_DOUBLE_EQ(ex.preview_cost_per_state(),
+                     kFirstDragCostRatio * (t.rescale + t.harvest + t.knn) / m->points->size());
+  }
   const std::vector<int> all = m->points->dataset_index;
   const std::vector<int> subset = ex.preview_sentences();
   ASSERT_EQ(subset.size(), 24u);  // the floor: a few dozen sentences (here 24 of 40)
@@ -254,6 +263,10 @@ TEST(Explore, DragFramesMapAnEvenSubsetWithTheFullMapsStatesAndTheReleaseMapsAll
   EXPECT_EQ(ex.last_timings().sentences, 24);
   EXPECT_EQ(ex.last_timings().map_sentences, 40);
   EXPECT_EQ(d1->points->dataset_index, subset);
+  // The frame says what it is (the window's label, a figure's title), and what it cost
+  // per state sizes the next drag.
+  EXPECT_NE(d1->description.find(" · drag frame: 24 of 40 map sentences"), std::string::npos) << d1->description;
+  EXPECT_DOUBLE_EQ(ex.preview_cost_per_state(), ex.last_timings().total() / d1->points->size());
   for (int i = 0; i < d1->points->size(); ++i) {
     const int s = d1->points->sentence[static_cast<size_t>(i)];
     const auto at = std::find(all.begin(), all.end(), d1->points->dataset_index[static_cast<size_t>(s)]) - all.begin();
@@ -274,8 +287,12 @@ TEST(Explore, DragFramesMapAnEvenSubsetWithTheFullMapsStatesAndTheReleaseMapsAll
   // The release: every sentence, exactly the full map's states at that value, its
   // neighbour lists descended from the last full frame's; the sentences the drag left out
   // start from the last full layout.
+  const double drag_cost = ex.preview_cost_per_state();
+  EXPECT_DOUBLE_EQ(drag_cost, ex.last_timings().total() / d2->points->size());
   auto r = ex.update(v2, d2.get());
   EXPECT_FALSE(ex.last_timings().preview());
+  EXPECT_EQ(r->description.find("drag frame"), std::string::npos) << r->description;
+  EXPECT_EQ(ex.preview_cost_per_state(), drag_cost);  // a full frame does not change a drag's yardstick
   EXPECT_EQ(r->points->dataset_index, all);
   EXPECT_GT(ex.last_projection()->diagnostics().descent_rounds, 0);
   EXPECT_EQ(ex.last_timings().epochs, warm_epochs);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <QLabel>
+#include <QSignalSpy>
 #include <QSlider>
 #include <QRegularExpression>
 #include <QSpinBox>
@@ -336,6 +337,49 @@ TEST(ModelPanel, DragFramesArePreviewsAndTheReleaseShowsTheFullMap) {
   w.modelPanel()->spectralRadius()->setValue(1.2);
   ASSERT_TRUE(rssviz::test::waitSession(w));
   EXPECT_EQ(w.workspace()->session()->points->dataset_index.size(), full_count);
+}
+
+// A release stopped before its full map arrives leaves the drag's last frame on screen:
+// the status bar, the session label and so an exported figure's title say it is a subset.
+TEST(ModelPanel, AStoppedReleaseSaysTheMapIsTheDragsSubset) {
+  MainWindow w(nullptr, false);
+  w.show();
+  w.recipes()->setPreviewSeconds(1e-9);
+  w.startSession(rssviz::test::smallEsn());
+  ASSERT_TRUE(rssviz::test::waitSession(w));
+  const auto full_count = w.workspace()->session()->points->dataset_index.size();
+  w.modelPanel()->spectralRadius()->setValue(1.5);
+  ASSERT_TRUE(rssviz::test::waitSession(w));
+  QSlider* slider = w.modelPanel()->spectralRadius()->slider();
+  slider->setSliderDown(true);
+  slider->setValue(slider->value() - 40);
+  ASSERT_TRUE(rssviz::test::waitSession(w));
+  const auto shown = w.workspace()->session()->points->dataset_index.size();
+  ASSERT_LT(shown, full_count);
+  const auto* label = w.findChild<QLabel*>("statusMessage");
+  const auto* session_label = w.findChild<QLabel*>("sessionLabel");
+  ASSERT_TRUE(session_label);
+  const QString subset = QString(" · drag frame: %1 of %2 map sentences").arg(shown).arg(full_count);
+  EXPECT_NE(session_label->text().indexOf(subset), -1) << session_label->text().toStdString();
+  // The release starts the full map; stopping it at once keeps the drag frame.
+  QSignalSpy cancelled(w.jobs(), &JobRunner::cancelledJob);
+  slider->setSliderDown(false);
+  ASSERT_TRUE(w.jobs()->busy());
+  w.stop();
+  ASSERT_TRUE(cancelled.wait(30000));
+  EXPECT_FALSE(w.jobs()->busy());
+  EXPECT_EQ(w.workspace()->session()->points->dataset_index.size(), shown);
+  EXPECT_NE(label->text().indexOf(QString("cancelled; the map shows the drag's last frame, %1 of %2 sentences")
+                                      .arg(shown)
+                                      .arg(full_count)),
+            -1)
+      << label->text().toStdString();
+  EXPECT_NE(session_label->text().indexOf(subset), -1) << session_label->text().toStdString();
+  // Exploring again maps every sentence, and the label drops the note.
+  w.explore();
+  ASSERT_TRUE(rssviz::test::waitSession(w));
+  EXPECT_EQ(w.workspace()->session()->points->dataset_index.size(), full_count);
+  EXPECT_EQ(session_label->text().indexOf("drag frame"), -1) << session_label->text().toStdString();
 }
 
 }  // namespace rssviz_test_model_panel

@@ -143,13 +143,16 @@ std::shared_ptr<MapSession> Explorer::update(const esn::Scalings& scalings, cons
   const bool warm = init.size() > 0;
   // The first frame after training: the trained map's lists, when it maps these points.
   const bool trained_lists = !base && previous && previous->knn && previous->points && maps_these_points(*previous->points);
+  // UMAP keeps the points' matrix itself (no copy; the kept projection and the session
+  // share it).
+  const std::shared_ptr<const Eigen::MatrixXf> X(points, &points->X);
   if (warm && same_points) {
-    u = std::make_unique<umap::Umap>(*base->umap, points->X, &init, stop);
+    u = std::make_unique<umap::Umap>(*base->umap, X, &init, stop);
   } else if (warm && trained_lists) {
-    u = std::make_unique<umap::Umap>(points->X, umap::warm_start(options_.umap), &init, *previous->knn, stop);
+    u = std::make_unique<umap::Umap>(X, umap::warm_start(options_.umap), &init, *previous->knn, stop);
   } else {
-    u = std::make_unique<umap::Umap>(points->X, warm ? umap::warm_start(options_.umap) : options_.umap,
-                                     warm ? &init : nullptr, stop);
+    u = std::make_unique<umap::Umap>(X, warm ? umap::warm_start(options_.umap) : options_.umap, warm ? &init : nullptr,
+                                     stop);
   }
   // Drag frames and the release after them run every warm epoch instead of scaling them
   // down with the neighbours' change: a drag's first frame starts its subset inside the

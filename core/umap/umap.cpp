@@ -88,14 +88,13 @@ Eigen::MatrixXf scaled(const Eigen::MatrixXf& X, int exponent) {
   return out;
 }
 
-Umap::Umap(const Eigen::MatrixXf& X, const UmapOptions& options, const Eigen::MatrixXf* init_coords,
-           const StopFlag* stop)
+Umap::Umap(UmapInput X, const UmapOptions& options, const Eigen::MatrixXf* init_coords, const StopFlag* stop)
     : opt_(options), stop_(stop) {
   setup(X, init_coords, nullptr);
 }
 
-Umap::Umap(const Eigen::MatrixXf& X, const UmapOptions& options, const Eigen::MatrixXf* init_coords,
-           const KnnGraph& lists, const StopFlag* stop)
+Umap::Umap(UmapInput X, const UmapOptions& options, const Eigen::MatrixXf* init_coords, const KnnGraph& lists,
+           const StopFlag* stop)
     : opt_(options), stop_(stop) {
   setup(X, init_coords, nullptr, &lists);
 }
@@ -106,7 +105,7 @@ UmapOptions warm_start(UmapOptions o) {
   return o;
 }
 
-Umap::Umap(const Umap& previous, const Eigen::MatrixXf& X, const Eigen::MatrixXf* start, const StopFlag* stop)
+Umap::Umap(const Umap& previous, UmapInput X, const Eigen::MatrixXf* start, const StopFlag* stop)
     : opt_(warm_start(previous.opt_)), stop_(stop) {
   if (start) {
     setup(X, start, &previous);
@@ -116,9 +115,10 @@ Umap::Umap(const Umap& previous, const Eigen::MatrixXf& X, const Eigen::MatrixXf
   }
 }
 
-void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, const Umap* previous,
+void Umap::setup(const UmapInput& input, const Eigen::MatrixXf* init_coords, const Umap* previous,
                  const KnnGraph* lists) {
   validate(opt_);
+  const Eigen::MatrixXf& X = *input.matrix;
   const Eigen::Index n = X.rows();
   if (n < 1 || X.cols() < 1)
     throw std::invalid_argument("umap: the input has " + std::to_string(n) + " x " + std::to_string(X.cols()) +
@@ -139,10 +139,16 @@ void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, c
   auto t0 = std::chrono::steady_clock::now();
   scale_exponent_ = input_scale_exponent(X);
   diag_.input_scale_exponent = scale_exponent_;
-  data_.resize(X.rows(), X.cols());  // sized first, so that it can take huge pages before it is written
-  prefer_huge_pages(data_);
-  scale_into(X, scale_exponent_, data_);
-  const bool same_points = previous && previous->data_.rows() == n && previous->data_.cols() == X.cols() &&
+  if (scale_exponent_ == 0 && input.shared) {
+    data_ = input.shared;  // used as it is: no copy
+  } else {
+    auto data = std::make_shared<Eigen::MatrixXf>(X.rows(), X.cols());  // sized first, so that it can take huge
+    prefer_huge_pages(*data);                                            // pages before it is written
+    scale_into(X, scale_exponent_, *data);
+    data_ = std::move(data);
+  }
+  const Eigen::MatrixXf& data = *data_;
+  const bool same_points = previous && previous->data_->rows() == n && previous->data_->cols() == X.cols() &&
                            previous->knn_.k == k && previous->opt_.metric == opt_.metric;
   // Neighbour descent from earlier lists of these points: the previous run's (with its
   // projection basis), else lists handed in without their Umap (a fresh basis).
@@ -151,7 +157,7 @@ void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, c
   const auto descend_from = [&](const KnnGraph& start, const Eigen::MatrixXf& basis) {
     DescentOptions d;
     d.threads = opt_.threads;
-    DescentResult r = descend_knn(data_, start, k, opt_.metric, basis, d, stop_);
+    DescentResult r = descend_knn(data, start, k, opt_.metric, basis, d, stop_);
     if (r.graph.n != n) return;
     knn_ = std::move(r.graph);
     descent_basis_ = std::move(r.basis);
@@ -168,9 +174,9 @@ void Umap::setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, c
     if (same_points && previous->diag_.knn_method == KnnMethod::exact && opt_.knn != KnnMethod::approximate &&
         previous->scale_exponent_ == scale_exponent_) {
       diag_.knn_method = KnnMethod::exact;
-      knn_ = update_exact_knn(previous->knn_, previous->data_, data_, opt_.metric, stop_);
+      knn_ = update_exact_knn(previous->knn_, *previous->data_, data, opt_.metric, stop_);
     } else {
-      knn_ = nearest_neighbors(data_, k, opt_.metric, opt_.knn, derive_seed(opt_.seed, "umap knn"), stop_,
+      knn_ = nearest_neighbors(data, k, opt_.metric, opt_.knn, derive_seed(opt_.seed, "umap knn"), stop_,
                                &diag_.knn_method);
     }
   }
@@ -266,9 +272,10 @@ bool Umap::run(int max_epochs) {
 Eigen::MatrixXf Umap::embedding() const { return y_; }
 
 Eigen::MatrixXf Umap::transform(const Eigen::MatrixXf& Xnew) const {
-  if (Xnew.cols() != data_.cols())
+  const Eigen::MatrixXf& data = *data_;
+  if (Xnew.cols() != data.cols())
     throw std::invalid_argument("umap transform: new points have " + std::to_string(Xnew.cols()) +
-                                " columns, the fitted data " + std::to_string(data_.cols()));
+                                " columns, the fitted data " + std::to_string(data.cols()));
   const Eigen::Index m = Xnew.rows();
   const int dim = opt_.n_components;
   if (m == 0) return Eigen::MatrixXf(0, dim);
@@ -278,8 +285,8 @@ Eigen::MatrixXf Umap::transform(const Eigen::MatrixXf& Xnew) const {
     for (Eigen::Index i = 0; i < Xnew.rows(); ++i)
       if (!Xnew.row(i).allFinite())
         throw std::invalid_argument("umap transform: new point " + std::to_string(i) + " contains NaN or infinity");
-  const KnnGraph q = scale_exponent_ == 0 ? exact_knn_query(data_, Xnew, k, opt_.metric, stop_)
-                                          : exact_knn_query(data_, scaled(Xnew, scale_exponent_), k, opt_.metric, stop_);
+  const KnnGraph q = scale_exponent_ == 0 ? exact_knn_query(data, Xnew, k, opt_.metric, stop_)
+                                          : exact_knn_query(data, scaled(Xnew, scale_exponent_), k, opt_.metric, stop_);
   const SmoothKnn s = smooth_knn_dist(q, std::max(0.0f, opt_.local_connectivity - 1.0f), false);
   std::vector<Eigen::Triplet<float, int>> t;
   t.reserve(q.index.size());
@@ -296,9 +303,9 @@ Eigen::MatrixXf Umap::transform(const Eigen::MatrixXf& Xnew) const {
     }
     if (wsum > 0.0) ynew.row(i) /= static_cast<float>(wsum);
   }
-  SparseGraph W(m, data_.rows());
+  SparseGraph W(m, data.rows());
   W.setFromTriplets(t.begin(), t.end());
-  const int epochs = opt_.transform_epochs > 0 ? opt_.transform_epochs : (data_.rows() <= 10000 ? 100 : 30);
+  const int epochs = opt_.transform_epochs > 0 ? opt_.transform_epochs : (data.rows() <= 10000 ? 100 : 30);
   W = prune_weak(W, epochs);
   SgdSchedule sched(W, std::max(static_cast<float>(opt_.negative_sample_rate), 1e-9f));
   SgdParams p = params_;

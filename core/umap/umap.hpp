@@ -29,6 +29,7 @@
 #pragma once
 #include <Eigen/Core>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "core/common/progress.hpp"
@@ -112,13 +113,27 @@ int input_scale_exponent(const Eigen::MatrixXf& X);
 // X times 2^exponent (X itself for 0).
 Eigen::MatrixXf scaled(const Eigen::MatrixXf& X, int exponent);
 
+// The points a Umap is built on: a matrix it copies, or a shared one it keeps without a
+// copy when it needs no rescaling (input_scale_exponent 0, the usual case: the live map's
+// 28 MB per update at 1000 sentences, 84 MB at 3000 units). The matrix must not change
+// while the Umap holds it.
+struct UmapInput {
+  UmapInput(const Eigen::MatrixXf& X) : matrix(&X) {}  // NOLINT: implicit, copied
+  UmapInput(std::shared_ptr<const Eigen::MatrixXf> X) : matrix(X.get()), shared(std::move(X)) {}  // NOLINT: kept
+  template <class Derived>  // an expression (X.topRows(n), X * s): evaluated once, then kept
+  UmapInput(const Eigen::MatrixBase<Derived>& e)  // NOLINT: implicit
+      : UmapInput(std::shared_ptr<const Eigen::MatrixXf>(std::make_shared<Eigen::MatrixXf>(e))) {}
+  const Eigen::MatrixXf* matrix;
+  std::shared_ptr<const Eigen::MatrixXf> shared;
+};
+
 class Umap {
  public:
   // Neighbours, fuzzy graph and initial layout (throws Cancelled if `stop` is raised
   // between these stages; invalid_argument for bad options or shapes). `init_coords`
   // (n x n_components) is required when options.init == Init::given and ignored
   // otherwise. `stop` must outlive the object; run() checks it between epochs.
-  explicit Umap(const Eigen::MatrixXf& X, const UmapOptions& options = {}, const Eigen::MatrixXf* init_coords = nullptr,
+  explicit Umap(UmapInput X, const UmapOptions& options = {}, const Eigen::MatrixXf* init_coords = nullptr,
                 const StopFlag* stop = nullptr);
 
   // Warm start from a finished (or stopped) `previous` run on new values X of the same
@@ -129,7 +144,7 @@ class Umap {
   // that of Umap(X, options, start) up to distance ties within float rounding; descent:
   // refined from previous's lists (descend_knn, reusing its projection basis; a flat
   // spectrum falls back to the search of the options).
-  Umap(const Umap& previous, const Eigen::MatrixXf& X, const Eigen::MatrixXf* start = nullptr,
+  Umap(const Umap& previous, UmapInput X, const Eigen::MatrixXf* start = nullptr,
        const StopFlag* stop = nullptr);
 
   // A warm start from neighbour lists alone: `lists` are those of an earlier map of the
@@ -138,8 +153,8 @@ class Umap {
   // options.warm_knn is descent and they fit (lists.n == X.rows(), their k that of the
   // options); otherwise the options' own search. options and init_coords as for the first
   // constructor (use warm_start(options) for a warm start).
-  Umap(const Eigen::MatrixXf& X, const UmapOptions& options, const Eigen::MatrixXf* init_coords,
-       const KnnGraph& lists, const StopFlag* stop = nullptr);
+  Umap(UmapInput X, const UmapOptions& options, const Eigen::MatrixXf* init_coords, const KnnGraph& lists,
+       const StopFlag* stop = nullptr);
 
   // Runs up to `max_epochs` more epochs (negative: all that remain); returns true when
   // the layout is finished. Returns false early, with a consistent embedding, when the
@@ -165,13 +180,13 @@ class Umap {
   const SparseGraph& graph() const { return graph_; }  // symmetric fuzzy graph after pruning
 
  private:
-  void setup(const Eigen::MatrixXf& X, const Eigen::MatrixXf* init_coords, const Umap* previous,
+  void setup(const UmapInput& X, const Eigen::MatrixXf* init_coords, const Umap* previous,
              const KnnGraph* lists = nullptr);
 
   UmapOptions opt_;
   UmapDiagnostics diag_;
   const StopFlag* stop_ = nullptr;
-  Eigen::MatrixXf data_;  // the input times 2^scale_exponent_
+  std::shared_ptr<const Eigen::MatrixXf> data_;  // the input times 2^scale_exponent_ (never null after setup)
   int scale_exponent_ = 0;
   KnnGraph knn_;
   Eigen::MatrixXf descent_basis_;  // the projection basis of the last neighbour descent (empty: none)

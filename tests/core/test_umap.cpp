@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <Eigen/QR>
 
 #include "core/common/rng.hpp"
@@ -331,6 +332,48 @@ TEST(Umap, ExtremeScalesGiveTheMapOfTheUnitScale) {
   Eigen::MatrixXf bad = X.topRows(3) * 1e-25f;
   bad(1, 2) = NAN;
   EXPECT_THROW(u.transform(bad), std::invalid_argument);
+}
+
+}  // namespace rssviz_test_umap
+
+namespace rssviz_test_umap {
+
+// A shared input is kept as it is (the live map's 28-84 MB points are not copied again)
+// when it needs no rescaling, and copied scaled when it does; either way the map, the
+// warm start from it and transform() are those of the same points passed by reference.
+TEST(Umap, ASharedInputIsKeptWithoutACopyAndGivesTheSameMap) {
+  const auto X = std::make_shared<const Eigen::MatrixXf>(swiss_roll(300, 10));
+  const long before = X.use_count();
+  um::Umap shared(X, quick());
+  EXPECT_EQ(X.use_count(), before + 1);  // held, not copied
+  um::Umap copied(*X, quick());
+  EXPECT_EQ(X.use_count(), before + 1);  // a reference is copied
+  shared.run();
+  copied.run();
+  EXPECT_TRUE(shared.embedding() == copied.embedding());
+  EXPECT_TRUE(shared.transform(X->topRows(7)) == copied.transform(X->topRows(7)));
+  // The warm start from each, on new values of the same points (exact update of the lists).
+  const auto X2 = std::make_shared<const Eigen::MatrixXf>(*X * 1.01f);
+  um::Umap warm_shared(shared, X2);
+  um::Umap warm_copied(copied, *X2);
+  EXPECT_EQ(X2.use_count(), 2);
+  warm_shared.run();
+  warm_copied.run();
+  EXPECT_TRUE(warm_shared.embedding() == warm_copied.embedding());
+  // Out of range: a scaled copy, not the caller's matrix.
+  const auto tiny = std::make_shared<const Eigen::MatrixXf>(*X * 1e-25f);
+  um::Umap scaled(tiny, quick());
+  EXPECT_EQ(tiny.use_count(), 1);
+  EXPECT_NE(scaled.diagnostics().input_scale_exponent, 0);
+  scaled.run();
+  EXPECT_TRUE(scaled.embedding() == um::fit(*tiny, quick()));
+  // The matrix outlives the caller's pointer.
+  std::shared_ptr<const Eigen::MatrixXf> temp = std::make_shared<const Eigen::MatrixXf>(*X);
+  um::Umap keeps(temp, quick());
+  temp.reset();
+  keeps.run();
+  EXPECT_TRUE(keeps.embedding() == copied.embedding());
+  EXPECT_TRUE(keeps.transform(X->topRows(7)) == copied.transform(X->topRows(7)));
 }
 
 }  // namespace rssviz_test_umap

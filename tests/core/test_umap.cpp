@@ -145,6 +145,26 @@ TEST(Umap, RunAtLeastRaisesTheEpochsBeforeTheRun) {
   shorter.run();
   EXPECT_NE(u.embedding(), shorter.embedding());  // the 30 more epochs did run
   EXPECT_THROW(u.run_at_least(100), std::logic_error);
+
+  // A warm start whose neighbours barely changed runs few epochs (warm_start_min_epochs);
+  // run_at_least brings it back to every warm epoch, and those epochs do run.
+  um::UmapOptions o = quick(60);
+  o.warm_knn = um::WarmKnn::descent;
+  o.warm_start_min_epochs = 5;
+  o.warm_start_epochs = 40;
+  um::Umap base(X, o);
+  base.run();
+  const Eigen::MatrixXf X2 = X * 1.001f;  // same neighbours
+  um::Umap adaptive(base, X2);
+  EXPECT_EQ(adaptive.total_epochs(), 5);
+  um::Umap raised(base, X2);
+  raised.run_at_least(o.warm_start_epochs);
+  EXPECT_EQ(raised.total_epochs(), 40);
+  EXPECT_TRUE(adaptive.run());
+  EXPECT_TRUE(raised.run());
+  EXPECT_EQ(adaptive.epoch(), 5);
+  EXPECT_EQ(raised.epoch(), 40);
+  EXPECT_NE(adaptive.embedding(), raised.embedding());
 }
 
 TEST(Umap, WarmStartFromAFinishedEmbeddingMovesLittle) {

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <string>
+#include <utility>
 
 #include "core/esn/readout.hpp"
 #include "core/experiment/esn_protocol.hpp"
@@ -105,40 +107,45 @@ TEST(Workbench, LstmFramesAreWarmStartedAndAligned) {
 
 TEST(Workbench, EsnMapPointsEqualTheGenericCollection) {
   // The ESN fast path (duplicates by prefix id) against collect_map_points (duplicates by
-  // value) on the same harvest.
+  // value) on the same harvest. Unit counts and sentence counts with and without tails
+  // of the 8 x 8 transposes that build X (units + 1 columns, points in bands of 16).
   corpus::CorpusOptions co;
   co.seed = 5;
   const auto c = corpus::make_corpus(co);
-  esn::ReservoirOptions ro;
-  ro.units = 80;
-  ro.seed = 5;
-  const esn::Reservoir r(ro, c.grammar.vocabulary_size());
-  Eigen::MatrixXd wout = Eigen::MatrixXd::Random(c.grammar.output_size(), 81);
-  const MapPoints fast = esn_map_points(c, r, 50, wout);
-  const auto chosen = spread_sentences(c.test, 50);
-  std::vector<Trajectory> traj;
-  for (int i : chosen) {
-    const Eigen::MatrixXd x = esn::run_sentence(r, c.test.sentences[static_cast<size_t>(i)].tokens);
-    Trajectory t;
-    t.states.resize(x.cols(), 81);
-    t.states.col(0).setOnes();
-    t.states.rightCols(80) = x.transpose();
-    t.outputs = (wout * t.states.transpose()).transpose();
-    traj.push_back(std::move(t));
+  for (const auto [units, sentences] : {std::pair{80, 50}, std::pair{83, 37}, std::pair{203, 21}}) {
+    SCOPED_TRACE("units " + std::to_string(units) + ", sentences " + std::to_string(sentences));
+    esn::ReservoirOptions ro;
+    ro.units = units;
+    ro.seed = 5;
+    const esn::Reservoir r(ro, c.grammar.vocabulary_size());
+    Eigen::MatrixXd wout = Eigen::MatrixXd::Random(c.grammar.output_size(), units + 1);
+    const MapPoints fast = esn_map_points(c, r, sentences, wout);
+    const auto chosen = spread_sentences(c.test, sentences);
+    std::vector<Trajectory> traj;
+    for (int i : chosen) {
+      const Eigen::MatrixXd x = esn::run_sentence(r, c.test.sentences[static_cast<size_t>(i)].tokens);
+      Trajectory t;
+      t.states.resize(x.cols(), units + 1);
+      t.states.col(0).setOnes();
+      t.states.rightCols(units) = x.transpose();
+      t.outputs = (wout * t.states.transpose()).transpose();
+      traj.push_back(std::move(t));
+    }
+    const MapPoints ref = collect_map_points(c.grammar, c.test, chosen, traj, {.unit_offset = 1});
+    ASSERT_EQ(fast.size(), ref.size());
+    EXPECT_EQ(fast.X.cols(), units + 1);
+    EXPECT_EQ(fast.point_of, ref.point_of);
+    EXPECT_EQ(fast.sentence, ref.sentence);
+    EXPECT_EQ(fast.step, ref.step);
+    EXPECT_EQ(fast.word, ref.word);
+    EXPECT_EQ(fast.part, ref.part);
+    // The batched float harvest matches the double reference to ~1e-5 (esn tests).
+    EXPECT_LT((fast.X - ref.X).cwiseAbs().maxCoeff(), 1e-4f);
+    EXPECT_LT((fast.outputs - ref.outputs).cwiseAbs().maxCoeff(), 1e-2f);
+    int same = 0;
+    for (int i = 0; i < fast.size(); ++i) same += fast.error_code[static_cast<size_t>(i)] == ref.error_code[static_cast<size_t>(i)];
+    EXPECT_GE(same, fast.size() - 2);  // a decode exactly at a threshold may flip
   }
-  const MapPoints ref = collect_map_points(c.grammar, c.test, chosen, traj, {.unit_offset = 1});
-  ASSERT_EQ(fast.size(), ref.size());
-  EXPECT_EQ(fast.point_of, ref.point_of);
-  EXPECT_EQ(fast.sentence, ref.sentence);
-  EXPECT_EQ(fast.step, ref.step);
-  EXPECT_EQ(fast.word, ref.word);
-  EXPECT_EQ(fast.part, ref.part);
-  // The batched float harvest matches the double reference to ~1e-5 (esn tests).
-  EXPECT_LT((fast.X - ref.X).cwiseAbs().maxCoeff(), 1e-4f);
-  EXPECT_LT((fast.outputs - ref.outputs).cwiseAbs().maxCoeff(), 1e-2f);
-  int same = 0;
-  for (int i = 0; i < fast.size(); ++i) same += fast.error_code[static_cast<size_t>(i)] == ref.error_code[static_cast<size_t>(i)];
-  EXPECT_GE(same, fast.size() - 2);  // a decode exactly at a threshold may flip
 }
 
 TEST(Workbench, EsnSessionFitsTheRequestedReadout) {

@@ -135,8 +135,7 @@ MainWindow::MainWindow(QWidget* parent, bool start_default) : QMainWindow(parent
     // an exported figure's title say it too, from the session's description).
     const auto& s = ws_.session();
     if (preview_shown_ && s && s->preview && s->points)
-      message_->setText(tr("%1: cancelled; the map shows the drag's last frame, %2 of %3 sentences: "
-                           "Model ▸ Explore untrained reservoir maps them all")
+      message_->setText(tr("%1: cancelled; the map is the drag's last frame, %2 of %3 sentences (Model ▸ Explore: all)")
                             .arg(n)
                             .arg(s->points->dataset_index.size())
                             .arg(panel_->settings().map_sentences));

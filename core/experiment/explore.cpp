@@ -196,9 +196,9 @@ std::shared_ptr<MapSession> Explorer::update(const esn::Scalings& scalings, cons
                    format_number(spectral_radius) + ", leak rate " + format_number(leak_rate) + ", input scaling " +
                    format_number(input_scaling) + " · " + corpus::corpus_label(options_.objects, options_.corpus_file) + ", seed " +
                    std::to_string(options_.reservoir.seed);
-  if (preview)  // a figure or label of this frame says it is not the whole map
-    s->description += " · drag frame: " + std::to_string(timings_.sentences) + " of " +
-                      std::to_string(timings_.map_sentences) + " map sentences";
+  if (preview)  // a figure or label of this frame says first that it is not the whole map
+    s->description = "drag frame, " + std::to_string(timings_.sentences) + " of " +
+                     std::to_string(timings_.map_sentences) + " map sentences · " + s->description;
   s->seconds = timings_.total();
   return s;
 }

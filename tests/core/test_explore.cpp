@@ -265,7 +265,7 @@ TEST(Explore, DragFramesMapAnEvenSubsetWithTheFullMapsStatesAndTheReleaseMapsAll
   EXPECT_EQ(d1->points->dataset_index, subset);
   // The frame says what it is (the window's label, a figure's title), and what it cost
   // per state sizes the next drag.
-  EXPECT_NE(d1->description.find(" · drag frame: 24 of 40 map sentences"), std::string::npos) << d1->description;
+  EXPECT_EQ(d1->description.find("drag frame, 24 of 40 map sentences · untrained ESN"), 0u) << d1->description;
   EXPECT_DOUBLE_EQ(ex.preview_cost_per_state(), ex.last_timings().total() / d1->points->size());
   for (int i = 0; i < d1->points->size(); ++i) {
     const int s = d1->points->sentence[static_cast<size_t>(i)];

@@ -359,7 +359,7 @@ TEST(ModelPanel, AStoppedReleaseSaysTheMapIsTheDragsSubset) {
   const auto* label = w.findChild<QLabel*>("statusMessage");
   const auto* session_label = w.findChild<QLabel*>("sessionLabel");
   ASSERT_TRUE(session_label);
-  const QString subset = QString(" · drag frame: %1 of %2 map sentences").arg(shown).arg(full_count);
+  const QString subset = QString("drag frame, %1 of %2 map sentences · ").arg(shown).arg(full_count);
   EXPECT_NE(session_label->text().indexOf(subset), -1) << session_label->text().toStdString();
   // The release starts the full map; stopping it at once keeps the drag frame.
   QSignalSpy cancelled(w.jobs(), &JobRunner::cancelledJob);
@@ -369,7 +369,7 @@ TEST(ModelPanel, AStoppedReleaseSaysTheMapIsTheDragsSubset) {
   ASSERT_TRUE(cancelled.wait(30000));
   EXPECT_FALSE(w.jobs()->busy());
   EXPECT_EQ(w.workspace()->session()->points->dataset_index.size(), shown);
-  EXPECT_NE(label->text().indexOf(QString("cancelled; the map shows the drag's last frame, %1 of %2 sentences")
+  EXPECT_NE(label->text().indexOf(QString("cancelled; the map is the drag's last frame, %1 of %2 sentences")
                                       .arg(shown)
                                       .arg(full_count)),
             -1)

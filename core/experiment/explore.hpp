@@ -63,9 +63,9 @@ struct ExploreOptions {
 };
 
 // A drag frame costs more per state than a full frame (its harvest's deep trie levels are
-// sparser, the reservoir is packed for fewer states): 1.2-1.4x, measured at 3000 units x
-// 1000 sentences (docs/BENCHMARKS.md, "Drag frames"). The first drag is sized with this
-// ratio; later ones with what the last drag frame cost.
+// sparser, the reservoir is packed for fewer states): its harvest 1.2-1.7x per state,
+// measured at 3000 units x 1000 sentences (docs/BENCHMARKS.md, "Fourth machine again").
+// The first drag is sized with this ratio; later ones with what the last drag frame cost.
 inline constexpr double kFirstDragCostRatio = 1.3;
 
 struct ExploreTimings {

@@ -53,10 +53,10 @@ TEST(JobRunner, NewestJobWinsAndStaleOnesStop) {
     };
   };
   r.start<int>("job", slow(0), [&](int v) { delivered.push_back(v); });
-  QTest::qWaitFor([&] { return running.load() == 1; }, 5000);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return running.load() == 1; }, 5000));
   for (int id = 1; id < 4; ++id)
     r.start<int>("job", slow(id), [&](int v) { delivered.push_back(v); });
-  QTest::qWaitFor([&] { return !r.busy(); }, 10000);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !r.busy(); }, 10000));
   ASSERT_EQ(delivered.size(), 1u);
   EXPECT_EQ(delivered[0], 3);
   // The first job was running when superseded and saw its flag; the queued jobs 1 and 2
@@ -100,10 +100,10 @@ TEST(JobRunner, ProgressIsReadByPolling) {
     while (!go) QThread::msleep(1);
     return 0;
   }, [](int) {});
-  QTest::qWaitFor([&] { return r.progress().first == 3; }, 5000);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return r.progress().first == 3; }, 5000));
   EXPECT_EQ(r.progress(), std::make_pair(3LL, 7LL));
   go = true;
-  QTest::qWaitFor([&] { return !r.busy(); }, 5000);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !r.busy(); }, 5000));
 }
 
 TEST(Mailbox, KeepsOnlyTheNewest) {

@@ -52,7 +52,7 @@ bool waitIdle(MainWindow& w, int ms = 600000) {
 double redrawMs(MainWindow& w) {
   QElapsedTimer t;
   t.start();
-  QTest::qWaitFor([&] { return !w.mapView()->dirty(); }, 60000);
+  (void)QTest::qWaitFor([&] { return !w.mapView()->dirty(); }, 60000);  // a timeout shows as a 60 s redraw
   return t.nsecsElapsed() / 1e6;
 }
 

@@ -295,19 +295,26 @@ TEST(ModelPanel, StatusBarShowsTheLatencyOfTheLastLiveUpdate) {
   EXPECT_GT(m.captured(1).toInt(), 0);
 }
 
+// A window on the small untrained ESN whose drag frames are always subsets (a budget
+// below any frame's cost), after its first live frame: a full one, as nothing yet sizes a
+// subset. `full_count`: the full map's sentences.
+void startLiveMap(MainWindow& w, size_t& full_count) {
+  w.show();
+  w.recipes()->setPreviewSeconds(1e-9);
+  w.startSession(rssviz::test::smallEsn());
+  ASSERT_TRUE(rssviz::test::waitSession(w));
+  full_count = w.workspace()->session()->points->dataset_index.size();
+  w.modelPanel()->spectralRadius()->setValue(1.5);
+  ASSERT_TRUE(rssviz::test::waitSession(w));
+}
+
 // Coarser frames while a slider is held (issue #15): with a budget below any frame's
 // cost, every drag frame maps a subset of the sentences and says so; the release brings
 // the full map back without another value change.
 TEST(ModelPanel, DragFramesArePreviewsAndTheReleaseShowsTheFullMap) {
   MainWindow w(nullptr, false);
-  w.show();
-  w.recipes()->setPreviewSeconds(1e-9);
-  w.startSession(rssviz::test::smallEsn());
-  ASSERT_TRUE(rssviz::test::waitSession(w));
-  const auto full_count = w.workspace()->session()->points->dataset_index.size();
-  // The first live frame is a full one (nothing yet to size a subset by), then a drag.
-  w.modelPanel()->spectralRadius()->setValue(1.5);
-  ASSERT_TRUE(rssviz::test::waitSession(w));
+  size_t full_count = 0;
+  ASSERT_NO_FATAL_FAILURE(startLiveMap(w, full_count));
   // The selected sentence stays on the drag frames (the last of the map's list, which an
   // even spread leaves out).
   const int selected = w.workspace()->session()->points->dataset_index.back();
@@ -343,13 +350,8 @@ TEST(ModelPanel, DragFramesArePreviewsAndTheReleaseShowsTheFullMap) {
 // the status bar, the session label and so an exported figure's title say it is a subset.
 TEST(ModelPanel, AStoppedReleaseSaysTheMapIsTheDragsSubset) {
   MainWindow w(nullptr, false);
-  w.show();
-  w.recipes()->setPreviewSeconds(1e-9);
-  w.startSession(rssviz::test::smallEsn());
-  ASSERT_TRUE(rssviz::test::waitSession(w));
-  const auto full_count = w.workspace()->session()->points->dataset_index.size();
-  w.modelPanel()->spectralRadius()->setValue(1.5);
-  ASSERT_TRUE(rssviz::test::waitSession(w));
+  size_t full_count = 0;
+  ASSERT_NO_FATAL_FAILURE(startLiveMap(w, full_count));
   QSlider* slider = w.modelPanel()->spectralRadius()->slider();
   slider->setSliderDown(true);
   slider->setValue(slider->value() - 40);

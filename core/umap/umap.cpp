@@ -118,6 +118,7 @@ Umap::Umap(const Umap& previous, UmapInput X, const Eigen::MatrixXf* start, cons
 void Umap::setup(const UmapInput& input, const Eigen::MatrixXf* init_coords, const Umap* previous,
                  const KnnGraph* lists) {
   validate(opt_);
+  if (!input.matrix) throw std::invalid_argument("umap: no input matrix (a null pointer)");
   const Eigen::MatrixXf& X = *input.matrix;
   const Eigen::Index n = X.rows();
   if (n < 1 || X.cols() < 1)

@@ -394,6 +394,7 @@ TEST(Umap, ASharedInputIsKeptWithoutACopyAndGivesTheSameMap) {
   keeps.run();
   EXPECT_TRUE(keeps.embedding() == copied.embedding());
   EXPECT_TRUE(keeps.transform(X->topRows(7)) == copied.transform(X->topRows(7)));
+  EXPECT_THROW(um::Umap(std::shared_ptr<const Eigen::MatrixXf>(), quick()), std::invalid_argument);  // no crash
 }
 
 }  // namespace rssviz_test_umap

@@ -10,7 +10,8 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cstdint>
-#include <optional>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -375,6 +376,13 @@ class SparseProduct {
 };
 #endif
 
+// The reservoir's packed W1 for this kernel, built on first use (Reservoir::kernel_cache).
+template <class Product>
+const Product& cached_product(std::once_flag& once, std::shared_ptr<const void>& slot, const Eigen::MatrixXf& w) {
+  std::call_once(once, [&] { slot = std::make_shared<const Product>(w); });
+  return *static_cast<const Product*>(slot.get());
+}
+
 struct Level {
   std::vector<int> parent;  // node index in the previous level (-1 at level 0: the zero state)
   std::vector<int> token;
@@ -480,12 +488,13 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
     const long long nonzeros = (r.unit_w().array() != 0.0f).count();
     sparse = static_cast<double>(nonzeros) <= kSparseMaxDensity * static_cast<double>(n) * n;
   }
-  std::optional<ChunkProduct> dense;
+  Reservoir::KernelCache& cache = r.kernel_cache();
+  const ChunkProduct* dense = nullptr;
 #if defined(__AVX2__) && defined(__FMA__)
-  std::optional<SparseProduct> sparse_product;
-  if (sparse) sparse_product.emplace(r.unit_w());
+  const SparseProduct* sparse_product = nullptr;
+  if (sparse) sparse_product = &cached_product<SparseProduct>(cache.sparse_once, cache.sparse, r.unit_w());
 #endif
-  if (!sparse) dense.emplace(r.unit_w());
+  if (!sparse) dense = &cached_product<ChunkProduct>(cache.dense_once, cache.dense, r.unit_w());
   const auto run_product = [&](int nc, const auto& column, float* pp, float* q, int r0, int r1) {
 #if defined(__AVX2__) && defined(__FMA__)
     if (sparse_product) return sparse_product->run(nc, column, pp, q, r0, r1);

@@ -42,6 +42,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -128,10 +129,20 @@ class Reservoir {
   // Input term s_in Win1[:, u] + s_b b for every token u (units x vocabulary).
   const Eigen::MatrixXf& drive() const { return drive_; }
 
+  // The harvest's packed forms of W1 (harvest.cpp), each built by the first harvest that
+  // needs it and shared, like W1, by every rescaled copy: a slider's new value does not
+  // pack W1 again (4 MB at 1000 units, 36 MB at 3000, a few ms to tens of ms per value).
+  struct KernelCache {
+    std::once_flag dense_once, sparse_once;
+    std::shared_ptr<const void> dense, sparse;
+  };
+  KernelCache& kernel_cache() const { return *kernels_; }
+
  private:
   void update_drive();
   ReservoirOptions options_;
   std::shared_ptr<const Eigen::MatrixXf> w_;  // shared between rescaled copies
+  std::shared_ptr<KernelCache> kernels_ = std::make_shared<KernelCache>();  // W1's, shared with it
   Eigen::MatrixXf win_;
   Eigen::VectorXf bias_;
   Eigen::MatrixXf drive_;

@@ -397,6 +397,40 @@ TEST(EsnReservoir, SparseKernelGivesTheDenseKernelsStates) {
   }
 }
 
+// The harvest packs W1 once per set of rescaled copies (Reservoir::kernel_cache): a copy
+// made before or after the first harvest shares the packed form, each kernel's form is
+// built only when that kernel runs, and the states are those of a fresh reservoir with
+// its own, freshly packed W1, bitwise.
+TEST(EsnReservoir, PackedWeightsAreBuiltOnceAndSharedByRescaledCopies) {
+  const auto& c = corpus4();
+  const auto sentences = token_lists(c.test.sentences);
+  auto o = small(130, 8);
+  const Reservoir base(o, c.grammar.vocabulary_size());
+  const Reservoir early = base.with_scaling({0.8, 0.4, 1.2});
+  EXPECT_EQ(&early.kernel_cache(), &base.kernel_cache());
+  EXPECT_EQ(base.kernel_cache().dense, nullptr);  // nothing packed before a harvest
+  const auto first = esn::harvest(early, sentences, Keep::kPrefixes, esn::HarvestKernel::kDense);
+  const void* packed = base.kernel_cache().dense.get();
+  ASSERT_NE(packed, nullptr);
+  EXPECT_EQ(base.kernel_cache().sparse, nullptr);  // the other kernel's form is not built
+  const Reservoir late = base.with_scaling({1.3, 0.1, 0.7});
+  EXPECT_EQ(&late.kernel_cache(), &base.kernel_cache());
+  const auto again = esn::harvest(late, sentences, Keep::kPrefixes, esn::HarvestKernel::kDense);
+  EXPECT_EQ(base.kernel_cache().dense.get(), packed);  // reused, not packed again
+  for (const auto& [scalings, states] : {std::pair{esn::Scalings{0.8, 0.4, 1.2}, &first},
+                                         std::pair{esn::Scalings{1.3, 0.1, 0.7}, &again}}) {
+    const Reservoir fresh(scalings.applied_to(o), c.grammar.vocabulary_size());
+    EXPECT_NE(&fresh.kernel_cache(), &base.kernel_cache());
+    EXPECT_EQ(esn::harvest(fresh, sentences, Keep::kPrefixes, esn::HarvestKernel::kDense).x, states->x)
+        << "spectral radius " << scalings.spectral_radius;
+  }
+  if (esn::sparse_harvest_available()) {
+    const auto sparse = esn::harvest(late, sentences, Keep::kPrefixes, esn::HarvestKernel::kSparse);
+    ASSERT_NE(base.kernel_cache().sparse, nullptr);
+    EXPECT_EQ(sparse.x, again.x);
+  }
+}
+
 TEST(EsnReservoir, AutomaticKernelChoiceDoesNotChangeTheStates) {
   const auto& c = corpus4();
   const auto sentences = token_lists(c.test.sentences);

@@ -185,19 +185,25 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
 
   // 3. Rounds of local joins.
   std::vector<int> rev_start(static_cast<std::size_t>(n) + 1), rev, rev_count(static_cast<std::size_t>(n));
-  std::vector<std::uint8_t> rev_fresh;
+  std::vector<std::uint8_t> rev_fresh, live(static_cast<std::size_t>(n));
   std::vector<long long> changed(static_cast<std::size_t>(blocks));
   for (int round = 0; round < opt.max_rounds; ++round) {
     if (stop_requested(stop)) throw Cancelled();
     clear_marks();
     // Reverse neighbours among the first k - 1 (K >= k - 1), at most k - 1 per point,
     // lowest i first.
+    // live[u]: one of u's first k - 1 entered in the last round (a u that is not fresh
+    // itself offers only those, so without one it offers nothing).
     std::fill(rev_count.begin(), rev_count.end(), 0);
-    for (Eigen::Index i = 0; i < n; ++i)
+    for (Eigen::Index i = 0; i < n; ++i) {
+      std::uint8_t any = 0;
       for (int t = 0; t < others; ++t) {
         const int j = cur.index[static_cast<std::size_t>(i) * K + t];
+        any |= cur.fresh[static_cast<std::size_t>(i) * K + t];
         if (j >= 0 && rev_count[static_cast<std::size_t>(j)] < others) ++rev_count[static_cast<std::size_t>(j)];
       }
+      live[static_cast<std::size_t>(i)] = any;
+    }
     rev_start[0] = 0;
     for (Eigen::Index j = 0; j < n; ++j)
       rev_start[static_cast<std::size_t>(j) + 1] = rev_start[static_cast<std::size_t>(j)] + rev_count[static_cast<std::size_t>(j)];
@@ -219,6 +225,8 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
 
     parallel_for(blocks, threads, [&](int b, int t) {
       std::vector<int>& mark = seen[static_cast<std::size_t>(t)];
+      std::vector<int> offered;
+      std::vector<float> offered_score;
       long long ch = 0;
       rows_of(b, [&](Eigen::Index i) {
         const auto o = static_cast<std::size_t>(i) * K;
@@ -233,20 +241,27 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
         for (int q = 0; q < K; ++q)
           if (idx[q] >= 0) mark[static_cast<std::size_t>(idx[q])] = stamp;
         const auto join = [&](int u, bool u_fresh) {
+          if (!u_fresh && !live[static_cast<std::size_t>(u)]) return;
           const auto ou = static_cast<std::size_t>(u) * K;
           for (int q = 0; q < others; ++q) {
             const int v = cur.index[ou + q];
             if (v < 0 || (!u_fresh && !cur.fresh[ou + q]) || mark[static_cast<std::size_t>(v)] == stamp) continue;
             mark[static_cast<std::size_t>(v)] = stamp;
-            if (insert_sorted(score(i, v), v, idx, sc, fr, K)) ++ch;
+            offered.push_back(v);
           }
         };
+        offered.clear();
         for (int q = 0; q < others; ++q) {
           const int u = cur.index[o + q];
           if (u >= 0) join(u, cur.fresh[o + q] != 0);
         }
         for (int r = rev_start[static_cast<std::size_t>(i)]; r < rev_start[static_cast<std::size_t>(i) + 1]; ++r)
           join(rev[static_cast<std::size_t>(r)], rev_fresh[static_cast<std::size_t>(r)] != 0);
+        // Scored apart from the walk, then inserted in the order offered.
+        offered_score.resize(offered.size());
+        for (std::size_t c = 0; c < offered.size(); ++c) offered_score[c] = score(i, offered[c]);
+        for (std::size_t c = 0; c < offered.size(); ++c)
+          if (insert_sorted(offered_score[c], offered[c], idx, sc, fr, K)) ++ch;
       });
       changed[static_cast<std::size_t>(b)] = ch;
     }, stop);
@@ -281,11 +296,12 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
   });
   g.pool = K;
   g.pool_index.assign(static_cast<std::size_t>(n) * K, -1);
+  // The candidates each point measures, in list order: pass[i K + q], q < passed[i].
+  std::vector<int> pass(static_cast<std::size_t>(n) * K, -1), passed(static_cast<std::size_t>(n), 0);
+  std::vector<float> dist(static_cast<std::size_t>(n) * K, 0.0f);
   parallel_for(blocks, threads, [&](int b, int) {
-    std::vector<std::pair<float, int>> cand;
     std::vector<float> upper;
     rows_of(b, [&](Eigen::Index i) {
-      cand.clear();
       upper.clear();
       const auto o = static_cast<std::size_t>(i) * K;
       const float ri = std::sqrt(rsq[static_cast<std::size_t>(i)]);
@@ -301,11 +317,45 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
         // Widened by a relative margin: the scores are float sums, not exact.
         tau = upper[static_cast<std::size_t>(others - 1)] * (1.0f + 1e-4f);
       }
+      int c = 0;
       for (int q = 0; q < K; ++q) {
         const int j = cur.index[o + q];
         if (j < 0) continue;
         const float lower = cur.score[o + q] - 2.0f * ri * std::sqrt(rsq[static_cast<std::size_t>(j)]);
-        if (lower <= tau) cand.emplace_back(direct_sq(full.row(i).data(), full.row(j).data(), d), j);
+        if (lower <= tau) pass[o + c++] = j;
+      }
+      passed[static_cast<std::size_t>(i)] = c;
+    });
+  }, stop);
+  // Position of i among the points j measures, or -1.
+  const auto slot_of = [&](int j, Eigen::Index i) {
+    const auto oj = static_cast<std::size_t>(j) * K;
+    for (int q = 0; q < passed[static_cast<std::size_t>(j)]; ++q)
+      if (pass[oj + q] == i) return q;
+    return -1;
+  };
+  // Distances in d dimensions, each pair once (a pair both points measure is computed by
+  // the lower index; direct_sq is symmetric to the bit). Reading the 4 KB rows is what
+  // this step costs, and a neighbour is often a neighbour's neighbour both ways.
+  parallel_for(blocks, threads, [&](int b, int) {
+    rows_of(b, [&](Eigen::Index i) {
+      const auto o = static_cast<std::size_t>(i) * K;
+      for (int q = 0; q < passed[static_cast<std::size_t>(i)]; ++q) {
+        const int j = pass[o + q];
+        if (j < i && slot_of(j, i) >= 0) continue;
+        dist[o + q] = direct_sq(full.row(i).data(), full.row(j).data(), d);
+      }
+    });
+  }, stop);
+  parallel_for(blocks, threads, [&](int b, int) {
+    std::vector<std::pair<float, int>> cand;
+    rows_of(b, [&](Eigen::Index i) {
+      cand.clear();
+      const auto o = static_cast<std::size_t>(i) * K;
+      for (int q = 0; q < passed[static_cast<std::size_t>(i)]; ++q) {
+        const int j = pass[o + q];
+        const int back = j < i ? slot_of(j, i) : -1;
+        cand.emplace_back(back >= 0 ? dist[static_cast<std::size_t>(j) * K + back] : dist[o + q], j);
       }
       // Too few candidates (tiny or broken start): every point, n - 1 >= k - 1 of them.
       if (static_cast<int>(cand.size()) < others) {

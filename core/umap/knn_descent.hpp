@@ -21,7 +21,8 @@
 // 4. Of each point's K candidates only those the bounds (2) of projection.hpp cannot rule
 //    out are measured directly in d dimensions (direct_sq): a lower bound s - 2 r_i r_j at
 //    most the (k-1)-th smallest upper bound s + 2 r_i r_j, widened by a relative 1e-4
-//    (every point if fewer than k - 1 remain). They are sorted by (distance, index): the point itself first, then its
+//    (every point if fewer than k - 1 remain); a pair both points measure is measured once.
+//    They are sorted by (distance, index): the point itself first, then its
 //    k - 1 best. The K candidates become the graph's pool (pool_index) for the next call.
 // The lists are approximate: knn_recall against exact_knn measures them (reservoir
 // states after a slider step: see docs/BENCHMARKS.md, "Live exploration").

@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
+#include "core/umap/projection.hpp"
 #include "core/umap/umap.hpp"
 #include "tests/core/point_sets.hpp"
 
@@ -64,6 +69,37 @@ TEST(KnnDescent, RefinesThePreviousListsToNearlyExactOnes) {
   const DescentResult again = descend_knn(X1, r.graph, 15, Metric::euclidean, r.basis);
   EXPECT_FALSE(again.basis_fitted);
   EXPECT_GE(knn_recall(again.graph, exact), recall - 1e-3);
+}
+
+// The final lists are the k - 1 nearest of each point's pool by the direct measure (ties
+// by index), with that measure's distance to the bit: a pair both points measure is
+// computed once and must land on both rows (a wrong slot or a mix-up shows here).
+TEST(KnnDescent, FinalListsAreThePoolsNearestByTheDirectMeasure) {
+  const Eigen::MatrixXf X0 = before(), X1 = after();
+  const int k = 12;
+  const DescentResult r = descend_knn(X1, exact_knn(X0, k), k, Metric::euclidean, {});
+  const KnnGraph& g = r.graph;
+  ASSERT_EQ(g.n, X1.rows());
+  ASSERT_EQ(g.pool, k - 1 + DescentOptions{}.extra);
+  const RowMatrixF rows = X1;
+  long long mutual = 0;
+  for (int i = 0; i < g.n; ++i) {
+    std::vector<std::pair<float, int>> pool;
+    for (int q = 0; q < g.pool; ++q) {
+      const int j = g.pool_index[static_cast<std::size_t>(i) * g.pool + q];
+      if (j >= 0) pool.emplace_back(direct_sq(rows.row(i).data(), rows.row(j).data(), rows.cols()), j);
+    }
+    std::sort(pool.begin(), pool.end());
+    ASSERT_GE(static_cast<int>(pool.size()), k - 1);
+    for (int q = 1; q < k; ++q) {
+      ASSERT_EQ(g.at(i, q), pool[static_cast<std::size_t>(q - 1)].second) << "point " << i << ", entry " << q;
+      ASSERT_EQ(g.dist(i, q), std::sqrt(pool[static_cast<std::size_t>(q - 1)].first)) << "point " << i;
+      const int j = g.at(i, q);
+      for (int p = 1; p < k; ++p) mutual += g.at(j, p) == i;
+    }
+  }
+  // Most pairs are listed both ways here, so the shared distances are exercised.
+  EXPECT_GT(mutual, static_cast<long long>(g.n) * (k - 1) / 3);
 }
 
 // Even from poor lists (random ones) the rounds climb to a useful graph.

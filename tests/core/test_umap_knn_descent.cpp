@@ -34,6 +34,12 @@ TEST(KnnRecall, CountsSharedEntriesSelfExcluded) {
   b.index = {0, 2, 1, 1, 0, 3};  // row 0: same set in another order; row 1: one of two
   EXPECT_DOUBLE_EQ(knn_recall(a, a), 1.0);
   EXPECT_DOUBLE_EQ(knn_recall(a, b), 0.75);
+  // A repeated entry counts as often as both lists hold it (a multiset intersection).
+  KnnGraph d = a, e = a;
+  d.index = {0, 1, 1, 1, 0, 0};
+  e.index = {0, 1, 2, 1, 0, 0};
+  EXPECT_DOUBLE_EQ(knn_recall(d, e), 0.75);  // row 0: 1 once of {1, 2}; row 1: 0 twice
+  EXPECT_DOUBLE_EQ(knn_recall(e, d), 0.75);
   KnnGraph c = a;
   c.k = 2;
   EXPECT_THROW((void)knn_recall(a, c), std::invalid_argument);

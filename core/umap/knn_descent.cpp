@@ -206,9 +206,8 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
     if (stop_requested(stop)) throw Cancelled();
     clear_marks();
     // Reverse neighbours among the first k - 1 (K >= k - 1), at most k - 1 per point,
-    // lowest i first.
-    // live[u]: one of u's first k - 1 entered in the last round (a u that is not fresh
-    // itself offers only those, so without one it offers nothing).
+    // lowest i first; live[u]: one of u's first k - 1 entered in the last round (a u that
+    // is not fresh itself offers only those, so without one it offers nothing).
     std::fill(rev_count.begin(), rev_count.end(), 0);
     for (Eigen::Index i = 0; i < n; ++i) {
       std::uint8_t any = 0;

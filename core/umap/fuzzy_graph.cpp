@@ -1,7 +1,9 @@
 #include "core/umap/fuzzy_graph.hpp"
 
 #include <Eigen/Cholesky>
+#include <Eigen/StdVector>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -28,80 +30,101 @@ SmoothKnn smooth_knn_dist(const KnnGraph& knn, float local_connectivity, bool sk
   SmoothKnn out;
   out.sigma.assign(static_cast<std::size_t>(n), 1.0f);
   out.rho.assign(static_cast<std::size_t>(n), 0.0f);
-  // A row's bisection (up to 64 rounds of k exponentials) takes ~3 us: 22 ms on one core
-  // for the whole test set's 6 973 states (the live map's largest stage after the
-  // neighbours), so from a few thousand rows the rows are shared out; below, waking the
-  // other threads costs more than it saves on a busy machine. Each row is independent:
-  // the result is the same either way. Per-thread scratch: the row's non-zero distances,
-  // and its distances past rho padded to whole vector packets (a dynamic Eigen array's
-  // tail takes scalar exponentials: 6 of a row's 14 cost more than the 8 in one packet).
+  // Eight rows at a time, one per vector lane: a row's bisection is a chain of up to 64
+  // rounds, each waiting on the last (k exponentials, a sum, a branch), so one row at a
+  // time left the vector units idle (~1.2 us a row); in lanes the rows' rounds overlap,
+  // and each round costs k packet exponentials for 8 rows. A lane's rounds are a row's
+  // rounds, stopped as the row's own would be; psum sums its k terms in list order. From
+  // a few thousand rows the groups are shared out (below, waking the other threads costs
+  // more than it saves on a busy machine); the result is the same either way.
+  constexpr int kLanes = 8;
+  using Lanes = Eigen::Array<double, kLanes, 1>;
   const int threads = threads_if(n >= 2048);
   const int width = std::max(0, k - first);
-  constexpr int kPacket = 8;
-  const int padded = (width + kPacket - 1) / kPacket * kPacket;
+  const int groups = (n + kLanes - 1) / kLanes;
   struct Scratch {
     std::vector<double> nz;
-    Eigen::ArrayXd dd, keep;
+    std::vector<Lanes, Eigen::aligned_allocator<Lanes>> dd;  // dd[j]: the j-th distance past rho of each lane's row
   };
-  std::vector<Scratch> scratch(static_cast<std::size_t>(threads_for(n, threads)));
+  std::vector<Scratch> scratch(static_cast<std::size_t>(threads_for(groups, threads)));
   for (Scratch& sc : scratch) {
     sc.nz.reserve(static_cast<std::size_t>(k));
-    sc.dd = Eigen::ArrayXd::Zero(padded);
-    sc.keep = Eigen::ArrayXd::Zero(padded);
-    sc.keep.head(width).setOnes();
+    sc.dd.resize(static_cast<std::size_t>(width));
   }
-  parallel_for(n, threads, [&](int i, int t) {
-    const float* d = knn.distance.data() + static_cast<std::size_t>(i) * k;
+  parallel_for(groups, threads, [&](int g, int t) {
     Scratch& sc = scratch[static_cast<std::size_t>(t)];
-    // rho: local_connectivity-th non-zero distance, interpolated.
-    std::vector<double>& nz = sc.nz;
-    nz.clear();
-    for (int j = first; j < k; ++j)
-      if (d[j] > 0.0f) nz.push_back(d[j]);
-    double rho = 0.0;
-    if (!nz.empty() && static_cast<double>(nz.size()) >= local_connectivity) {
-      const int idx = static_cast<int>(std::floor(local_connectivity));
-      const double interp = local_connectivity - idx;
-      if (idx > 0) {
-        rho = nz[static_cast<std::size_t>(idx - 1)];
-        if (interp > kTolerance && idx < static_cast<int>(nz.size()))
-          rho += interp * (nz[static_cast<std::size_t>(idx)] - nz[static_cast<std::size_t>(idx - 1)]);
-      } else {
-        rho = interp * nz[0];
+    const int i0 = g * kLanes, rows = std::min(kLanes, n - i0);
+    std::array<double, kLanes> rho{};
+    for (int l = 0; l < kLanes; ++l) {
+      if (l >= rows) {  // no row: distances 0 (its lane is never read back)
+        for (int j = 0; j < width; ++j) sc.dd[static_cast<std::size_t>(j)][l] = 0.0;
+        continue;
       }
-    } else if (!nz.empty()) {
-      rho = *std::max_element(nz.begin(), nz.end());
+      const float* d = knn.distance.data() + static_cast<std::size_t>(i0 + l) * k;
+      // rho: local_connectivity-th non-zero distance, interpolated.
+      std::vector<double>& nz = sc.nz;
+      nz.clear();
+      for (int j = first; j < k; ++j)
+        if (d[j] > 0.0f) nz.push_back(d[j]);
+      double r = 0.0;
+      if (!nz.empty() && static_cast<double>(nz.size()) >= local_connectivity) {
+        const int idx = static_cast<int>(std::floor(local_connectivity));
+        const double interp = local_connectivity - idx;
+        if (idx > 0) {
+          r = nz[static_cast<std::size_t>(idx - 1)];
+          if (interp > kTolerance && idx < static_cast<int>(nz.size()))
+            r += interp * (nz[static_cast<std::size_t>(idx)] - nz[static_cast<std::size_t>(idx - 1)]);
+        } else {
+          r = interp * nz[0];
+        }
+      } else if (!nz.empty()) {
+        r = *std::max_element(nz.begin(), nz.end());
+      }
+      rho[static_cast<std::size_t>(l)] = r;
+      // The distances past rho (the row's own and the nearest count 1 each).
+      for (int j = 0; j < width; ++j) {
+        const double x = static_cast<double>(d[first + j]) - r;
+        sc.dd[static_cast<std::size_t>(j)][l] = x > 0.0 ? x : 0.0;  // a NaN counts 1, as umap-learn's loop
+      }
     }
-    // The distances past rho (the row's own and the nearest count 1 each), then the
-    // bisection on sigma; Eigen's vectorised exp and sum (a row's 64 rounds of libm
-    // exponentials took 3 us, most of the fuzzy graph's time). The padding has weight 0:
-    // it adds exact zeros to psum.
-    Eigen::ArrayXd& dd = sc.dd;
-    for (int j = 0; j < width; ++j) {
-      const double x = static_cast<double>(d[first + j]) - rho;
-      dd[j] = x > 0.0 ? x : 0.0;  // a NaN counts 1, as umap-learn's loop
-    }
-    double lo = 0.0, hi = INFINITY, mid = 1.0;
+    // The bisection on sigma, lane by lane as umap-learn's loop row by row.
+    Lanes lo = Lanes::Zero(), hi = Lanes::Constant(INFINITY), mid = Lanes::Ones();
+    std::array<bool, kLanes> done{};
+    for (int l = rows; l < kLanes; ++l) done[static_cast<std::size_t>(l)] = true;
     for (int it = 0; it < kIterations; ++it) {
-      const double psum = ((-dd / mid).exp() * sc.keep).sum();
-      if (std::fabs(psum - target) < kTolerance) break;
-      if (psum > target) {
-        hi = mid;
-        mid = 0.5 * (lo + hi);
-      } else {
-        lo = mid;
-        mid = std::isinf(hi) ? mid * 2.0 : 0.5 * (lo + hi);
+      Lanes psum = Lanes::Zero();
+      for (int j = 0; j < width; ++j) psum += (-sc.dd[static_cast<std::size_t>(j)] / mid).exp();
+      bool all = true;
+      for (int l = 0; l < kLanes; ++l) {
+        if (done[static_cast<std::size_t>(l)]) continue;
+        if (std::fabs(psum[l] - target) < kTolerance) {
+          done[static_cast<std::size_t>(l)] = true;
+          continue;
+        }
+        all = false;
+        if (psum[l] > target) {
+          hi[l] = mid[l];
+          mid[l] = 0.5 * (lo[l] + hi[l]);
+        } else {
+          lo[l] = mid[l];
+          mid[l] = std::isinf(hi[l]) ? mid[l] * 2.0 : 0.5 * (lo[l] + hi[l]);
+        }
       }
+      if (all) break;
     }
-    double mean_i = 0.0;
-    for (int j = 0; j < k; ++j) mean_i += d[j];
-    mean_i /= k;
-    if (rho > 0.0)
-      mid = std::max(mid, kMinScale * mean_i);
-    else
-      mid = std::max(mid, kMinScale * mean_all);
-    out.sigma[static_cast<std::size_t>(i)] = static_cast<float>(mid);
-    out.rho[static_cast<std::size_t>(i)] = static_cast<float>(rho);
+    for (int l = 0; l < rows; ++l) {
+      const float* d = knn.distance.data() + static_cast<std::size_t>(i0 + l) * k;
+      double mean_i = 0.0;
+      for (int j = 0; j < k; ++j) mean_i += d[j];
+      mean_i /= k;
+      double m = mid[l];
+      if (rho[static_cast<std::size_t>(l)] > 0.0)
+        m = std::max(m, kMinScale * mean_i);
+      else
+        m = std::max(m, kMinScale * mean_all);
+      out.sigma[static_cast<std::size_t>(i0 + l)] = static_cast<float>(m);
+      out.rho[static_cast<std::size_t>(i0 + l)] = static_cast<float>(rho[static_cast<std::size_t>(l)]);
+    }
   });
   return out;
 }

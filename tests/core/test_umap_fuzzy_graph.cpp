@@ -1,10 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "core/common/rng.hpp"
 #include "core/umap/fuzzy_graph.hpp"
+#include "core/umap/knn.hpp"
 
 // This file's own names (the unity build compiles several test files in one unit).
 namespace rssviz_test_umap_fuzzy_graph {
@@ -38,6 +41,34 @@ TEST(UmapFuzzyGraph, SmoothKnnKnownCase) {
   const auto t = um::smooth_knn_dist(one_row({0, 1, 2, 3}), 1.5f);
   EXPECT_FLOAT_EQ(t.rho[0], 1.5f);
   EXPECT_NEAR(t.sigma[0], -0.5 / std::log(0.6823278038280193), 1e-4);
+}
+
+// Rows are solved eight at a time in vector lanes, on several threads from 2 048 rows:
+// a row's rho and sigma must be those it gets alone (lanes do not leak into each other,
+// whatever the group and the thread), and its memberships must sum to log2 k.
+TEST(UmapFuzzyGraph, EveryRowIsSolvedAsIfAlone) {
+  rssviz::Rng rng(21, "test");
+  Eigen::MatrixXf X(3001, 7);
+  for (int i = 0; i < X.rows(); ++i)
+    for (int j = 0; j < X.cols(); ++j) X(i, j) = static_cast<float>(rng.normal());
+  const auto knn = um::exact_knn(X, 15);
+  const auto s = um::smooth_knn_dist(knn, 1.0f);
+  ASSERT_EQ(s.sigma.size(), 3001u);
+  for (int i = 0; i < knn.n; i += (i % 8 == 7 ? 89 : 1)) {  // whole groups and odd places, the last row too
+    const std::vector<float> d(knn.distance.begin() + static_cast<std::ptrdiff_t>(i) * knn.k,
+                               knn.distance.begin() + static_cast<std::ptrdiff_t>(i + 1) * knn.k);
+    const auto alone = um::smooth_knn_dist(one_row(d), 1.0f);
+    ASSERT_GT(alone.rho[0], 0.0f);  // so the scale's floor does not use the mean over all rows
+    EXPECT_EQ(s.rho[static_cast<std::size_t>(i)], alone.rho[0]) << "row " << i;
+    EXPECT_EQ(s.sigma[static_cast<std::size_t>(i)], alone.sigma[0]) << "row " << i;
+    double psum = 0.0;
+    for (int j = 1; j < knn.k; ++j)
+      psum += std::exp(-std::max(0.0, static_cast<double>(d[static_cast<std::size_t>(j)]) - alone.rho[0]) /
+                       static_cast<double>(alone.sigma[0]));
+    EXPECT_NEAR(psum, std::log2(15.0), 1e-4) << "row " << i;
+  }
+  const auto last = um::smooth_knn_dist(knn, 1.0f);
+  EXPECT_EQ(last.sigma, s.sigma);  // and the same on every call
 }
 
 TEST(UmapFuzzyGraph, MembershipStrengthsOfTheKnownCase) {

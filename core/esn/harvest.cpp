@@ -483,12 +483,12 @@ States harvest(const Reservoir& r, const std::vector<const std::vector<int>*>& s
   const float rho = static_cast<float>(r.options().spectral_radius);
   const Eigen::MatrixXf& drive = r.drive();
   // The sparse product for a sparse enough W (automatic), else the dense one.
+  Reservoir::KernelCache& cache = r.kernel_cache();
   bool sparse = kernel == HarvestKernel::kSparse;
   if (kernel == HarvestKernel::kAutomatic && sparse_harvest_available() && n >= 64) {
-    const long long nonzeros = (r.unit_w().array() != 0.0f).count();
-    sparse = static_cast<double>(nonzeros) <= kSparseMaxDensity * static_cast<double>(n) * n;
+    std::call_once(cache.nonzeros_once, [&] { cache.nonzeros = (r.unit_w().array() != 0.0f).count(); });
+    sparse = static_cast<double>(cache.nonzeros) <= kSparseMaxDensity * static_cast<double>(n) * n;
   }
-  Reservoir::KernelCache& cache = r.kernel_cache();
   const ChunkProduct* dense = nullptr;
 #if defined(__AVX2__) && defined(__FMA__)
   const SparseProduct* sparse_product = nullptr;

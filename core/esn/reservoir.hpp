@@ -129,12 +129,14 @@ class Reservoir {
   // Input term s_in Win1[:, u] + s_b b for every token u (units x vocabulary).
   const Eigen::MatrixXf& drive() const { return drive_; }
 
-  // The harvest's packed forms of W1 (harvest.cpp), each built by the first harvest that
-  // needs it and shared, like W1, by every rescaled copy: a slider's new value does not
-  // pack W1 again (4 MB at 1000 units, 36 MB at 3000, a few ms to tens of ms per value).
+  // The harvest's packed forms of W1 (harvest.cpp) and its count of nonzero weights (the
+  // automatic kernel choice), each computed by the first harvest that needs it and shared,
+  // like W1, by every rescaled copy: a slider's new value does not pack or scan W1 again
+  // (4 MB at 1000 units, 36 MB at 3000, a few ms to tens of ms per value).
   struct KernelCache {
-    std::once_flag dense_once, sparse_once;
+    std::once_flag dense_once, sparse_once, nonzeros_once;
     std::shared_ptr<const void> dense, sparse;
+    long long nonzeros = 0;
   };
   KernelCache& kernel_cache() const { return *kernels_; }
 

@@ -313,6 +313,9 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
   // The candidates each point measures, in list order: pass[i K + q], q < passed[i].
   std::vector<int> pass(static_cast<std::size_t>(n) * K, -1), passed(static_cast<std::size_t>(n), 0);
   std::vector<float> dist(static_cast<std::size_t>(n) * K, 0.0f);
+  // shared[i K + q]: where in j = pass[i K + q]'s row the pair's distance is (j measured
+  // it), or -1 (i measures it).
+  std::vector<int> shared(static_cast<std::size_t>(n) * K, -1);
   parallel_for(blocks, threads, [&](int b, int) {
     std::vector<float> upper;
     rows_of(b, [&](Eigen::Index i) {
@@ -356,8 +359,8 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
       const auto o = static_cast<std::size_t>(i) * K;
       for (int q = 0; q < passed[static_cast<std::size_t>(i)]; ++q) {
         const int j = pass[o + q];
-        if (j < i && slot_of(j, i) >= 0) continue;
-        dist[o + q] = direct_sq(full.row(i).data(), full.row(j).data(), d);
+        if (j < i) shared[o + q] = slot_of(j, i);
+        if (shared[o + q] < 0) dist[o + q] = direct_sq(full.row(i).data(), full.row(j).data(), d);
       }
     });
   }, stop);
@@ -367,8 +370,7 @@ DescentResult descend_knn(const Eigen::MatrixXf& X, const KnnGraph& start, int k
       cand.clear();
       const auto o = static_cast<std::size_t>(i) * K;
       for (int q = 0; q < passed[static_cast<std::size_t>(i)]; ++q) {
-        const int j = pass[o + q];
-        const int back = j < i ? slot_of(j, i) : -1;
+        const int j = pass[o + q], back = shared[o + q];
         cand.emplace_back(back >= 0 ? dist[static_cast<std::size_t>(j) * K + back] : dist[o + q], j);
       }
       // Too few candidates (tiny or broken start): every point, n - 1 >= k - 1 of them.
